@@ -1,0 +1,15 @@
+package io.kadapt.cli;
+
+import io.kadapt.service.KadaptService;
+
+/** What a user needs to know once the service is up. */
+final class ServiceBanner {
+    private ServiceBanner() {
+    }
+
+    static void print(KadaptService service) {
+        String http = "http://localhost:" + service.httpPort();
+        System.out.println("kadapt: running. Kafka bootstrap " + service.bootstrapServers());
+        System.out.println("kadapt: metrics " + http + "/metrics  health " + http + "/health/ready  info " + http + "/info");
+    }
+}

@@ -1,0 +1,100 @@
+package io.kadapt.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every configuration key kadapt understands, with its default and documentation. This is the one
+ * registry: the README table, validation and the environment-variable mapping all derive from it.
+ */
+public enum ConfigKey {
+    BOOTSTRAP_SERVERS("bootstrap.servers", "",
+            "Kafka cluster to use. Empty: start an embedded single-node KRaft broker in-process."),
+    EMBEDDED_PORT("embedded.port", "9092", "Port of the embedded broker (when bootstrap.servers is empty)."),
+    EMBEDDED_DATA_DIR("embedded.data-dir", "",
+            "Data directory of the embedded broker and of the Kafka Streams state. Empty: a fresh temporary"
+                    + " directory, deleted on exit. Set it to keep topics and model across restarts."),
+    APPLICATION_ID("application.id", "kadapt",
+            "Kafka Streams application id: consumer group, transactional id prefix and internal topic prefix."),
+    STATE_DIR("state.dir", "",
+            "Kafka Streams state directory. Empty: <embedded.data-dir>/streams with the embedded broker,"
+                    + " else Kafka Streams' default."),
+    PROCESSING_GUARANTEE("processing.guarantee", "exactly_once_v2",
+            "exactly_once_v2 (model, predictions and offsets commit atomically) or at_least_once."),
+    COMMIT_INTERVAL_MS("commit.interval.ms", "100",
+            "How often Kafka Streams commits; predictions become visible to read_committed consumers then."),
+    NUM_STANDBY_REPLICAS("num.standby.replicas", "0", "Warm standby copies of the model state on other instances."),
+    TOPIC_SOURCE("topics.source", "kadapt.source", "Labelled source samples (input)."),
+    TOPIC_TARGET("topics.target", "kadapt.target", "Unlabelled target samples (input)."),
+    TOPIC_FEEDBACK("topics.feedback", "kadapt.feedback", "Late true labels of target samples, by id (input)."),
+    TOPIC_PREDICTIONS("topics.predictions", "kadapt.predictions", "One prediction per target sample (output)."),
+    TOPIC_METRICS("topics.metrics", "kadapt.metrics", "One record per training step (output)."),
+    TOPIC_DLQ("topics.dlq", "kadapt.dlq", "Dead-letter topic for rejected input records (output)."),
+    TOPICS_AUTO_CREATE("topics.auto-create", "true",
+            "Create missing topics at start. false: fail at start, naming the missing topics."),
+    TOPICS_PARTITIONS("topics.partitions", "1",
+            "Partitions of the output topics it creates. Input topics always get 1 partition: one model."),
+    TOPICS_REPLICATION_FACTOR("topics.replication-factor", "1", "Replication factor of the topics it creates."),
+    MODEL_INPUT_DIM("model.input-dim", "", "Number of features per sample. Required for run."),
+    MODEL_CLASSES("model.classes", "", "Number of classes; labels are 0..classes-1. Required for run."),
+    MODEL_HIDDEN("model.hidden", "256,128", "Hidden layer sizes of the feature extractor, comma-separated."),
+    MODEL_ACTIVATION("model.activation", "relu", "relu, tanh, sigmoid, elu or leaky_relu."),
+    MODEL_DROPOUT("model.dropout", "0.0", "Dropout rate on hidden layers while training, in [0, 1)."),
+    MODEL_SEED("model.seed", "42", "Seed of parameter initialisation and dropout: same seed and input, same model."),
+    MODEL_DTYPE("model.dtype", "float", "float or double."),
+    TRAIN_LEARNING_RATE("train.learning-rate", "0.001", "Adam learning rate."),
+    TRAIN_ADAM_BETA1("train.adam.beta1", "0.9", "Adam beta1."),
+    TRAIN_ADAM_BETA2("train.adam.beta2", "0.999", "Adam beta2."),
+    TRAIN_ADAM_EPSILON("train.adam.epsilon", "1e-8", "Adam epsilon."),
+    TRAIN_GRAD_CLIP_NORM("train.grad-clip-norm", "10.0", "Clip the global gradient norm to this value; 0 = off."),
+    TRAIN_BATCH_SOURCE("train.batch.source", "32", "Source samples per training step."),
+    TRAIN_BATCH_TARGET("train.batch.target", "32", "Target samples per training step."),
+    TRAIN_BUFFER_MAX("train.buffer.max", "10000",
+            "Most samples waiting per domain; beyond it the oldest waiting sample is dropped from training."),
+    TRAIN_STALL_TIMEOUT_MS("train.stall-timeout-ms", "0",
+            "0: training waits for both domains. >0: after this long without a target batch, train source-only."),
+    LOSS_SUPERVISED("loss.supervised", "cross_entropy", "Supervised source term: cross_entropy."),
+    LOSS_LABEL_SMOOTHING("loss.label-smoothing", "0.0", "Label smoothing of cross_entropy, in [0, 1)."),
+    LOSS_DOMAIN("loss.domain", "mmd", "Domain terms, comma-separated: mmd, or none."),
+    LOSS_LAMBDA("loss.lambda", "1.0", "Weight λ of the domain terms."),
+    PREPROCESS_STANDARDIZE("preprocess.standardize", "per-domain",
+            "per-domain: z-score each domain with its own running mean/std (what a deployed service can know);"
+                    + " none: raw features."),
+    METRICS_ACCURACY_WINDOW("metrics.accuracy-window", "500",
+            "Target accuracy is measured over the last this-many feedback labels."),
+    METRICS_PENDING_MAX("metrics.pending-predictions.max", "100000",
+            "Predictions kept to match late feedback labels; older ones are forgotten."),
+    HTTP_PORT("http.port", "8080", "Port of /metrics, /health/live, /health/ready and /info; 0 picks a free port.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** KADAPT_ followed by the key upper-cased, with dots and dashes as underscores. */
+    public String environmentVariable() {
+        return "KADAPT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    public static Optional<ConfigKey> byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+}

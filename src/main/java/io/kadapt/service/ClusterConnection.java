@@ -1,0 +1,108 @@
+package io.kadapt.service;
+
+import io.kadapt.broker.EmbeddedKafkaBroker;
+import io.kadapt.broker.TopicProvisioner;
+import io.kadapt.broker.TopicSpec;
+import io.kadapt.config.ConfigKey;
+import io.kadapt.config.KadaptConfig;
+import io.kadapt.stream.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka cluster kadapt talks to: the configured one, or an embedded single-node broker when
+ * {@code bootstrap.servers} is empty (the zero-setup default).
+ */
+public final class ClusterConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConnection.class);
+
+    private final KadaptConfig config;
+    private final EmbeddedKafkaBroker broker;
+    private final Path temporaryDir;
+    private final String bootstrapServers;
+    private final Path stateDir;
+
+    private ClusterConnection(KadaptConfig config, EmbeddedKafkaBroker broker, Path temporaryDir,
+                              String bootstrapServers, Path stateDir) {
+        this.config = config;
+        this.broker = broker;
+        this.temporaryDir = temporaryDir;
+        this.bootstrapServers = bootstrapServers;
+        this.stateDir = stateDir;
+    }
+
+    public static ClusterConnection open(KadaptConfig config) {
+        Path configuredState = config.isSet(ConfigKey.STATE_DIR) ? Path.of(config.string(ConfigKey.STATE_DIR)) : null;
+        if (config.isSet(ConfigKey.BOOTSTRAP_SERVERS)) {
+            return new ClusterConnection(config, null, null, config.string(ConfigKey.BOOTSTRAP_SERVERS), configuredState);
+        }
+        Path temporary = null;
+        Path dataDir;
+        if (config.isSet(ConfigKey.EMBEDDED_DATA_DIR)) {
+            dataDir = Path.of(config.string(ConfigKey.EMBEDDED_DATA_DIR));
+        } else {
+            try {
+                temporary = Files.createTempDirectory("kadapt-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            dataDir = temporary;
+        }
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config.integer(ConfigKey.EMBEDDED_PORT),
+                dataDir.resolve("broker"));
+        LOG.info("embedded Kafka broker started: bootstrap {} (data in {})", broker.bootstrapServers(), dataDir);
+        System.out.println("kadapt: embedded Kafka broker at " + broker.bootstrapServers());
+        Path stateDir = configuredState != null ? configuredState : dataDir.resolve("streams");
+        return new ClusterConnection(config, broker, temporary, broker.bootstrapServers(), stateDir);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public boolean embedded() {
+        return broker != null;
+    }
+
+    /** Null means Kafka Streams' default. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** Creates (or checks) the topics; inputs get one partition because one task owns the one model. */
+    public void provisionTopics(Topics topics) {
+        short replication = Short.parseShort(config.required(ConfigKey.TOPICS_REPLICATION_FACTOR));
+        int outputPartitions = config.positiveInteger(ConfigKey.TOPICS_PARTITIONS);
+        List<TopicSpec> specs = new ArrayList<>();
+        topics.inputs().forEach(name -> specs.add(new TopicSpec(name, 1, replication, Map.of())));
+        topics.outputs().forEach(name -> specs.add(new TopicSpec(name, outputPartitions, replication, Map.of())));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(specs, config.bool(ConfigKey.TOPICS_AUTO_CREATE));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (broker != null) {
+            broker.close();
+        }
+        if (temporaryDir != null) {
+            try (var paths = Files.walk(temporaryDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                LOG.warn("could not delete {}: {}", temporaryDir, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.kadapt.stream;
+
+import io.kadapt.metrics.AdaptationMetrics;
+import io.kadapt.model.ModelSnapshot;
+import io.kadapt.model.TransferModel;
+import io.kadapt.stream.dlq.RejectReason;
+import io.kadapt.stream.dlq.RejectedRecordException;
+import io.kadapt.stream.serde.PredictionMessage;
+import io.kadapt.stream.serde.StepMetricsMessage;
+import io.kadapt.stream.state.ModelCheckpointStore;
+import io.kadapt.stream.state.PredictionLedgerStore;
+import io.kadapt.stream.state.SampleBufferStore;
+import io.kadapt.training.AccuracyWindow;
+import io.kadapt.training.Domain;
+import io.kadapt.training.OnlineTrainer;
+import io.kadapt.training.Prediction;
+import io.kadapt.training.Sample;
+import io.kadapt.training.StepReport;
+import io.kadapt.training.TrainerState;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one processor that owns the model: predicts every target sample on arrival (test-then-train),
+ * buffers samples in a state store, trains when a source and a target batch are ready, and writes the
+ * model and trainer state back to the changelogged store after every step, so that under exactly-once
+ * the model, the predictions and the consumed offsets commit together.
+ */
+final class AdaptationProcessor implements Processor<byte[], InboundRecord, String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(AdaptationProcessor.class);
+
+    private final AdaptationSettings settings;
+    private final AdaptationMetrics metrics;
+    private ProcessorContext<String, Object> context;
+    private ModelCheckpointStore checkpoints;
+    private SampleBufferStore buffer;
+    private PredictionLedgerStore ledger;
+    private AccuracyWindow accuracy;
+    private OnlineTrainer trainer;
+    private long lastTargetStepMs;
+
+    AdaptationProcessor(AdaptationSettings settings, AdaptationMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        checkpoints = new ModelCheckpointStore(context.getStateStore(ModelCheckpointStore.NAME));
+        buffer = new SampleBufferStore(context.getStateStore(SampleBufferStore.NAME));
+        ledger = new PredictionLedgerStore(context.getStateStore(PredictionLedgerStore.NAME),
+                settings.pendingPredictionsMax(), settings.accuracyWindow());
+        accuracy = ledger.accuracy();
+        // The store is the truth: whatever this instance held before, (re)load the model from it.
+        trainer = restoreTrainer();
+        metrics.modelStep(trainer.model().step());
+        for (Domain domain : Domain.values()) {
+            metrics.buffered(domain, trainer.buffered(domain));
+        }
+        lastTargetStepMs = context.currentSystemTimeMs();
+        if (!settings.stallTimeout().isZero()) {
+            Duration interval = settings.stallTimeout().compareTo(Duration.ofSeconds(1)) < 0
+                    ? settings.stallTimeout() : Duration.ofSeconds(1);
+            context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::trainSourceOnlyIfStalled);
+        }
+    }
+
+    private OnlineTrainer restoreTrainer() {
+        int dimension = settings.modelSpec().inputDim();
+        var checkpoint = checkpoints.load();
+        TransferModel model;
+        TrainerState state;
+        if (checkpoint.isPresent()) {
+            model = TransferModel.restore(settings.modelSpec(), ModelSnapshot.decode(checkpoint.get().model()));
+            state = TrainerState.decode(checkpoint.get().trainer(), dimension);
+            LOG.info("task {}: model restored at step {}", context.taskId(), model.step());
+        } else {
+            model = TransferModel.initialise(settings.modelSpec());
+            state = TrainerState.fresh(dimension);
+            LOG.info("task {}: new model initialised (seed {})", context.taskId(), settings.modelSpec().seed());
+        }
+        return new OnlineTrainer(settings.training(), model, state,
+                buffer.loadInOrder(Domain.SOURCE), buffer.loadInOrder(Domain.TARGET));
+    }
+
+    @Override
+    public void process(Record<byte[], InboundRecord> record) {
+        if (record.value() instanceof InboundRecord.DomainSample sample) {
+            admit(sample.domain(), sample.sample(), record.timestamp());
+        } else if (record.value() instanceof InboundRecord.FeedbackLabel feedback) {
+            score(feedback);
+        }
+    }
+
+    private void admit(Domain domain, Sample sample, long recordTimestamp) {
+        long sequence = trainer.nextSequence(domain);
+        OptionalLong dropped = trainer.admit(domain, sample);
+        buffer.put(domain, sequence, sample);
+        if (dropped.isPresent()) {
+            buffer.delete(domain, dropped.getAsLong(), dropped.getAsLong() + 1);
+            checkpoints.saveTrainer(trainer.state().encode());
+        }
+        metrics.sampleConsumed(domain);
+        if (domain == Domain.TARGET) {
+            publish(trainer.predict(sample), recordTimestamp);
+        }
+        while (trainer.readyToTrain()) {
+            step(false);
+        }
+        metrics.buffered(domain, trainer.buffered(domain));
+    }
+
+    private void publish(Prediction prediction, long recordTimestamp) {
+        ledger.remember(prediction.id(), prediction.predictedClass());
+        long now = context.currentSystemTimeMs();
+        double latencyMs = Math.max(0, now - recordTimestamp);
+        context.forward(new Record<>(prediction.id(), new PredictionMessage(prediction.id(),
+                prediction.predictedClass(), prediction.probabilities(), prediction.modelStep(), latencyMs), now),
+                AdaptationTopology.PREDICTIONS_SINK);
+        metrics.predictionPublished(latencyMs);
+    }
+
+    private void score(InboundRecord.FeedbackLabel feedback) {
+        OptionalInt predicted = ledger.take(feedback.id());
+        if (predicted.isEmpty()) {
+            throw new RejectedRecordException(RejectReason.UNKNOWN_ID, "no pending prediction for id '"
+                    + feedback.id() + "' (never predicted, already scored, or older than "
+                    + settings.pendingPredictionsMax() + " predictions)");
+        }
+        accuracy.record(predicted.getAsInt() == feedback.label());
+        ledger.saveAccuracy(accuracy);
+        metrics.feedback(accuracy.accuracy());
+    }
+
+    private void trainSourceOnlyIfStalled(long nowMs) {
+        if (nowMs - lastTargetStepMs >= settings.stallTimeout().toMillis() && trainer.readyToTrainSourceOnly()) {
+            step(true);
+            metrics.buffered(Domain.SOURCE, trainer.buffered(Domain.SOURCE));
+        }
+    }
+
+    private void step(boolean sourceOnly) {
+        StepReport report = trainer.train(sourceOnly);
+        if (!sourceOnly) {
+            lastTargetStepMs = context.currentSystemTimeMs();
+        }
+        buffer.delete(Domain.SOURCE, report.sourceFrom(), report.sourceTo());
+        buffer.delete(Domain.TARGET, report.targetFrom(), report.targetTo());
+        checkpoints.save(trainer.model().snapshot().encode(), trainer.state().encode());
+        if (!report.outcome().applied()) {
+            LOG.warn("task {}: step skipped ({}): batch discarded, model unchanged at step {}", context.taskId(),
+                    report.outcome().skipReason(), report.step());
+        }
+        metrics.step(report);
+        long now = context.currentSystemTimeMs();
+        context.forward(new Record<>(Long.toString(report.step()), metricsMessage(report, now), now),
+                AdaptationTopology.METRICS_SINK);
+    }
+
+    private StepMetricsMessage metricsMessage(StepReport report, long now) {
+        var outcome = report.outcome();
+        Map<String, Double> losses = new LinkedHashMap<>();
+        losses.put("supervised", outcome.supervisedLoss());
+        losses.putAll(outcome.domainLossValues());
+        double targetAccuracy = accuracy.accuracy();
+        return new StepMetricsMessage(report.step(), now, outcome.applied(), outcome.skipReason(), report.sourceOnly(),
+                losses, report.lambdas(), outcome.totalLoss(), report.sourceBatch(), report.targetBatch(),
+                outcome.mmd(), outcome.targetMeanEntropy(), outcome.sourceAccuracy(),
+                Double.isNaN(targetAccuracy) ? null : targetAccuracy, accuracy.total(), outcome.gradientNorm(),
+                report.seconds() * 1000);
+    }
+
+    @Override
+    public void close() {
+        if (trainer != null) {
+            trainer.close();
+            trainer = null;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.kadapt.stream;
+
+import io.kadapt.training.Domain;
+import io.kadapt.training.Sample;
+
+/** A validated record from one of the three input topics. */
+public sealed interface InboundRecord {
+    /** A source (labelled) or target (unlabelled) sample. */
+    record DomainSample(Domain domain, Sample sample) implements InboundRecord {
+    }
+
+    /** A late true label for a target sample the service predicted earlier. */
+    record FeedbackLabel(String id, int label) implements InboundRecord {
+    }
+}

@@ -1,0 +1,22 @@
+package io.kadapt.stream.dlq;
+
+import java.util.Locale;
+
+/** Why an input record went to the dead-letter topic: the {@code reason} header and metric tag. */
+public enum RejectReason {
+    MALFORMED_JSON,
+    MISSING_ID,
+    MISSING_FEATURES,
+    WRONG_FEATURE_COUNT,
+    NON_FINITE_FEATURE,
+    MISSING_LABEL,
+    INVALID_LABEL,
+    LABEL_OUT_OF_RANGE,
+    UNEXPECTED_LABEL,
+    UNKNOWN_ID,
+    PROCESSING_ERROR;
+
+    public String tag() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,103 @@
+package io.kadapt.stream.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kadapt.stream.InboundRecord;
+import io.kadapt.stream.dlq.RejectReason;
+import io.kadapt.stream.dlq.RejectedRecordException;
+import io.kadapt.training.Domain;
+import io.kadapt.training.Sample;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads and validates one input topic's JSON against the model's shape. Anything the model cannot use is
+ * rejected here with a {@link RejectReason}, before it can reach the model or its state.
+ */
+public final class InboundDeserializer implements Deserializer<InboundRecord> {
+    /** Which input topic this deserializer reads. */
+    public enum Role { SOURCE, TARGET, FEEDBACK }
+
+    private final Role role;
+    private final int inputDim;
+    private final int classes;
+
+    public InboundDeserializer(Role role, int inputDim, int classes) {
+        this.role = role;
+        this.inputDim = inputDim;
+        this.classes = classes;
+    }
+
+    @Override
+    public InboundRecord deserialize(String topic, byte[] data) {
+        if (data == null) {
+            throw new RejectedRecordException(RejectReason.MALFORMED_JSON, "null value (tombstone)");
+        }
+        return role == Role.FEEDBACK ? feedback(data) : sample(data);
+    }
+
+    private InboundRecord sample(byte[] data) {
+        SampleMessage message = parse(data, SampleMessage.class);
+        String id = requireId(message.id());
+        if (message.features() == null) {
+            throw new RejectedRecordException(RejectReason.MISSING_FEATURES, "no 'features' array");
+        }
+        if (message.features().length != inputDim) {
+            throw new RejectedRecordException(RejectReason.WRONG_FEATURE_COUNT,
+                    message.features().length + " features, model.input-dim is " + inputDim);
+        }
+        float[] features = new float[inputDim];
+        for (int i = 0; i < inputDim; i++) {
+            double value = message.features()[i];
+            // Checked after narrowing too: 1e300 is finite as a double but infinite as a float.
+            features[i] = (float) value;
+            if (!Float.isFinite(features[i])) {
+                throw new RejectedRecordException(RejectReason.NON_FINITE_FEATURE,
+                        "feature " + i + " is " + value + " (not finite in single precision)");
+            }
+        }
+        boolean hasLabel = message.label() != null && !message.label().isNull();
+        if (role == Role.TARGET) {
+            if (hasLabel) {
+                throw new RejectedRecordException(RejectReason.UNEXPECTED_LABEL,
+                        "target samples carry no label; send late labels to the feedback topic");
+            }
+            return new InboundRecord.DomainSample(Domain.TARGET, new Sample(id, features, Sample.NO_LABEL));
+        }
+        return new InboundRecord.DomainSample(Domain.SOURCE, new Sample(id, features, label(message.label())));
+    }
+
+    private InboundRecord feedback(byte[] data) {
+        FeedbackMessage message = parse(data, FeedbackMessage.class);
+        return new InboundRecord.FeedbackLabel(requireId(message.id()), label(message.label()));
+    }
+
+    private int label(JsonNode label) {
+        if (label == null || label.isNull()) {
+            throw new RejectedRecordException(RejectReason.MISSING_LABEL, "no 'label'");
+        }
+        if (!label.isIntegralNumber() && !(label.isNumber() && label.asDouble() == Math.rint(label.asDouble()))) {
+            throw new RejectedRecordException(RejectReason.INVALID_LABEL, "label " + label + " is not an integer class");
+        }
+        double value = label.asDouble();
+        if (value < 0 || value >= classes) {
+            throw new RejectedRecordException(RejectReason.LABEL_OUT_OF_RANGE,
+                    "label " + label + " outside 0.." + (classes - 1) + " (model.classes is " + classes + ")");
+        }
+        return (int) value;
+    }
+
+    private static String requireId(String id) {
+        if (id == null || id.isBlank()) {
+            throw new RejectedRecordException(RejectReason.MISSING_ID, "no 'id'");
+        }
+        return id;
+    }
+
+    private static <T> T parse(byte[] data, Class<T> type) {
+        try {
+            return JsonCodec.read(data, type);
+        } catch (SerializationException e) {
+            throw new RejectedRecordException(RejectReason.MALFORMED_JSON, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.kadapt.training;
+
+import io.kadapt.config.ConfigException;
+import io.kadapt.config.ConfigKey;
+import io.kadapt.config.KadaptConfig;
+import io.kadapt.loss.CrossEntropyLoss;
+import io.kadapt.loss.DomainLoss;
+import io.kadapt.loss.MmdLoss;
+import io.kadapt.loss.SupervisedLoss;
+import io.kadapt.model.Activation;
+import io.kadapt.model.AdamSettings;
+import io.kadapt.model.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** Turns configuration into the model's and the training loop's immutable settings, naming bad keys. */
+public final class ModelSpecs {
+    private ModelSpecs() {
+    }
+
+    public static ModelSpec from(KadaptConfig config) {
+        List<Integer> hidden = new ArrayList<>();
+        for (String size : config.list(ConfigKey.MODEL_HIDDEN)) {
+            try {
+                hidden.add(Integer.parseInt(size));
+            } catch (NumberFormatException e) {
+                throw new ConfigException(ConfigKey.MODEL_HIDDEN.key() + " must be comma-separated integers, got '"
+                        + config.string(ConfigKey.MODEL_HIDDEN) + "'");
+            }
+        }
+        DataType dataType = switch (config.string(ConfigKey.MODEL_DTYPE)) {
+            case "float" -> DataType.FLOAT;
+            case "double" -> DataType.DOUBLE;
+            default -> throw new ConfigException(ConfigKey.MODEL_DTYPE.key() + " must be float or double");
+        };
+        AdamSettings adam = new AdamSettings(config.decimal(ConfigKey.TRAIN_LEARNING_RATE),
+                config.decimal(ConfigKey.TRAIN_ADAM_BETA1), config.decimal(ConfigKey.TRAIN_ADAM_BETA2),
+                config.decimal(ConfigKey.TRAIN_ADAM_EPSILON));
+        try {
+            return new ModelSpec(config.positiveInteger(ConfigKey.MODEL_INPUT_DIM),
+                    config.positiveInteger(ConfigKey.MODEL_CLASSES), hidden,
+                    config.choice(ConfigKey.MODEL_ACTIVATION, Activation.class),
+                    config.decimalInRange(ConfigKey.MODEL_DROPOUT, 0, 1), config.longValue(ConfigKey.MODEL_SEED),
+                    dataType, adam, config.decimal(ConfigKey.TRAIN_GRAD_CLIP_NORM), supervised(config),
+                    domainLosses(config));
+        } catch (IllegalArgumentException e) {
+            if (e instanceof ConfigException) {
+                throw e;
+            }
+            throw new ConfigException("invalid model configuration: " + e.getMessage());
+        }
+    }
+
+    public static TrainingSettings training(KadaptConfig config) {
+        Standardization standardization = switch (config.string(ConfigKey.PREPROCESS_STANDARDIZE)) {
+            case "per-domain" -> Standardization.PER_DOMAIN;
+            case "none" -> Standardization.NONE;
+            default -> throw new ConfigException(ConfigKey.PREPROCESS_STANDARDIZE.key() + " must be per-domain or none");
+        };
+        double lambda = config.decimal(ConfigKey.LOSS_LAMBDA);
+        if (lambda < 0) {
+            throw new ConfigException(ConfigKey.LOSS_LAMBDA.key() + " must be >= 0");
+        }
+        try {
+            return new TrainingSettings(config.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE),
+                    config.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET),
+                    config.positiveInteger(ConfigKey.TRAIN_BUFFER_MAX), lambda, standardization);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static SupervisedLoss supervised(KadaptConfig config) {
+        String name = config.string(ConfigKey.LOSS_SUPERVISED);
+        if (name.equals("cross_entropy")) {
+            return new CrossEntropyLoss(config.decimalInRange(ConfigKey.LOSS_LABEL_SMOOTHING, 0, 1));
+        }
+        throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name + "' (known: cross_entropy)");
+    }
+
+    private static List<DomainLoss> domainLosses(KadaptConfig config) {
+        List<DomainLoss> terms = new ArrayList<>();
+        for (String name : config.list(ConfigKey.LOSS_DOMAIN)) {
+            switch (name) {
+                case "none" -> { }
+                case "mmd" -> terms.add(new MmdLoss());
+                default -> throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": unknown domain term '" + name
+                        + "' (known: mmd, none)");
+            }
+        }
+        return terms;
+    }
+}

@@ -1,0 +1,163 @@
+package io.kadapt.training;
+
+import io.kadapt.model.StepOutcome;
+import io.kadapt.model.TransferModel;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The online test-then-train loop around a {@link TransferModel}: admits samples into per-domain FIFO
+ * buffers, predicts target samples on arrival, and takes one optimiser step whenever both buffers hold a
+ * batch. It knows nothing of Kafka; the caller persists the model, the {@link TrainerState} after each
+ * step, and the buffered samples by the sequence numbers this class hands out.
+ *
+ * <p>Restart invariant: the live statistics equal the ledger's statistics of removed samples followed by
+ * the still-buffered samples in arrival order, so a restored trainer is bit-identical to one that never
+ * stopped.
+ */
+public final class OnlineTrainer implements AutoCloseable {
+    private final TrainingSettings settings;
+    private final TransferModel model;
+    private final TrainerState state;
+    private final Map<Domain, ArrayDeque<Sample>> buffers = new EnumMap<>(Domain.class);
+    private final Map<Domain, RunningStandardizer> liveStatistics = new EnumMap<>(Domain.class);
+
+    public OnlineTrainer(TrainingSettings settings, TransferModel model, TrainerState state,
+                         List<Sample> bufferedSource, List<Sample> bufferedTarget) {
+        this.settings = settings;
+        this.model = model;
+        this.state = state;
+        for (Domain domain : Domain.values()) {
+            buffers.put(domain, new ArrayDeque<>());
+            liveStatistics.put(domain, state.ledger(domain).removedStatistics().copy());
+        }
+        bufferedSource.forEach(s -> buffer(Domain.SOURCE, s));
+        bufferedTarget.forEach(s -> buffer(Domain.TARGET, s));
+    }
+
+    public TrainerState state() {
+        return state;
+    }
+
+    public TransferModel model() {
+        return model;
+    }
+
+    /** The sequence number the next admitted sample of this domain gets. */
+    public long nextSequence(Domain domain) {
+        return state.ledger(domain).removed() + buffers.get(domain).size();
+    }
+
+    public int buffered(Domain domain) {
+        return buffers.get(domain).size();
+    }
+
+    /**
+     * Buffers a sample for training. When the buffer overflows, the oldest waiting sample is dropped and its
+     * sequence number returned: the caller must delete it and persist {@link #state()}.
+     */
+    public OptionalLong admit(Domain domain, Sample sample) {
+        buffer(domain, sample);
+        ArrayDeque<Sample> buffer = buffers.get(domain);
+        if (buffer.size() <= settings.bufferMax()) {
+            return OptionalLong.empty();
+        }
+        long droppedSequence = state.ledger(domain).removed();
+        state.ledger(domain).recordDropped(buffer.removeFirst());
+        return OptionalLong.of(droppedSequence);
+    }
+
+    private void buffer(Domain domain, Sample sample) {
+        buffers.get(domain).addLast(sample);
+        liveStatistics.get(domain).add(sample.features());
+    }
+
+    /** Predicts with the current model; call after {@link #admit} so the sample counts in its domain's statistics. */
+    public Prediction predict(Sample target) {
+        INDArray probabilities = model.predictProbabilities(toMatrix(Domain.TARGET, List.of(target)));
+        float[] p = probabilities.toFloatVector();
+        int best = 0;
+        for (int c = 1; c < p.length; c++) {
+            if (p[c] > p[best]) {
+                best = c;
+            }
+        }
+        return new Prediction(target.id(), best, p, model.step());
+    }
+
+    public boolean readyToTrain() {
+        return buffered(Domain.SOURCE) >= settings.sourceBatch() && buffered(Domain.TARGET) >= settings.targetBatch();
+    }
+
+    public boolean readyToTrainSourceOnly() {
+        return buffered(Domain.SOURCE) >= settings.sourceBatch();
+    }
+
+    /**
+     * One step on the oldest buffered batches. With {@code sourceOnly} (the target stream stalled) the domain
+     * terms get λ = 0 and the source batch stands in for the target batch, so the graph keeps its shape.
+     */
+    public StepReport train(boolean sourceOnly) {
+        long sourceFrom = state.ledger(Domain.SOURCE).removed();
+        long targetFrom = state.ledger(Domain.TARGET).removed();
+        List<Sample> source = take(Domain.SOURCE, settings.sourceBatch());
+        List<Sample> target = sourceOnly ? List.of() : take(Domain.TARGET, settings.targetBatch());
+        INDArray xs = toMatrix(Domain.SOURCE, source);
+        INDArray xt = sourceOnly ? xs : toMatrix(Domain.TARGET, target);
+        int[] ys = source.stream().mapToInt(Sample::label).toArray();
+        Map<String, Double> lambdas = new LinkedHashMap<>();
+        model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), sourceOnly ? 0.0 : settings.lambda()));
+
+        long started = System.nanoTime();
+        StepOutcome outcome = model.step(xs, ys, xt, lambdas);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        if (outcome.applied()) {
+            source.forEach(s -> state.ledger(Domain.SOURCE).recordTrained(s));
+            target.forEach(s -> state.ledger(Domain.TARGET).recordTrained(s));
+        } else {
+            // A batch that made the loss or a gradient non-finite is discarded, not retried: retrying would loop.
+            state.recordSkippedStep();
+            source.forEach(s -> state.ledger(Domain.SOURCE).recordDropped(s));
+            target.forEach(s -> state.ledger(Domain.TARGET).recordDropped(s));
+        }
+        return new StepReport(model.step(), outcome, lambdas, source.size(), target.size(), sourceOnly, seconds,
+                sourceFrom, state.ledger(Domain.SOURCE).removed(), targetFrom, state.ledger(Domain.TARGET).removed());
+    }
+
+    private List<Sample> take(Domain domain, int count) {
+        ArrayDeque<Sample> buffer = buffers.get(domain);
+        Sample[] taken = new Sample[count];
+        for (int i = 0; i < count; i++) {
+            taken[i] = buffer.removeFirst();
+        }
+        return List.of(taken);
+    }
+
+    private INDArray toMatrix(Domain domain, List<Sample> samples) {
+        int dimension = model.spec().inputDim();
+        float[][] rows = new float[samples.size()][dimension];
+        RunningStandardizer statistics = liveStatistics.get(domain);
+        for (int i = 0; i < rows.length; i++) {
+            float[] features = samples.get(i).features();
+            if (settings.standardization() == Standardization.PER_DOMAIN) {
+                statistics.standardize(features, rows[i]);
+            } else {
+                System.arraycopy(features, 0, rows[i], 0, dimension);
+            }
+        }
+        INDArray matrix = Nd4j.create(rows);
+        return matrix.dataType() == model.spec().dataType() ? matrix : matrix.castTo(model.spec().dataType());
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,14 @@
+package io.kadapt.training;
+
+/** Hyper-parameters of the online loop around the model (the model's own are in its spec). */
+public record TrainingSettings(int sourceBatch, int targetBatch, int bufferMax, double lambda,
+                               Standardization standardization) {
+    public TrainingSettings {
+        if (sourceBatch <= 0 || targetBatch <= 0) {
+            throw new IllegalArgumentException("batch sizes must be positive");
+        }
+        if (bufferMax < Math.max(sourceBatch, targetBatch)) {
+            throw new IllegalArgumentException("train.buffer.max (" + bufferMax + ") must hold at least one batch");
+        }
+    }
+}

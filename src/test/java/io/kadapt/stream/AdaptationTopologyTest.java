@@ -1,0 +1,181 @@
+package io.kadapt.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kadapt.config.KadaptConfig;
+import io.kadapt.metrics.AdaptationMetrics;
+import io.kadapt.service.StreamsProperties;
+import io.kadapt.stream.dlq.DeadLetterRouter;
+import io.kadapt.stream.serde.JsonCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real topology, built by the same code the service runs, driven without a broker. */
+class AdaptationTopologyTest {
+    static final Map<String, String> SMALL_MODEL = Map.of(
+            "model.input-dim", "3", "model.classes", "2", "model.hidden", "8",
+            "train.batch.source", "4", "train.batch.target", "4", "loss.domain", "mmd");
+
+    @TempDir
+    Path stateDir;
+
+    private SimpleMeterRegistry registry;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, String> source;
+    private TestInputTopic<String, String> target;
+    private TestInputTopic<String, String> feedback;
+    private TestInputTopic<byte[], byte[]> rawTarget;
+    private TestOutputTopic<String, String> predictions;
+    private TestOutputTopic<String, String> metricsTopic;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    @BeforeEach
+    void start() {
+        KadaptConfig config = KadaptConfig.of(SMALL_MODEL);
+        registry = new SimpleMeterRegistry();
+        AdaptationMetrics metrics = new AdaptationMetrics(registry);
+        driver = new TopologyTestDriver(AdaptationTopology.build(AdaptationSettings.from(config), metrics),
+                StreamsProperties.from(config, "unused:9092", stateDir, metrics));
+        Topics topics = Topics.from(config);
+        source = driver.createInputTopic(topics.source(), new StringSerializer(), new StringSerializer());
+        target = driver.createInputTopic(topics.target(), new StringSerializer(), new StringSerializer());
+        feedback = driver.createInputTopic(topics.feedback(), new StringSerializer(), new StringSerializer());
+        rawTarget = driver.createInputTopic(topics.target(), new ByteArraySerializer(), new ByteArraySerializer());
+        predictions = driver.createOutputTopic(topics.predictions(), new StringDeserializer(), new StringDeserializer());
+        metricsTopic = driver.createOutputTopic(topics.metrics(), new StringDeserializer(), new StringDeserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetter(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    @DisplayName("every target sample gets one prediction, made before any step trained on it")
+    void predictsEveryTargetSampleBeforeTrainingOnIt() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            source.pipeInput("s-" + i, sample("s-" + i, i % 2, 1.0f * i));
+            target.pipeInput("t-" + i, sample("t-" + i, null, 0.5f * i));
+        }
+        List<TestRecord<String, String>> out = predictions.readRecordsToList();
+        assertEquals(12, out.size());
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < out.size(); i++) {
+            JsonNode prediction = JsonCodec.mapper().readTree(out.get(i).value());
+            ids.add(prediction.get("id").asText());
+            assertEquals(2, prediction.get("probabilities").size());
+            double sum = prediction.get("probabilities").get(0).asDouble() + prediction.get("probabilities").get(1).asDouble();
+            assertEquals(1.0, sum, 1e-5);
+            // Batch 4: target t-i is the (i+1)th; steps happen after every 4th target, so t-i saw i/4 steps.
+            assertEquals(i / 4, prediction.get("modelStep").asLong(), "prediction of t-" + i);
+        }
+        assertEquals(12, ids.size());
+    }
+
+    @Test
+    @DisplayName("one metrics record per step, with every loss term and λ")
+    void publishesMetricsPerStep() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            source.pipeInput(sample("s-" + i, i % 2, i));
+            target.pipeInput(sample("t-" + i, null, -i));
+        }
+        List<String> records = metricsTopic.readValuesToList();
+        assertEquals(2, records.size());
+        JsonNode last = JsonCodec.mapper().readTree(records.get(1));
+        assertEquals(2, last.get("step").asLong());
+        assertTrue(last.get("applied").asBoolean());
+        assertTrue(last.get("losses").has("supervised"));
+        assertTrue(last.get("losses").has("mmd"));
+        assertEquals(1.0, last.get("lambda").get("mmd").asDouble());
+        assertEquals(4, last.get("sourceBatch").asInt());
+        assertTrue(last.get("mmd").asDouble() >= 0);
+        assertEquals(2.0, registry.get("kadapt.training.steps").counter().count());
+    }
+
+    @Test
+    @DisplayName("bad records go to the dead-letter topic with reason and origin, and processing continues")
+    void routesBadInputToTheDeadLetterTopic() {
+        Map<String, String> bad = Map.of(
+                "malformed_json", "{not json",
+                "missing_id", "{\"features\":[1,2,3]}",
+                "wrong_feature_count", "{\"id\":\"x\",\"features\":[1,2]}",
+                "non_finite_feature", "{\"id\":\"x\",\"features\":[1,NaN,2]}",
+                "unexpected_label", "{\"id\":\"x\",\"features\":[1,2,3],\"label\":0}");
+        bad.forEach((reason, json) -> rawTarget.pipeInput("key".getBytes(), json.getBytes(StandardCharsets.UTF_8)));
+        source.pipeInput(sample("s-bad", 7, 1f));
+        feedback.pipeInput("{\"id\":\"never-predicted\",\"label\":1}");
+        target.pipeInput(sample("t-good", null, 1f));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertEquals(bad.size() + 2, dead.size());
+        Map<String, Integer> reasons = new java.util.HashMap<>();
+        for (TestRecord<byte[], byte[]> record : dead) {
+            String reason = header(record, DeadLetterRouter.HEADER_REASON);
+            reasons.merge(reason, 1, Integer::sum);
+            assertNotNull(header(record, DeadLetterRouter.HEADER_TOPIC));
+            assertNotNull(header(record, DeadLetterRouter.HEADER_OFFSET));
+            assertFalse(header(record, DeadLetterRouter.HEADER_DETAIL).isBlank());
+            if (bad.containsKey(reason)) {
+                assertEquals(bad.get(reason), new String(record.value(), StandardCharsets.UTF_8), "original bytes kept");
+            }
+        }
+        bad.keySet().forEach(reason -> assertEquals(1, reasons.get(reason), reason));
+        assertEquals(1, reasons.get("label_out_of_range"));
+        assertEquals(1, reasons.get("unknown_id"));
+        for (String reason : reasons.keySet()) {
+            assertEquals(reasons.get(reason), registry.get("kadapt.dlq.records").tag("reason", reason).counter().count(), 0.0);
+        }
+        assertEquals(1, predictions.readRecordsToList().size(), "the good record after the bad ones was processed");
+    }
+
+    @Test
+    @DisplayName("late feedback labels are scored against the prediction made for that id")
+    void scoresFeedbackLabels() throws Exception {
+        target.pipeInput(sample("t-1", null, 1f));
+        target.pipeInput(sample("t-2", null, 2f));
+        Map<String, Integer> predicted = new java.util.HashMap<>();
+        for (String value : predictions.readValuesToList()) {
+            JsonNode node = JsonCodec.mapper().readTree(value);
+            predicted.put(node.get("id").asText(), node.get("predicted").asInt());
+        }
+        feedback.pipeInput("{\"id\":\"t-1\",\"label\":" + predicted.get("t-1") + "}");
+        feedback.pipeInput("{\"id\":\"t-2\",\"label\":" + (1 - predicted.get("t-2")) + "}");
+        assertEquals(0.5, registry.get("kadapt.target.accuracy").gauge().value(), 1e-12);
+        feedback.pipeInput("{\"id\":\"t-1\",\"label\":0}");
+        assertEquals("unknown_id", header(deadLetters.readRecord(), DeadLetterRouter.HEADER_REASON),
+                "a prediction is scored once");
+    }
+
+    static String sample(String id, Integer label, float value) {
+        String features = "[" + value + "," + (value * 0.5f) + "," + (-value) + "]";
+        return "{\"id\":\"" + id + "\",\"features\":" + features + (label == null ? "" : ",\"label\":" + label) + "}";
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
