@@ -45,9 +45,6 @@ public final class ModelSpecs {
                     dataType, adam, config.decimal(ConfigKey.TRAIN_GRAD_CLIP_NORM), supervised(config),
                     domainLosses(config));
         } catch (IllegalArgumentException e) {
-            if (e instanceof ConfigException) {
-                throw e;
-            }
             throw new ConfigException("invalid model configuration: " + e.getMessage());
         }
     }

@@ -32,8 +32,10 @@ public final class JsonCodec {
     public static <T> T read(byte[] bytes, Class<T> type) {
         try {
             return MAPPER.readValue(bytes, type);
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new SerializationException("cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 
