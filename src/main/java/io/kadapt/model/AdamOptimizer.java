@@ -1,0 +1,80 @@
+package io.kadapt.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Adam (Kingma &amp; Ba 2015, Algorithm 1) whose moments we own, so they travel in snapshots and a restored model
+ * continues with the same effective step sizes.
+ *
+ * <p>Each parameter is updated by ND4J's fused {@code adam_updater} op (one pass over memory instead of six).
+ * That op implements the paper's "efficient" form, θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂); passing
+ * ε̂ = ε·√(1−β₂ᵗ) turns it into PyTorch's θ −= lr·m̂/(√v̂ + ε), so ε means what it means in the baseline.
+ */
+final class AdamOptimizer {
+
+    private final AdamSettings settings;
+    private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
+    private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
+    private long step;
+
+    /** Zero moments shaped like {@code parameters}, step 0. */
+    AdamOptimizer(AdamSettings settings, Map<String, INDArray> parameters) {
+        this.settings = settings;
+        parameters.forEach((name, p) -> {
+            firstMoments.put(name, Nd4j.zeros(p.dataType(), p.shape()));
+            secondMoments.put(name, Nd4j.zeros(p.dataType(), p.shape()));
+        });
+    }
+
+    /** Number of applied updates, Adam's t. */
+    long step() {
+        return step;
+    }
+
+    /**
+     * One Adam update of every parameter, in place. Gradients are scaled by {@code gradientScale} (clipping) and
+     * then overwritten with the update: the caller must not use them afterwards.
+     */
+    void apply(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double gradientScale) {
+        long t = step + 1;
+        double biasCorrection2 = 1.0 - Math.pow(settings.beta2(), t);
+        double adjustedEpsilon = settings.epsilon() * Math.sqrt(biasCorrection2);
+        // The op takes the 0-based iteration and raises β to iteration+1; past 2³¹ steps β^t is 0 anyway.
+        int iteration = (int) Math.min(step, Integer.MAX_VALUE - 1);
+        for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
+            String name = entry.getKey();
+            INDArray gradient = gradients.get(name);
+            if (gradient == null) {
+                throw new IllegalStateException("no gradient for parameter '" + name + "'");
+            }
+            if (gradientScale != 1.0) {
+                gradient.muli(gradientScale);
+            }
+            Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
+                    settings.learningRate(), settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
+            entry.getValue().subi(gradient);
+        }
+        step = t;
+    }
+
+    Map<String, INDArray> firstMoments() {
+        return Collections.unmodifiableMap(firstMoments);
+    }
+
+    Map<String, INDArray> secondMoments() {
+        return Collections.unmodifiableMap(secondMoments);
+    }
+
+    /** Continues from a snapshot: the arrays returned by the moment maps are overwritten in place. */
+    void restoreStep(long restoredStep) {
+        if (restoredStep < 0) {
+            throw new IllegalArgumentException("step must be >= 0, got " + restoredStep);
+        }
+        step = restoredStep;
+    }
+}

@@ -1,0 +1,58 @@
+package io.kadapt.model;
+
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Inverted-dropout masks, fed to the graph as placeholders rather than drawn by a SameDiff random op.
+ *
+ * <p>The masks of a step depend only on (seed, step, batch sizes), never on generator state carried between steps:
+ * a model restored from a snapshot therefore draws exactly the masks the original would have drawn, and a gradient
+ * check sees a fixed mask. Each kept unit is scaled by 1/(1−p) so the prediction path needs no rescaling.
+ */
+final class DropoutMasks {
+
+    private final long seed;
+    private final double dropProbability;
+    private final DataType dtype;
+
+    DropoutMasks(long seed, double dropProbability, DataType dtype) {
+        this.seed = seed;
+        this.dropProbability = dropProbability;
+        this.dtype = dtype;
+    }
+
+    /** A generator for the masks of {@code step}; draw the masks from it in a fixed order. */
+    SplittableRandom generatorFor(long step) {
+        return new SplittableRandom(mix(seed, step));
+    }
+
+    /** One [rows, width] mask of 0 and 1/(1−p). */
+    INDArray next(SplittableRandom random, long rows, long width) {
+        float keptValue = (float) (1.0 / (1.0 - dropProbability));
+        int length = Math.toIntExact(rows * width);
+        if (dtype == DataType.DOUBLE) {
+            double kept = 1.0 / (1.0 - dropProbability);
+            double[] values = new double[length];
+            for (int i = 0; i < length; i++) {
+                values[i] = random.nextDouble() < dropProbability ? 0.0 : kept;
+            }
+            return Nd4j.create(values, new long[] {rows, width}, DataType.DOUBLE);
+        }
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = random.nextDouble() < dropProbability ? 0.0f : keptValue;
+        }
+        return Nd4j.create(values, new long[] {rows, width}, DataType.FLOAT);
+    }
+
+    /** SplitMix64 finaliser over (seed, step), so neighbouring steps get unrelated streams. */
+    static long mix(long seed, long step) {
+        long z = seed + (step + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

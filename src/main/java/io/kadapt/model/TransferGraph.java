@@ -1,0 +1,194 @@
+package io.kadapt.model;
+
+import io.kadapt.loss.DomainInputs;
+import io.kadapt.loss.DomainLoss;
+import io.kadapt.loss.MmdLoss;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The SameDiff graph of a {@link ModelSpec}, built once: a training path for the source batch and one for the
+ * target batch (with dropout masks), a prediction path without dropout, all sharing the same weights; the loss
+ * L = ℓ + Σ λ_k·d_k with λ_k as scalar placeholders; and monitoring outputs. SameDiff executes only the sub-graph a
+ * request needs, so prediction never touches the training placeholders.
+ */
+final class TransferGraph {
+
+    static final String SOURCE_X = "source_x";
+    static final String SOURCE_Y = "source_y_onehot";
+    static final String TARGET_X = "target_x";
+    static final String PREDICT_X = "x";
+
+    private final SameDiff sd = SameDiff.create();
+    private final ModelSpec spec;
+    private final List<String> sourceMaskNames = new ArrayList<>();
+    private final List<String> targetMaskNames = new ArrayList<>();
+    private final Map<String, String> lambdaNames = new LinkedHashMap<>();
+    private final Map<String, String> domainLossNames = new LinkedHashMap<>();
+    private final List<String> trainableNames;
+    private final String supervisedLossName;
+    private final String totalLossName;
+    private final String mmdName;
+    private final String accuracyName;
+    private final String entropyName;
+    private final String probabilitiesName;
+    private final List<String> stepOutputNames;
+
+    TransferGraph(ModelSpec spec) {
+        this.spec = spec;
+        DataType dtype = spec.dataType();
+        SDVariable sourceX = sd.placeHolder(SOURCE_X, dtype, -1, spec.inputDim());
+        SDVariable sourceY = sd.placeHolder(SOURCE_Y, dtype, -1, spec.numClasses());
+        SDVariable targetX = sd.placeHolder(TARGET_X, dtype, -1, spec.inputDim());
+        SDVariable predictX = sd.placeHolder(PREDICT_X, dtype, -1, spec.inputDim());
+
+        List<SDVariable[]> hidden = new ArrayList<>();
+        ParameterInitialiser init = new ParameterInitialiser(spec.seed());
+        long fanIn = spec.inputDim();
+        for (int i = 0; i < spec.hiddenLayers().size(); i++) {
+            long width = spec.hiddenLayers().get(i);
+            SDVariable w = sd.var("hidden_" + i + "/W",
+                    init.uniformWeights(fanIn, width, spec.activation().rectifying(), dtype));
+            SDVariable b = sd.var("hidden_" + i + "/b", ParameterInitialiser.zeroBias(width, dtype));
+            hidden.add(new SDVariable[] {w, b});
+            if (spec.dropout() > 0.0) {
+                sourceMaskNames.add(sd.placeHolder("dropout_source_" + i, dtype, -1, width).name());
+                targetMaskNames.add(sd.placeHolder("dropout_target_" + i, dtype, -1, width).name());
+            }
+            fanIn = width;
+        }
+        SDVariable headW = sd.var("classifier/W", init.uniformWeights(fanIn, spec.numClasses(), false, dtype));
+        SDVariable headB = sd.var("classifier/b", ParameterInitialiser.zeroBias(spec.numClasses(), dtype));
+
+        SDVariable sourceFeatures = features(sourceX, hidden, sourceMaskNames);
+        SDVariable targetFeatures = features(targetX, hidden, targetMaskNames);
+        SDVariable sourceLogits = sd.nn().linear(sourceFeatures, headW, headB);
+        SDVariable targetLogits = sd.nn().linear(targetFeatures, headW, headB);
+        SDVariable predictLogits = sd.nn().linear(features(predictX, hidden, List.of()), headW, headB);
+        probabilitiesName = sd.nn().softmax("probabilities", predictLogits).name();
+
+        SDVariable supervised = spec.supervisedLoss().define(sd, sourceLogits, sourceY);
+        supervisedLossName = supervised.name();
+        SDVariable total = supervised;
+        DomainInputs domainInputs = new DomainInputs(sourceFeatures, targetFeatures, sourceLogits, targetLogits);
+        SDVariable monitoredMmd = null;
+        for (int k = 0; k < spec.domainLosses().size(); k++) {
+            DomainLoss term = spec.domainLosses().get(k);
+            // Terms that create their own variables initialise them from the thread's ND4J generator.
+            Nd4j.getRandom().setSeed(DropoutMasks.mix(spec.seed(), -1L - k));
+            SDVariable value = term.define(sd, domainInputs);
+            SDVariable lambda = sd.placeHolder("lambda_" + term.name(), dtype);
+            domainLossNames.put(term.name(), value.name());
+            lambdaNames.put(term.name(), lambda.name());
+            total = total.add(lambda.mul(value));
+            if (term.equals(new MmdLoss())) {
+                monitoredMmd = value; // same quantity as the monitor: do not compute it twice
+            }
+        }
+        totalLossName = total.name();
+        if (monitoredMmd == null) {
+            monitoredMmd = MmdLoss.multiKernelMmd2(sd, sourceFeatures, targetFeatures, MmdLoss.defaultMultipliers());
+        }
+        mmdName = monitoredMmd.name();
+        accuracyName = sd.eq(sd.argmax(sourceLogits, 1), sd.argmax(sourceY, 1)).castTo(dtype).mean().name();
+        // Softmax ops without an explicit dimension (the last one is meant): createGradFunction clones the graph
+        // through FlatBuffers, and in M2.1 a LogSoftMax with a dimension argument fails to deserialise.
+        SDVariable targetProbabilities = sd.nn().softmax(targetLogits);
+        entropyName = targetProbabilities.mul(sd.nn().logSoftmax(targetLogits)).sum(1).mean().neg().name();
+
+        sd.setLossVariables(total);
+        List<String> trainable = new ArrayList<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                trainable.add(v.name());
+            }
+        }
+        Collections.sort(trainable); // sd.variables() promises no order; snapshots need a canonical one
+        trainableNames = Collections.unmodifiableList(trainable);
+        List<String> outputs = new ArrayList<>(List.of(supervisedLossName, totalLossName, mmdName, accuracyName,
+                entropyName));
+        outputs.addAll(domainLossNames.values());
+        stepOutputNames = List.copyOf(new java.util.LinkedHashSet<>(outputs));
+    }
+
+    private SDVariable features(SDVariable x, List<SDVariable[]> hidden, List<String> maskNames) {
+        SDVariable h = x;
+        for (int i = 0; i < hidden.size(); i++) {
+            h = spec.activation().apply(sd, sd.nn().linear(h, hidden.get(i)[0], hidden.get(i)[1]));
+            if (!maskNames.isEmpty()) {
+                h = h.mul(sd.getVariable(maskNames.get(i)));
+            }
+        }
+        return h;
+    }
+
+    SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** Every trainable variable, the model's and the domain terms', sorted by name. */
+    List<String> trainableNames() {
+        return trainableNames;
+    }
+
+    /** The array SameDiff holds for a trainable variable; updating it in place updates the model. */
+    INDArray parameter(String name) {
+        return sd.getArrForVarName(name);
+    }
+
+    List<String> sourceMaskNames() {
+        return sourceMaskNames;
+    }
+
+    List<String> targetMaskNames() {
+        return targetMaskNames;
+    }
+
+    /** λ placeholder name by domain term name. */
+    Map<String, String> lambdaNames() {
+        return Collections.unmodifiableMap(lambdaNames);
+    }
+
+    /** Graph output name of d_k by domain term name. */
+    Map<String, String> domainLossNames() {
+        return Collections.unmodifiableMap(domainLossNames);
+    }
+
+    String supervisedLossName() {
+        return supervisedLossName;
+    }
+
+    String totalLossName() {
+        return totalLossName;
+    }
+
+    String mmdName() {
+        return mmdName;
+    }
+
+    String accuracyName() {
+        return accuracyName;
+    }
+
+    String entropyName() {
+        return entropyName;
+    }
+
+    String probabilitiesName() {
+        return probabilitiesName;
+    }
+
+    /** Outputs evaluated together with the gradients on every step. */
+    List<String> stepOutputNames() {
+        return stepOutputNames;
+    }
+}
