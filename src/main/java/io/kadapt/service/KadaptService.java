@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -160,7 +161,9 @@ public final class KadaptService implements AutoCloseable {
         if (stopped.getCount() == 0) {
             return;
         }
-        streams.close(timeout);
+        // Leaving the group lets a restarted or standby instance take the task at once, not after a session timeout.
+        streams.close(CloseOptions.timeout(timeout)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         streamsMetrics.close();
         http.close();
         cluster.close();

@@ -99,6 +99,8 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
             admit(sample.domain(), sample.sample(), record.timestamp());
         } else if (record.value() instanceof InboundRecord.FeedbackLabel feedback) {
             score(feedback);
+        } else if (record.value() instanceof InboundRecord.Rejected rejected) {
+            throw new RejectedRecordException(rejected.reason(), rejected.detail());
         }
     }
 

@@ -12,4 +12,11 @@ public sealed interface InboundRecord {
     /** A late true label for a target sample the service predicted earlier. */
     record FeedbackLabel(String id, int label) implements InboundRecord {
     }
+
+    /**
+     * Input the model cannot use. It travels to the processor, which raises it there, so that the dead-letter
+     * path is Kafka Streams' processing exception handler: the same in the topology test driver as on a broker.
+     */
+    record Rejected(io.kadapt.stream.dlq.RejectReason reason, String detail) implements InboundRecord {
+    }
 }

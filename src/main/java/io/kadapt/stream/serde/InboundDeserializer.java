@@ -10,8 +10,9 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads and validates one input topic's JSON against the model's shape. Anything the model cannot use is
- * rejected here with a {@link RejectReason}, before it can reach the model or its state.
+ * Reads and validates one input topic's JSON against the model's shape. Anything the model cannot use
+ * becomes an {@link InboundRecord.Rejected} with its {@link RejectReason}: it never throws, so no bad record
+ * can stop the stream, and the rejection reaches the dead-letter topic through the processor.
  */
 public final class InboundDeserializer implements Deserializer<InboundRecord> {
     /** Which input topic this deserializer reads. */
@@ -29,10 +30,14 @@ public final class InboundDeserializer implements Deserializer<InboundRecord> {
 
     @Override
     public InboundRecord deserialize(String topic, byte[] data) {
-        if (data == null) {
-            throw new RejectedRecordException(RejectReason.MALFORMED_JSON, "null value (tombstone)");
+        try {
+            if (data == null) {
+                throw new RejectedRecordException(RejectReason.MALFORMED_JSON, "null value (tombstone)");
+            }
+            return role == Role.FEEDBACK ? feedback(data) : sample(data);
+        } catch (RejectedRecordException e) {
+            return new InboundRecord.Rejected(e.reason(), e.getMessage());
         }
-        return role == Role.FEEDBACK ? feedback(data) : sample(data);
     }
 
     private InboundRecord sample(byte[] data) {
