@@ -64,7 +64,7 @@ public enum ConfigKey {
     METRICS_ACCURACY_WINDOW("metrics.accuracy-window", "500",
             "Target accuracy is measured over the last this-many feedback labels."),
     METRICS_PENDING_MAX("metrics.pending-predictions.max", "100000",
-            "Predictions kept to match late feedback labels; older ones are forgotten."),
+            "Predictions and early labels kept waiting for their counterpart; beyond it the oldest is forgotten."),
     HTTP_PORT("http.port", "8080", "Port of /metrics, /health/live, /health/ready and /info; 0 picks a free port.");
 
     private final String key;

@@ -3,7 +3,6 @@ package io.kadapt.stream;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.model.ModelSnapshot;
 import io.kadapt.model.TransferModel;
-import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.stream.dlq.RejectedRecordException;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
@@ -20,7 +19,6 @@ import io.kadapt.training.TrainerState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -123,7 +121,8 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     }
 
     private void publish(Prediction prediction, long recordTimestamp) {
-        ledger.remember(prediction.id(), prediction.predictedClass());
+        ledger.predicted(prediction.id(), prediction.predictedClass())
+                .ifPresent(label -> score(prediction.predictedClass(), label));
         long now = context.currentSystemTimeMs();
         double latencyMs = Math.max(0, now - recordTimestamp);
         context.forward(new Record<>(prediction.id(), new PredictionMessage(prediction.id(),
@@ -133,13 +132,11 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     }
 
     private void score(InboundRecord.FeedbackLabel feedback) {
-        OptionalInt predicted = ledger.take(feedback.id());
-        if (predicted.isEmpty()) {
-            throw new RejectedRecordException(RejectReason.UNKNOWN_ID, "no pending prediction for id '"
-                    + feedback.id() + "' (never predicted, already scored, or older than "
-                    + settings.pendingPredictionsMax() + " predictions)");
-        }
-        accuracy.record(predicted.getAsInt() == feedback.label());
+        ledger.labelled(feedback.id(), feedback.label()).ifPresent(predicted -> score(predicted, feedback.label()));
+    }
+
+    private void score(int predicted, int label) {
+        accuracy.record(predicted == label);
         ledger.saveAccuracy(accuracy);
         metrics.feedback(accuracy.accuracy());
     }

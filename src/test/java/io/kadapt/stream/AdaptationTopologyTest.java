@@ -126,7 +126,7 @@ class AdaptationTopologyTest {
                 "unexpected_label", "{\"id\":\"x\",\"features\":[1,2,3],\"label\":0}");
         bad.forEach((reason, json) -> rawTarget.pipeInput("key".getBytes(), json.getBytes(StandardCharsets.UTF_8)));
         source.pipeInput(sample("s-bad", 7, 1f));
-        feedback.pipeInput("{\"id\":\"never-predicted\",\"label\":1}");
+        feedback.pipeInput("{\"id\":\"t-1\",\"label\":1.5}");
         target.pipeInput(sample("t-good", null, 1f));
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
@@ -144,7 +144,7 @@ class AdaptationTopologyTest {
         }
         bad.keySet().forEach(reason -> assertEquals(1, reasons.get(reason), reason));
         assertEquals(1, reasons.get("label_out_of_range"));
-        assertEquals(1, reasons.get("unknown_id"));
+        assertEquals(1, reasons.get("invalid_label"));
         for (String reason : reasons.keySet()) {
             assertEquals(reasons.get(reason), registry.get("kadapt.dlq.records").tag("reason", reason).counter().count(), 0.0);
         }
@@ -152,7 +152,7 @@ class AdaptationTopologyTest {
     }
 
     @Test
-    @DisplayName("late feedback labels are scored against the prediction made for that id")
+    @DisplayName("feedback labels are scored against the prediction for that id, whichever arrives first")
     void scoresFeedbackLabels() throws Exception {
         target.pipeInput(sample("t-1", null, 1f));
         target.pipeInput(sample("t-2", null, 2f));
@@ -164,9 +164,16 @@ class AdaptationTopologyTest {
         feedback.pipeInput("{\"id\":\"t-1\",\"label\":" + predicted.get("t-1") + "}");
         feedback.pipeInput("{\"id\":\"t-2\",\"label\":" + (1 - predicted.get("t-2")) + "}");
         assertEquals(0.5, registry.get("kadapt.target.accuracy").gauge().value(), 1e-12);
-        feedback.pipeInput("{\"id\":\"t-1\",\"label\":0}");
-        assertEquals("unknown_id", header(deadLetters.readRecord(), DeadLetterRouter.HEADER_REASON),
-                "a prediction is scored once");
+        assertEquals(2.0, registry.get("kadapt.feedback.labels").counter().count());
+
+        // A label that overtakes its sample waits for the prediction, then is scored.
+        feedback.pipeInput("{\"id\":\"t-3\",\"label\":0}");
+        assertEquals(2.0, registry.get("kadapt.feedback.labels").counter().count());
+        target.pipeInput(sample("t-3", null, 3f));
+        int predictedT3 = JsonCodec.mapper().readTree(predictions.readValue()).get("predicted").asInt();
+        assertEquals(3.0, registry.get("kadapt.feedback.labels").counter().count());
+        assertEquals((1 + (predictedT3 == 0 ? 1 : 0)) / 3.0, registry.get("kadapt.target.accuracy").gauge().value(), 1e-12);
+        assertTrue(deadLetters.isEmpty());
     }
 
     static String sample(String id, Integer label, float value) {

@@ -13,7 +13,6 @@ public enum RejectReason {
     INVALID_LABEL,
     LABEL_OUT_OF_RANGE,
     UNEXPECTED_LABEL,
-    UNKNOWN_ID,
     PROCESSING_ERROR;
 
     public String tag() {

@@ -7,13 +7,15 @@ import java.util.OptionalInt;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Remembers the predicted class of recent target samples so late feedback labels can be scored, and the
- * accuracy window built from them. Bounded: beyond {@code capacity} predictions the oldest is forgotten,
- * so a feedback topic that never comes cannot grow the store without limit.
+ * Matches predictions with their late feedback labels, whichever arrives first: the three input topics are
+ * read independently, so a label can be processed before its sample's prediction. The unmatched half waits
+ * here. Bounded: beyond {@code capacity} waiting entries the oldest is forgotten, so a feedback topic that
+ * never comes (or labels for ids never predicted) cannot grow the store without limit.
  */
 public final class PredictionLedgerStore {
     public static final String NAME = "kadapt-prediction-ledger";
-    private static final String BY_ID = "id/";
+    private static final String PREDICTED = "p/";
+    private static final String LABELLED = "l/";
     private static final String BY_SEQUENCE = "seq/";
     private static final String COUNTERS = "~counters";
     private static final String ACCURACY = "~accuracy";
@@ -36,34 +38,40 @@ public final class PredictionLedgerStore {
         }
     }
 
-    public void remember(String id, int predictedClass) {
-        store.put(BY_ID + id, ByteBuffer.allocate(12).putLong(next).putInt(predictedClass).array());
-        store.put(sequenceKey(next), id.getBytes(StandardCharsets.UTF_8));
+    /** A prediction was made; returns the label if it had already arrived (then the pair is scored now). */
+    public OptionalInt predicted(String id, int predictedClass) {
+        return matchOrWait(LABELLED + id, PREDICTED + id, predictedClass);
+    }
+
+    /** A label arrived; returns the predicted class if the prediction was made already. */
+    public OptionalInt labelled(String id, int label) {
+        return matchOrWait(PREDICTED + id, LABELLED + id, label);
+    }
+
+    private OptionalInt matchOrWait(String counterpartKey, String ownKey, int value) {
+        byte[] counterpart = store.delete(counterpartKey);
+        if (counterpart != null) {
+            ByteBuffer buffer = ByteBuffer.wrap(counterpart);
+            store.delete(sequenceKey(buffer.getLong()));
+            return OptionalInt.of(buffer.getInt());
+        }
+        store.put(ownKey, ByteBuffer.allocate(12).putLong(next).putInt(value).array());
+        store.put(sequenceKey(next), ownKey.getBytes(StandardCharsets.UTF_8));
         next++;
         while (next - oldest > capacity) {
             byte[] evicted = store.delete(sequenceKey(oldest));
             if (evicted != null) {
-                String evictedId = new String(evicted, StandardCharsets.UTF_8);
-                byte[] entry = store.get(BY_ID + evictedId);
-                // A re-used id may point at a newer prediction: only forget the one this slot recorded.
+                String evictedKey = new String(evicted, StandardCharsets.UTF_8);
+                byte[] entry = store.get(evictedKey);
+                // A re-used id may point at a newer entry: only forget the one this slot recorded.
                 if (entry != null && ByteBuffer.wrap(entry).getLong() == oldest) {
-                    store.delete(BY_ID + evictedId);
+                    store.delete(evictedKey);
                 }
             }
             oldest++;
         }
         store.put(COUNTERS, ByteBuffer.allocate(16).putLong(next).putLong(oldest).array());
-    }
-
-    /** The predicted class for this id, forgetting it: each prediction is scored once. */
-    public OptionalInt take(String id) {
-        byte[] entry = store.delete(BY_ID + id);
-        if (entry == null) {
-            return OptionalInt.empty();
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(entry);
-        store.delete(sequenceKey(buffer.getLong()));
-        return OptionalInt.of(buffer.getInt());
+        return OptionalInt.empty();
     }
 
     public AccuracyWindow accuracy() {
