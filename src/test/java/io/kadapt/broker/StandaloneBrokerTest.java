@@ -1,6 +1,7 @@
 package io.kadapt.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -119,6 +120,10 @@ class StandaloneBrokerTest {
         assertEquals(ready, second.awaitLine(StandaloneBroker.READY_PREFIX, Duration.ofSeconds(90)));
         System.out.printf("standalone broker ready %d ms after restart following SIGKILL%n",
             (System.nanoTime() - t0) / 1_000_000);
+
+        BrokerStartException inUse = assertThrows(BrokerStartException.class,
+            () -> EmbeddedKafkaBroker.start(0, dataDir), "the data dir is locked by the child process");
+        assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
 
         KafkaTestClients.produceCommitted(bootstrap, "bounced", "after-kill");
         List<String> values = KafkaTestClients.consume(bootstrap, "bounced", 2, Duration.ofSeconds(30)).stream()
