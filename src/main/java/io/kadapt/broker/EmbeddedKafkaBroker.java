@@ -187,8 +187,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new BindFailure(t);
             }
             throw new BrokerStartException("the embedded Kafka broker on port " + port + " with data directory "
-                + dataDir + " failed to start: " + rootMessage(t)
-                + " (is another broker using this data directory?)", t);
+                + dataDir + " failed to start: " + rootMessage(t) + " (for the broker's own log, run with -D"
+                + LOG_LEVEL_PROPERTY + "=info)", t);
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, port, controllerPort, dataDir, lock);
         try {
@@ -200,7 +200,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return broker;
     }
 
-    /** The broker settings; package-private so tests can check them. */
+    /** The broker's settings: single node, exactly-once capable, lean. */
     static Map<String, Object> brokerConfig(int port, int controllerPort, Path logDir, Map<String, String> overrides) {
         Map<String, Object> p = new HashMap<>();
         p.put("process.roles", "broker,controller");
