@@ -3,13 +3,16 @@ package io.kadapt.broker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -59,6 +62,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Sub-directory of the data directory that holds Kafka's log (and metadata log) directory. */
     static final String LOG_DIR_NAME = "kafka-logs";
 
+    /** File in the data directory locked while a broker uses the directory. */
+    static final String LOCK_FILE_NAME = "broker.lock";
+
     static final int NODE_ID = 1;
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -84,13 +90,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Path dataDir;
+    private final DataDirLock lock;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, int controllerPort, Path dataDir) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, int controllerPort, Path dataDir, DataDirLock lock) {
         this.server = server;
         this.port = port;
         this.controllerPort = controllerPort;
         this.dataDir = dataDir;
+        this.lock = lock;
     }
 
     /**
@@ -121,26 +129,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path absoluteDataDir = dataDir.toAbsolutePath().normalize();
         configureLogging();
 
-        BindFailure lastBindFailure = null;
-        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int clientPort = port != 0 ? port : freePort(-1);
-            int controllerPort = freePort(clientPort);
-            try {
-                return startOnce(clientPort, controllerPort, absoluteDataDir, overrides);
-            } catch (BindFailure e) {
-                // Another process took one of the ports between our check and Kafka's bind.
-                if (port != 0 && !isPortFree(port)) {
-                    throw portInUse(port, e.getCause());
+        // Kafka's own log-dir lock is taken only when the broker part starts, after the controller part has already
+        // opened the metadata log: a second broker on the same directory must be stopped before that.
+        DataDirLock lock = DataDirLock.acquire(absoluteDataDir);
+        try {
+            BindFailure lastBindFailure = null;
+            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+                int clientPort = port != 0 ? port : freePort(-1);
+                int controllerPort = freePort(clientPort);
+                try {
+                    return startOnce(clientPort, controllerPort, absoluteDataDir, overrides, lock);
+                } catch (BindFailure e) {
+                    // Another process took one of the ports between our check and Kafka's bind.
+                    if (port != 0 && !isPortFree(port)) {
+                        throw portInUse(port, e.getCause());
+                    }
+                    lastBindFailure = e;
                 }
-                lastBindFailure = e;
             }
+            throw new BrokerStartException("could not start the embedded Kafka broker: its ports were taken by "
+                + "another process " + START_ATTEMPTS + " times in a row", lastBindFailure.getCause());
+        } catch (RuntimeException | Error e) {
+            lock.release();
+            throw e;
         }
-        throw new BrokerStartException("could not start the embedded Kafka broker: its ports were taken by another "
-            + "process " + START_ATTEMPTS + " times in a row", lastBindFailure.getCause());
     }
 
     private static EmbeddedKafkaBroker startOnce(int port, int controllerPort, Path dataDir,
-                                                 Map<String, String> overrides) {
+                                                 Map<String, String> overrides, DataDirLock lock) {
         Path logDir = dataDir.resolve(LOG_DIR_NAME);
         try {
             Files.createDirectories(logDir);
@@ -171,20 +187,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new BindFailure(t);
             }
             throw new BrokerStartException("the embedded Kafka broker on port " + port + " with data directory "
-                + dataDir + " failed to start: " + rootMessage(t)
-                + " (is another broker using this data directory?)", t);
+                + dataDir + " failed to start: " + rootMessage(t) + " (for the broker's own log, run with -D"
+                + LOG_LEVEL_PROPERTY + "=info)", t);
         }
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, port, controllerPort, dataDir);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, port, controllerPort, dataDir, lock);
         try {
             broker.awaitReady(READY_TIMEOUT);
         } catch (RuntimeException e) {
-            broker.close();
+            shutdownQuietly(server, e);
             throw e;
         }
         return broker;
     }
 
-    /** The broker settings; package-private so tests can check them. */
+    /** The broker's settings: single node, exactly-once capable, lean. */
     static Map<String, Object> brokerConfig(int port, int controllerPort, Path logDir, Map<String, String> overrides) {
         Map<String, Object> p = new HashMap<>();
         p.put("process.roles", "broker,controller");
@@ -221,7 +237,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("num.io.threads", "4");
         p.put("background.threads", "4");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        // Fast unfencing at start. After a hard kill the restarted controller refuses the new broker incarnation
+        // (DUPLICATE_BROKER_REGISTRATION) until the old one's session expires: the session timeout (default 9 s) is
+        // the price of a hard bounce. 5 s still tolerates ten missed heartbeats (e.g. CPU starvation, GC).
         p.put("broker.heartbeat.interval.ms", "500");
+        p.put("broker.session.timeout.ms", "5000");
 
         p.putAll(overrides);
         return p;
@@ -304,8 +324,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         closed = true;
-        server.shutdown();
-        server.awaitShutdown();
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            lock.release();
+        }
     }
 
     @Override
@@ -341,7 +365,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     return p;
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+                throw new BrokerStartException("cannot find a free port on " + HOST + ": " + e, e);
             }
         }
         throw new BrokerStartException("cannot find a free port on " + HOST);
@@ -389,6 +413,65 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             String key = "org.slf4j.simpleLogger.log." + logger;
             if (System.getProperty(key) == null) {
                 System.setProperty(key, level);
+            }
+        }
+    }
+
+    /** An exclusive lock on {@code dataDir/broker.lock}, against other processes and this JVM alike. */
+    private static final class DataDirLock {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private DataDirLock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        static DataDirLock acquire(Path dataDir) {
+            Path file = dataDir.resolve(LOCK_FILE_NAME);
+            FileChannel channel = null;
+            try {
+                Files.createDirectories(dataDir);
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock();
+                if (lock == null) {
+                    throw inUse(dataDir, null);
+                }
+                return new DataDirLock(channel, lock);
+            } catch (OverlappingFileLockException e) {
+                closeQuietly(channel);
+                throw inUse(dataDir, e);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new BrokerStartException("cannot use " + dataDir + " as the embedded Kafka broker's data "
+                    + "directory: " + e, e);
+            } catch (BrokerStartException e) {
+                closeQuietly(channel);
+                throw e;
+            }
+        }
+
+        private static BrokerStartException inUse(Path dataDir, Throwable cause) {
+            return new BrokerStartException("the data directory " + dataDir + " is in use by another running "
+                + "kadapt broker; stop it or use another data directory", cause);
+        }
+
+        void release() {
+            try {
+                lock.release();
+            } catch (IOException ignored) {
+                // closing the channel below releases it too
+            }
+            closeQuietly(channel);
+        }
+
+        private static void closeQuietly(FileChannel channel) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing more to do
+                }
             }
         }
     }

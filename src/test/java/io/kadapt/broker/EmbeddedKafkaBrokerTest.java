@@ -1,6 +1,7 @@
 package io.kadapt.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,16 @@ class EmbeddedKafkaBrokerTest {
             List<String> values = KafkaTestClients.consume(broker.bootstrapServers(), out, 3, Duration.ofSeconds(60))
                 .stream().map(ConsumerRecord::value).sorted().toList();
             assertEquals(List.of("A", "B", "C"), values);
+        }
+    }
+
+    @Test
+    void aSecondBrokerOnTheSameDataDirIsRefusedBeforeItTouchesIt() throws Exception {
+        BrokerStartException e = assertThrows(BrokerStartException.class,
+            () -> EmbeddedKafkaBroker.start(0, broker.dataDir()));
+        assertTrue(e.getMessage().contains("is in use by another running kadapt broker"), e.getMessage());
+        try (Admin admin = KafkaTestClients.admin(broker.bootstrapServers())) {
+            assertEquals(1, admin.describeCluster().nodes().get().size(), "the running broker is unharmed");
         }
     }
 
