@@ -1,6 +1,7 @@
 package io.kadapt.loss;
 
 import java.util.Arrays;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -73,20 +74,22 @@ public final class MmdLoss implements DomainLoss {
         double[] ms = checkedMultipliers(multipliers);
         DataType dtype = source.dataType();
         SDVariable joint = sd.concat(0, source, target);                        // [n, d]
-        SDVariable sourceSquaredNorms = source.mul(source).sum(true, 1);        // [ns, 1]
-        SDVariable targetSquaredNorms = target.mul(target).sum(true, 1);        // [nt, 1]
-        SDVariable squaredNorms = sd.concat(0, sourceSquaredNorms, targetSquaredNorms);
         SDVariable gram = sd.mmul(joint, joint, false, true, false);             // [n, n]
+        // Squared norms from the Gram diagonal, not a sum over the feature axis: in M2.1 a SameDiff reduction
+        // over an axis of length 1 throws (NullPointerException in BaseReduceOp.noOp), so d = 1 would break.
+        SDVariable squaredNorms = sd.math().diagPart(gram).reshape(-1, 1);      // [n, 1]
         SDVariable squaredDistances = squaredNorms.add(sd.transpose(squaredNorms)).sub(gram.mul(2.0));
 
         SDVariable ns = sd.sizeAt(source, 0).castTo(dtype);
         SDVariable nt = sd.sizeAt(target, 0).castTo(dtype);
         SDVariable n = ns.add(nt);
-        SDVariable meanDistance = squaredDistances.sum().div(n.mul(n.sub(1.0)));
+        // Division by an in-graph scalar is written as multiplication by its reciprocal: in M2.1 the gradient of
+        // x.div(s) with respect to a broadcast scalar s is wrong (checked against finite differences).
+        SDVariable meanDistance = squaredDistances.sum().mul(n.mul(n.sub(1.0)).rdiv(1.0));
         SDVariable floor = sd.constant(Nd4j.scalar(dtype, MIN_BANDWIDTH));
         SDVariable base = new StopGradient(sd, sd.math().max(meanDistance, floor)).outputVariable();
 
-        SDVariable negativeScaled = squaredDistances.div(base).neg();
+        SDVariable negativeScaled = squaredDistances.mul(base.rdiv(-1.0));
         SDVariable kernelSum = null;
         for (double m : ms) {
             SDVariable kernel = sd.math().exp(negativeScaled.mul(1.0 / m));
@@ -95,9 +98,13 @@ public final class MmdLoss implements DomainLoss {
         SDVariable kernel = kernelSum.div(ms.length);
 
         // w = (1/ns, …, 1/ns, −1/nt, …, −1/nt): wᵀKw is exactly mean Kss + mean Ktt − 2 mean Kst.
-        SDVariable weights = sd.concat(0, sd.onesLike(sourceSquaredNorms).div(ns),
-                sd.onesLike(targetSquaredNorms).div(nt).neg());                 // [n, 1]
+        SDVariable weights = sd.concat(0, sd.onesLike(firstColumn(source)).mul(ns.rdiv(1.0)),
+                sd.onesLike(firstColumn(target)).mul(nt.rdiv(-1.0)));          // [n, 1]
         return weights.mul(kernel.mmul(weights)).sum();
+    }
+
+    private static SDVariable firstColumn(SDVariable x) {
+        return x.get(SDIndex.all(), SDIndex.interval(0, 1));
     }
 
     private static double[] checkedMultipliers(double[] multipliers) {
