@@ -1,13 +1,12 @@
 package io.kadapt.cli;
 
 import io.kadapt.client.SampleProducer;
-import io.kadapt.config.ConfigKey;
 import io.kadapt.demo.DemoFeed;
+import io.kadapt.demo.DemoSettings;
 import io.kadapt.demo.DomainShiftStream;
 import io.kadapt.service.KadaptService;
 import io.kadapt.stream.Topics;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,13 +17,6 @@ import picocli.CommandLine.Option;
         description = "Run the service and feed it a synthetic domain-shift stream (target = rotated, shifted source)"
                 + " with late feedback labels, so target accuracy shows adaptation at work.")
 final class DemoCommand implements Callable<Integer> {
-    /** The demo's model shape and a small network: the problem is 4-dimensional. */
-    static final Map<String, String> DEMO_DEFAULTS = Map.of(
-            ConfigKey.MODEL_INPUT_DIM.key(), Integer.toString(DomainShiftStream.FEATURES),
-            ConfigKey.MODEL_CLASSES.key(), Integer.toString(DomainShiftStream.CLASSES),
-            ConfigKey.MODEL_HIDDEN.key(), "32,16",
-            ConfigKey.TRAIN_LEARNING_RATE.key(), "0.003");
-
     @Mixin
     ServiceOptions options;
 
@@ -35,7 +27,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "100", description = "Source and target samples per second, each (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--rotation", defaultValue = "50", description = "Rotation of the target domain in degrees (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rotation", defaultValue = "" + DemoSettings.ROTATION_DEGREES, description = "Rotation of the target domain in degrees (default ${DEFAULT-VALUE}).")
     double rotation;
 
     @Option(names = "--feedback-delay", defaultValue = "50",
@@ -47,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        var config = options.load(DEMO_DEFAULTS);
+        var config = options.load(DemoSettings.DEFAULTS);
         KadaptService service = KadaptService.start(config, Duration.ofMinutes(2));
         SampleProducer producer = new SampleProducer(service.bootstrapServers(), Topics.from(config));
         DemoFeed feed = new DemoFeed(producer, new DomainShiftStream(seed, rotation), rate, feedbackDelay);

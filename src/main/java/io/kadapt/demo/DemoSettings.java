@@ -1,0 +1,25 @@
+package io.kadapt.demo;
+
+import io.kadapt.config.ConfigKey;
+import java.util.Map;
+
+/** The configuration {@code kadapt demo} starts from (the user's file, environment and --set still win). */
+public final class DemoSettings {
+    /**
+     * The demo's model shape, a small network and a strong MMD term. Per-domain standardisation is off so the
+     * transfer loss, not the preprocessing, has to undo the shift (standardising alone removes its translation).
+     */
+    public static final Map<String, String> DEFAULTS = Map.of(
+            ConfigKey.MODEL_INPUT_DIM.key(), Integer.toString(DomainShiftStream.FEATURES),
+            ConfigKey.MODEL_CLASSES.key(), Integer.toString(DomainShiftStream.CLASSES),
+            ConfigKey.MODEL_HIDDEN.key(), "32,16",
+            ConfigKey.TRAIN_LEARNING_RATE.key(), "0.003",
+            ConfigKey.LOSS_LAMBDA.key(), "5.0",
+            ConfigKey.PREPROCESS_STANDARDIZE.key(), "none");
+
+    /** Rotation of the target domain the demo uses unless told otherwise. */
+    public static final double ROTATION_DEGREES = 35;
+
+    private DemoSettings() {
+    }
+}
