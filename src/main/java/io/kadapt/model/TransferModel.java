@@ -181,11 +181,13 @@ public final class TransferModel implements AutoCloseable {
             throw new IllegalArgumentException("snapshot array '" + unexpected.stream().sorted().findFirst().get()
                     + "' does not exist in this model spec");
         }
-        for (Map.Entry<String, INDArray> target : targets.entrySet()) {
-            String name = target.getKey();
+        for (String name : targets.keySet()) {
             if (!snapshot.names().contains(name)) {
                 throw new IllegalArgumentException("snapshot lacks array '" + name + "'");
             }
+        }
+        for (Map.Entry<String, INDArray> target : targets.entrySet()) {
+            String name = target.getKey();
             INDArray stored = snapshot.stored(name);
             if (!Arrays.equals(stored.shape(), target.getValue().shape())) {
                 throw new IllegalArgumentException("snapshot array '" + name + "' has shape "

@@ -1,0 +1,118 @@
+package io.kadapt.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kadapt.loss.CrossEntropyLoss;
+import io.kadapt.loss.MmdLoss;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class SnapshotRoundTripTest {
+
+    private static final Map<String, Double> LAMBDAS = Map.of("mmd", 0.5);
+
+    @Test
+    @DisplayName("encode → decode → restore predicts the same, and the next step (with dropout) is bit-identical")
+    void restoredModelContinuesExactly() {
+        ModelSpec spec = TestSpecs.smallWithMmd(5L, DataType.FLOAT, 0.3);
+        Random random = new Random(8);
+        INDArray xs = TestSpecs.array(TestSpecs.gaussian(random, 9, 4, 0.0), DataType.FLOAT);
+        INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 6, 4, 0.7), DataType.FLOAT);
+        int[] ys = TestSpecs.labels(random, 9, 3);
+
+        try (TransferModel original = TransferModel.initialise(spec)) {
+            for (int i = 0; i < 3; i++) {
+                original.step(xs, ys, xt, LAMBDAS);
+            }
+            byte[] bytes = original.snapshot().encode();
+            ModelSnapshot decoded = ModelSnapshot.decode(bytes);
+            assertArrayEquals(bytes, decoded.encode(), "encode → decode → encode is byte-identical");
+            assertEquals(3, decoded.step());
+
+            try (TransferModel restored = TransferModel.restore(spec, decoded)) {
+                assertEquals(3, restored.step());
+                assertEquals(original.predictProbabilities(xt), restored.predictProbabilities(xt));
+
+                StepOutcome a = original.step(xs, ys, xt, LAMBDAS);
+                StepOutcome b = restored.step(xs, ys, xt, LAMBDAS);
+                assertTrue(a.applied() && b.applied());
+                assertEquals(a, b, "same losses and metrics on the same dropout masks");
+                assertArrayEquals(original.snapshot().encode(), restored.snapshot().encode(),
+                        "parameters, Adam moments and step bit-identical");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("negative control: without the snapshot's Adam state and step the next step differs")
+    void freshModelWithSameParametersDiverges() {
+        ModelSpec spec = TestSpecs.smallWithMmd(5L, DataType.FLOAT, 0.3);
+        Random random = new Random(8);
+        INDArray xs = TestSpecs.array(TestSpecs.gaussian(random, 9, 4, 0.0), DataType.FLOAT);
+        INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 6, 4, 0.7), DataType.FLOAT);
+        int[] ys = TestSpecs.labels(random, 9, 3);
+        try (TransferModel original = TransferModel.initialise(spec);
+             TransferModel other = TransferModel.initialise(spec)) {
+            original.step(xs, ys, xt, LAMBDAS);
+            other.step(xs, ys, xt, LAMBDAS);
+            other.step(xs, ys, xt, LAMBDAS);
+            original.step(xs, ys, xt, LAMBDAS);
+            assertEquals(original.parameters(), other.parameters(), "same history, same parameters");
+            original.step(xs, ys, xt, LAMBDAS);
+            assertFalse(original.parameters().equals(other.parameters()));
+        }
+    }
+
+    @Test
+    void restoreRejectsSnapshotOfAnotherArchitecture() {
+        ModelSpec spec = TestSpecs.smallWithMmd(5L, DataType.FLOAT, 0.0);
+        ModelSpec wider = new ModelSpec(4, 3, List.of(7, 3), Activation.RELU, 0.0, 5L, DataType.FLOAT,
+                AdamSettings.withLearningRate(0.01), 0.0, new CrossEntropyLoss(), List.of(new MmdLoss()));
+        ModelSpec deeper = new ModelSpec(4, 3, List.of(6, 3, 2), Activation.RELU, 0.0, 5L, DataType.FLOAT,
+                AdamSettings.withLearningRate(0.01), 0.0, new CrossEntropyLoss(), List.of(new MmdLoss()));
+        ModelSnapshot snapshot;
+        try (TransferModel model = TransferModel.initialise(spec)) {
+            snapshot = model.snapshot();
+        }
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> TransferModel.restore(wider, snapshot));
+        assertTrue(shape.getMessage().contains("hidden_0/W"), shape.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> TransferModel.restore(deeper, snapshot));
+        assertTrue(missing.getMessage().contains("hidden_2/"), missing.getMessage());
+        IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class,
+                () -> TransferModel.restore(TestSpecs.smallWithMmd(5L, DataType.DOUBLE, 0.0), snapshot));
+        assertTrue(dtype.getMessage().contains("FLOAT"), dtype.getMessage());
+    }
+
+    @Test
+    void decodeRejectsCorruptInput() {
+        byte[] good;
+        try (TransferModel model = TransferModel.initialise(TestSpecs.smallWithMmd(5L, DataType.FLOAT, 0.0))) {
+            good = model.snapshot().encode();
+        }
+        byte[] badMagic = good.clone();
+        badMagic[0] ^= 0x7f;
+        byte[] badVersion = good.clone();
+        badVersion[7] = 99;
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
+        assertThrows(IllegalArgumentException.class, () -> ModelSnapshot.decode(badMagic));
+        IllegalArgumentException version = assertThrows(IllegalArgumentException.class,
+                () -> ModelSnapshot.decode(badVersion));
+        assertTrue(version.getMessage().contains("version 99"), version.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ModelSnapshot.decode(Arrays.copyOf(good, good.length - 3)));
+        assertThrows(IllegalArgumentException.class, () -> ModelSnapshot.decode(trailing));
+        assertThrows(IllegalArgumentException.class, () -> ModelSnapshot.decode(new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> ModelSnapshot.decode(null));
+    }
+}
