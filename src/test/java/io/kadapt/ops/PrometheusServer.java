@@ -1,0 +1,114 @@
+package io.kadapt.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Prometheus process ({@code /usr/bin/prometheus}) started on the shipped scrape configuration with
+ * only its targets and intervals rewritten, queried through its HTTP API.
+ */
+final class PrometheusServer implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private PrometheusServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Rewrites the shipped config so every static target is {@code target} and scrapes run every second,
+     * writes it under {@code workDir} and starts Prometheus on it.
+     */
+    static PrometheusServer start(Path binary, Path shippedConfig, String target, Path workDir) throws Exception {
+        ObjectNode config = (ObjectNode) OpsFiles.yaml(shippedConfig);
+        ObjectNode global = config.has("global") ? (ObjectNode) config.get("global") : config.putObject("global");
+        global.put("scrape_interval", "1s");
+        global.put("evaluation_interval", "1s");
+        for (JsonNode scrape : config.withArray("scrape_configs")) {
+            ((ObjectNode) scrape).remove("scrape_interval");
+            for (JsonNode staticConfig : scrape.withArray("static_configs")) {
+                ArrayNode targets = ((ObjectNode) staticConfig).putArray("targets");
+                targets.add(target);
+            }
+        }
+        Path configFile = workDir.resolve("prometheus.yml");
+        OpsFiles.YAML.writeValue(configFile.toFile(), config);
+        int port = freePort();
+        Path log = workDir.resolve("prometheus.log");
+        Process process = new ProcessBuilder(binary.toString(),
+                "--config.file=" + configFile,
+                "--storage.tsdb.path=" + workDir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PrometheusServer server = new PrometheusServer(process, port, log);
+        server.awaitReady(Duration.ofSeconds(30));
+        return server;
+    }
+
+    private void awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("prometheus exited: " + OpsFiles.text(log));
+            }
+            try {
+                if (get("/-/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("prometheus not ready after " + timeout + ": " + OpsFiles.text(log));
+    }
+
+    /** The {@code data} of an instant query; throws when Prometheus rejects the expression. */
+    JsonNode query(String promql) throws Exception {
+        HttpResponse<String> response = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        JsonNode body = OpsFiles.JSON.readTree(response.body());
+        if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
+            throw new IllegalArgumentException("prometheus rejected " + promql + ": " + response.body());
+        }
+        return body.get("data");
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
