@@ -42,7 +42,8 @@ class KadaptServiceBrokerTest {
     private KadaptConfig config() {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "embedded.port", "0", "http.port", "0", "embedded.data-dir", dataDir.toString(),
-                "model.input-dim", "3", "model.classes", "2", "model.hidden", "8",
+                // Wide enough that the model and its Adam moments (~1.1 MB) span several changelog chunks.
+                "model.input-dim", "3", "model.classes", "2", "model.hidden", "300,300",
                 "train.batch.source", "4", "train.batch.target", "4"));
         return KadaptConfig.of(settings);
     }

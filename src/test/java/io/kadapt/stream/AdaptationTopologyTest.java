@@ -53,7 +53,13 @@ class AdaptationTopologyTest {
 
     @BeforeEach
     void start() {
-        KadaptConfig config = KadaptConfig.of(SMALL_MODEL);
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> overrides) {
+        Map<String, String> settings = new java.util.HashMap<>(SMALL_MODEL);
+        settings.putAll(overrides);
+        KadaptConfig config = KadaptConfig.of(settings);
         registry = new SimpleMeterRegistry();
         AdaptationMetrics metrics = new AdaptationMetrics(registry);
         driver = new TopologyTestDriver(AdaptationTopology.build(AdaptationSettings.from(config), metrics),
@@ -174,6 +180,26 @@ class AdaptationTopologyTest {
         assertEquals(3.0, registry.get("kadapt.feedback.labels").counter().count());
         assertEquals((1 + (predictedT3 == 0 ? 1 : 0)) / 3.0, registry.get("kadapt.target.accuracy").gauge().value(), 1e-12);
         assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    @DisplayName("when the target stream stalls, source-only steps start after the timeout; predictions never wait")
+    void trainsSourceOnlyAfterStallTimeout() throws Exception {
+        driver.close();
+        start(Map.of("train.stall-timeout-ms", "1000"));
+        for (int i = 0; i < 8; i++) {
+            source.pipeInput(sample("s-" + i, i % 2, i));
+        }
+        assertTrue(metricsTopic.isEmpty(), "no target batch yet, and the timeout has not passed");
+        driver.advanceWallClockTime(java.time.Duration.ofMillis(1500));
+        List<String> steps = metricsTopic.readValuesToList();
+        assertEquals(1, steps.size(), "one source-only step per punctuation");
+        JsonNode step = JsonCodec.mapper().readTree(steps.get(0));
+        assertTrue(step.get("sourceOnly").asBoolean());
+        assertEquals(0.0, step.get("lambda").get("mmd").asDouble());
+        assertEquals(0, step.get("targetBatch").asInt());
+        target.pipeInput(sample("t-0", null, 1f));
+        assertEquals(1, JsonCodec.mapper().readTree(predictions.readValue()).get("modelStep").asLong());
     }
 
     static String sample(String id, Integer label, float value) {
