@@ -8,6 +8,7 @@ import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
 import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.stream.state.PredictionLedgerStore;
+import io.kadapt.stream.state.ReplayMemoryStore;
 import io.kadapt.stream.state.SampleBufferStore;
 import io.kadapt.training.AccuracyWindow;
 import io.kadapt.training.Domain;
@@ -42,6 +43,7 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     private ModelCheckpointStore checkpoints;
     private SampleBufferStore buffer;
     private PredictionLedgerStore ledger;
+    private ReplayMemoryStore replay;
     private AccuracyWindow accuracy;
     private OnlineTrainer trainer;
     private long lastTargetStepMs;
@@ -56,6 +58,7 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         this.context = context;
         checkpoints = new ModelCheckpointStore(context.getStateStore(ModelCheckpointStore.NAME));
         buffer = new SampleBufferStore(context.getStateStore(SampleBufferStore.NAME));
+        replay = new ReplayMemoryStore(context.getStateStore(ReplayMemoryStore.NAME));
         ledger = new PredictionLedgerStore(context.getStateStore(PredictionLedgerStore.NAME),
                 settings.pendingPredictionsMax(), settings.accuracyWindow());
         accuracy = ledger.accuracy();
@@ -88,7 +91,8 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
             LOG.info("task {}: new model initialised (seed {})", context.taskId(), settings.modelSpec().seed());
         }
         return new OnlineTrainer(settings.training(), model, state,
-                buffer.loadInOrder(Domain.SOURCE), buffer.loadInOrder(Domain.TARGET));
+                buffer.loadInOrder(Domain.SOURCE), buffer.loadInOrder(Domain.TARGET),
+                Map.of(Domain.SOURCE, replay.load(Domain.SOURCE), Domain.TARGET, replay.load(Domain.TARGET)));
     }
 
     @Override
@@ -155,7 +159,17 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         }
         buffer.delete(Domain.SOURCE, report.sourceFrom(), report.sourceTo());
         buffer.delete(Domain.TARGET, report.targetFrom(), report.targetTo());
+        published(report);
+        if (!sourceOnly) {
+            for (int i = trainer.replayStepsPerBatch(); i > 0; i--) {
+                published(trainer.trainReplay());
+            }
+        }
+        replay.write(trainer.drainReplayWrites());
         checkpoints.save(trainer.model().snapshot().encode(), trainer.state().encode());
+    }
+
+    private void published(StepReport report) {
         if (!report.outcome().applied()) {
             LOG.warn("task {}: step skipped ({}): batch discarded, model unchanged at step {}", context.taskId(),
                     report.outcome().skipReason(), report.step());
@@ -173,6 +187,7 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         losses.putAll(outcome.domainLossValues());
         double targetAccuracy = accuracy.accuracy();
         return new StepMetricsMessage(report.step(), now, outcome.applied(), outcome.skipReason(), report.sourceOnly(),
+                report.replay(),
                 losses, report.lambdas(), outcome.totalLoss(), report.sourceBatch(), report.targetBatch(),
                 outcome.mmd(), outcome.targetMeanEntropy(), outcome.sourceAccuracy(),
                 Double.isNaN(targetAccuracy) ? null : targetAccuracy, accuracy.total(), outcome.gradientNorm(),

@@ -6,6 +6,7 @@ import io.kadapt.stream.serde.InboundDeserializer.Role;
 import io.kadapt.stream.serde.JsonSerializer;
 import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.stream.state.PredictionLedgerStore;
+import io.kadapt.stream.state.ReplayMemoryStore;
 import io.kadapt.stream.state.SampleBufferStore;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -55,6 +56,7 @@ public final class AdaptationTopology {
                 .withLoggingEnabled(MODEL_CHANGELOG), PROCESSOR);
         topology.addStateStore(store(SampleBufferStore.NAME).withCachingEnabled(), PROCESSOR);
         topology.addStateStore(store(PredictionLedgerStore.NAME).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(store(ReplayMemoryStore.NAME).withCachingEnabled(), PROCESSOR);
         topology.addSink(PREDICTIONS_SINK, topics.predictions(), new StringSerializer(), new JsonSerializer<>(),
                 PROCESSOR);
         topology.addSink(METRICS_SINK, topics.metrics(), new StringSerializer(), new JsonSerializer<>(), PROCESSOR);

@@ -62,7 +62,9 @@ public final class ModelSpecs {
         try {
             return new TrainingSettings(config.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE),
                     config.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET),
-                    config.positiveInteger(ConfigKey.TRAIN_BUFFER_MAX), lambda, standardization);
+                    config.positiveInteger(ConfigKey.TRAIN_BUFFER_MAX), lambda, standardization,
+                    config.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH),
+                    config.positiveInteger(ConfigKey.TRAIN_REPLAY_CAPACITY));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

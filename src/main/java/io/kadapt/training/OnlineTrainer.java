@@ -3,11 +3,13 @@ package io.kadapt.training;
 import io.kadapt.model.StepOutcome;
 import io.kadapt.model.TransferModel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -27,15 +29,33 @@ public final class OnlineTrainer implements AutoCloseable {
     private final TrainerState state;
     private final Map<Domain, ArrayDeque<Sample>> buffers = new EnumMap<>(Domain.class);
     private final Map<Domain, RunningStandardizer> liveStatistics = new EnumMap<>(Domain.class);
+    private final Map<Domain, ReplayMemory> replay = new EnumMap<>(Domain.class);
+    private final List<ReplayWrite> replayWrites = new ArrayList<>();
 
+    /** A sample that entered the replay memory at a slot, for the caller to persist. */
+    public record ReplayWrite(Domain domain, int slot, Sample sample) {
+    }
+
+    /** A trainer with empty replay memories. */
     public OnlineTrainer(TrainingSettings settings, TransferModel model, TrainerState state,
                          List<Sample> bufferedSource, List<Sample> bufferedTarget) {
+        this(settings, model, state, bufferedSource, bufferedTarget, Map.of());
+    }
+
+    /**
+     * @param replayContents per domain, the persisted replay slots in slot order (slot i at index i)
+     */
+    public OnlineTrainer(TrainingSettings settings, TransferModel model, TrainerState state,
+                         List<Sample> bufferedSource, List<Sample> bufferedTarget,
+                         Map<Domain, List<Sample>> replayContents) {
         this.settings = settings;
         this.model = model;
         this.state = state;
         for (Domain domain : Domain.values()) {
             buffers.put(domain, new ArrayDeque<>());
             liveStatistics.put(domain, state.ledger(domain).removedStatistics().copy());
+            replay.put(domain, new ReplayMemory(settings.replayCapacity(), state.trainedDigest(domain).count(),
+                    replayContents.getOrDefault(domain, List.of())));
         }
         bufferedSource.forEach(s -> buffer(Domain.SOURCE, s));
         bufferedTarget.forEach(s -> buffer(Domain.TARGET, s));
@@ -119,16 +139,61 @@ public final class OnlineTrainer implements AutoCloseable {
         double seconds = (System.nanoTime() - started) / 1e9;
 
         if (outcome.applied()) {
-            source.forEach(s -> state.ledger(Domain.SOURCE).recordTrained(s));
-            target.forEach(s -> state.ledger(Domain.TARGET).recordTrained(s));
+            source.forEach(s -> trained(Domain.SOURCE, s));
+            target.forEach(s -> trained(Domain.TARGET, s));
         } else {
             // A batch that made the loss or a gradient non-finite is discarded, not retried: retrying would loop.
             state.recordSkippedStep();
             source.forEach(s -> state.ledger(Domain.SOURCE).recordDropped(s));
             target.forEach(s -> state.ledger(Domain.TARGET).recordDropped(s));
         }
-        return new StepReport(model.step(), outcome, lambdas, source.size(), target.size(), sourceOnly, seconds,
-                sourceFrom, state.ledger(Domain.SOURCE).removed(), targetFrom, state.ledger(Domain.TARGET).removed());
+        return new StepReport(model.step(), outcome, lambdas, source.size(), target.size(), sourceOnly, false,
+                seconds, sourceFrom, state.ledger(Domain.SOURCE).removed(), targetFrom,
+                state.ledger(Domain.TARGET).removed());
+    }
+
+    private void trained(Domain domain, Sample sample) {
+        state.ledger(domain).recordTrained(sample);
+        if (settings.stepsPerBatch() > 1) {
+            replayWrites.add(new ReplayWrite(domain, replay.get(domain).add(sample), sample));
+        }
+    }
+
+    /** Extra steps to take on replayed samples after each fresh step ({@code train.steps-per-batch} − 1). */
+    public int replayStepsPerBatch() {
+        return replay.get(Domain.SOURCE).size() > 0 && replay.get(Domain.TARGET).size() > 0
+                ? settings.stepsPerBatch() - 1 : 0;
+    }
+
+    /**
+     * One step on batches drawn from the replay memories. The draw is seeded by the model seed and step, so
+     * it is the same after a restart. Replay steps add nothing to the trained-id ledger: those samples were
+     * counted when first trained.
+     */
+    public StepReport trainReplay() {
+        SplittableRandom random = new SplittableRandom(model.spec().seed() * 0x9E3779B97F4A7C15L + model.step());
+        List<Sample> source = replay.get(Domain.SOURCE).draw(random, settings.sourceBatch());
+        List<Sample> target = replay.get(Domain.TARGET).draw(random, settings.targetBatch());
+        Map<String, Double> lambdas = new LinkedHashMap<>();
+        model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), settings.lambda()));
+        long started = System.nanoTime();
+        StepOutcome outcome = model.step(toMatrix(Domain.SOURCE, source), source.stream().mapToInt(Sample::label).toArray(),
+                toMatrix(Domain.TARGET, target), lambdas);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (!outcome.applied()) {
+            state.recordSkippedStep();
+        }
+        long sourceAt = state.ledger(Domain.SOURCE).removed();
+        long targetAt = state.ledger(Domain.TARGET).removed();
+        return new StepReport(model.step(), outcome, lambdas, source.size(), target.size(), false, true, seconds,
+                sourceAt, sourceAt, targetAt, targetAt);
+    }
+
+    /** Replay-memory writes since the last call, to persist. */
+    public List<ReplayWrite> drainReplayWrites() {
+        List<ReplayWrite> writes = List.copyOf(replayWrites);
+        replayWrites.clear();
+        return writes;
     }
 
     private List<Sample> take(Domain domain, int count) {

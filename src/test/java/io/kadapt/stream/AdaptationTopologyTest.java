@@ -202,6 +202,24 @@ class AdaptationTopologyTest {
         assertEquals(1, JsonCodec.mapper().readTree(predictions.readValue()).get("modelStep").asLong());
     }
 
+    @Test
+    @DisplayName("with train.steps-per-batch=3 each fresh step is followed by two replay steps")
+    void takesReplayStepsAfterEachFreshBatch() throws Exception {
+        driver.close();
+        start(Map.of("train.steps-per-batch", "3"));
+        for (int i = 0; i < 8; i++) {
+            source.pipeInput(sample("s-" + i, i % 2, i));
+            target.pipeInput(sample("t-" + i, null, -i));
+        }
+        List<JsonNode> steps = new java.util.ArrayList<>();
+        for (String value : metricsTopic.readValuesToList()) {
+            steps.add(JsonCodec.mapper().readTree(value));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), steps.stream().map(s -> s.get("step").asLong()).toList());
+        assertEquals(List.of(false, true, true, false, true, true),
+                steps.stream().map(s -> s.get("replay").asBoolean()).toList());
+    }
+
     static String sample(String id, Integer label, float value) {
         String features = "[" + value + "," + (value * 0.5f) + "," + (-value) + "]";
         return "{\"id\":\"" + id + "\",\"features\":" + features + (label == null ? "" : ",\"label\":" + label) + "}";

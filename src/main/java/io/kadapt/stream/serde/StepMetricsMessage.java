@@ -9,6 +9,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record StepMetricsMessage(long step, long timestamp, boolean applied, String skipReason, boolean sourceOnly,
+                                 boolean replay,
                                  Map<String, Double> losses, Map<String, Double> lambda, double totalLoss,
                                  int sourceBatch, int targetBatch, double mmd, double targetEntropy,
                                  double sourceAccuracy, Double targetAccuracy, long feedbackLabels,

@@ -2,12 +2,6 @@ package io.kadapt.stream.state;
 
 import io.kadapt.training.Domain;
 import io.kadapt.training.Sample;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -28,7 +22,7 @@ public final class SampleBufferStore {
     }
 
     public void put(Domain domain, long sequence, Sample sample) {
-        store.put(key(domain, sequence), encode(sample));
+        store.put(key(domain, sequence), SampleCodec.encode(sample));
     }
 
     public void delete(Domain domain, long fromInclusive, long toExclusive) {
@@ -42,7 +36,7 @@ public final class SampleBufferStore {
         try (KeyValueIterator<String, byte[]> it = store.range(key(domain, 0), key(domain, Long.MAX_VALUE))) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> entry = it.next();
-                samples.add(decode(entry.value));
+                samples.add(SampleCodec.decode(entry.value));
             }
         }
         return samples;
@@ -51,34 +45,5 @@ public final class SampleBufferStore {
     /** Zero-padded so that lexicographic key order is numeric order. */
     static String key(Domain domain, long sequence) {
         return String.format("%s/%019d", domain.tag(), sequence);
-    }
-
-    static byte[] encode(Sample sample) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 4 * sample.features().length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(sample.id());
-            out.writeInt(sample.label());
-            out.writeInt(sample.features().length);
-            for (float value : sample.features()) {
-                out.writeFloat(value);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static Sample decode(byte[] encoded) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-            String id = in.readUTF();
-            int label = in.readInt();
-            float[] features = new float[in.readInt()];
-            for (int i = 0; i < features.length; i++) {
-                features[i] = in.readFloat();
-            }
-            return new Sample(id, features, label);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

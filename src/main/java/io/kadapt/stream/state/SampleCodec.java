@@ -1,0 +1,44 @@
+package io.kadapt.stream.state;
+
+import io.kadapt.training.Sample;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The compact binary form of a sample inside kadapt's stores (not a wire format: JSON is). */
+final class SampleCodec {
+    private SampleCodec() {
+    }
+
+    static byte[] encode(Sample sample) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 4 * sample.features().length);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(sample.id());
+            out.writeInt(sample.label());
+            out.writeInt(sample.features().length);
+            for (float value : sample.features()) {
+                out.writeFloat(value);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static Sample decode(byte[] encoded) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+            String id = in.readUTF();
+            int label = in.readInt();
+            float[] features = new float[in.readInt()];
+            for (int i = 0; i < features.length; i++) {
+                features[i] = in.readFloat();
+            }
+            return new Sample(id, features, label);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
