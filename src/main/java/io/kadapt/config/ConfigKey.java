@@ -52,7 +52,7 @@ public enum ConfigKey {
     TRAIN_BATCH_TARGET("train.batch.target", "32", "Target samples per training step."),
     TRAIN_BUFFER_MAX("train.buffer.max", "10000",
             "Most samples waiting per domain; beyond it the oldest waiting sample is dropped from training."),
-    TRAIN_STEPS_PER_BATCH("train.steps-per-batch", "1",
+    TRAIN_STEPS_PER_BATCH("train.steps-per-batch", "4",
             "Optimiser steps per fresh source+target batch; steps after the first draw batches from the replay memory."),
     TRAIN_REPLAY_CAPACITY("train.replay.capacity", "4096",
             "Recent trained samples kept per domain for replay steps (used when train.steps-per-batch > 1)."),

@@ -19,6 +19,7 @@ import io.kadapt.training.StepReport;
 import io.kadapt.training.TrainerState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -153,17 +154,14 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     }
 
     private void step(boolean sourceOnly) {
-        StepReport report = trainer.train(sourceOnly);
+        List<StepReport> reports = sourceOnly ? List.of(trainer.train(true)) : trainer.trainReadyBatch();
         if (!sourceOnly) {
             lastTargetStepMs = context.currentSystemTimeMs();
         }
-        buffer.delete(Domain.SOURCE, report.sourceFrom(), report.sourceTo());
-        buffer.delete(Domain.TARGET, report.targetFrom(), report.targetTo());
-        published(report);
-        if (!sourceOnly) {
-            for (int i = trainer.replayStepsPerBatch(); i > 0; i--) {
-                published(trainer.trainReplay());
-            }
+        for (StepReport report : reports) {
+            buffer.delete(Domain.SOURCE, report.sourceFrom(), report.sourceTo());
+            buffer.delete(Domain.TARGET, report.targetFrom(), report.targetTo());
+            published(report);
         }
         replay.write(trainer.drainReplayWrites());
         checkpoints.save(trainer.model().snapshot().encode(), trainer.state().encode());

@@ -159,10 +159,18 @@ public final class OnlineTrainer implements AutoCloseable {
         }
     }
 
-    /** Extra steps to take on replayed samples after each fresh step ({@code train.steps-per-batch} − 1). */
-    public int replayStepsPerBatch() {
-        return replay.get(Domain.SOURCE).size() > 0 && replay.get(Domain.TARGET).size() > 0
-                ? settings.stepsPerBatch() - 1 : 0;
+    /**
+     * The steps one ready source+target batch earns: a fresh step on it, then {@code train.steps-per-batch} − 1
+     * replay steps.
+     */
+    public List<StepReport> trainReadyBatch() {
+        List<StepReport> reports = new ArrayList<>(settings.stepsPerBatch());
+        reports.add(train(false));
+        boolean canReplay = replay.get(Domain.SOURCE).size() > 0 && replay.get(Domain.TARGET).size() > 0;
+        for (int i = 1; canReplay && i < settings.stepsPerBatch(); i++) {
+            reports.add(trainReplay());
+        }
+        return reports;
     }
 
     /**
@@ -170,7 +178,7 @@ public final class OnlineTrainer implements AutoCloseable {
      * it is the same after a restart. Replay steps add nothing to the trained-id ledger: those samples were
      * counted when first trained.
      */
-    public StepReport trainReplay() {
+    StepReport trainReplay() {
         SplittableRandom random = new SplittableRandom(model.spec().seed() * 0x9E3779B97F4A7C15L + model.step());
         List<Sample> source = replay.get(Domain.SOURCE).draw(random, settings.sourceBatch());
         List<Sample> target = replay.get(Domain.TARGET).draw(random, settings.targetBatch());

@@ -51,7 +51,7 @@ class DemoAdaptationTest {
                     correct++;
                 }
                 while (trainer.readyToTrain()) {
-                    trainer.train(false);
+                    trainer.trainReadyBatch();
                 }
             }
         }

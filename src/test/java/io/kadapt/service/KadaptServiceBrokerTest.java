@@ -44,7 +44,7 @@ class KadaptServiceBrokerTest {
                 "embedded.port", "0", "http.port", "0", "embedded.data-dir", dataDir.toString(),
                 // Wide enough that the model and its Adam moments (~1.1 MB) span several changelog chunks.
                 "model.input-dim", "3", "model.classes", "2", "model.hidden", "300,300",
-                "train.batch.source", "4", "train.batch.target", "4"));
+                "train.batch.source", "4", "train.batch.target", "4", "train.steps-per-batch", "1"));
         return KadaptConfig.of(settings);
     }
 

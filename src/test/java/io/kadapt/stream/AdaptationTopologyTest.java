@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdaptationTopologyTest {
     static final Map<String, String> SMALL_MODEL = Map.of(
             "model.input-dim", "3", "model.classes", "2", "model.hidden", "8",
-            "train.batch.source", "4", "train.batch.target", "4", "loss.domain", "mmd");
+            "train.batch.source", "4", "train.batch.target", "4", "loss.domain", "mmd", "train.steps-per-batch", "1");
 
     @TempDir
     Path stateDir;
