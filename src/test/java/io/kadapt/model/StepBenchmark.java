@@ -62,6 +62,9 @@ public final class StepBenchmark {
                 () -> graph.sameDiff().calculateGradients(feeds, graph.trainableNames())));
         report("output(total loss) only", time(warmup, steps,
                 () -> graph.sameDiff().output(feeds, graph.totalLossName())));
+        try (TransferModel model = TransferModel.initialise(spec)) {
+            report("TransferModel.step (again, JIT warm)", time(warmup, steps, () -> model.step(xs, ys, xt, lambdas)));
+        }
     }
 
     /** Wall-clock and this thread's CPU milliseconds per call; CPU time is robust to a shared, loaded machine. */
