@@ -107,6 +107,9 @@ final class TransferGraph {
         targetLogitsName = targetLogits.name();
 
         sd.setLossVariables(total);
+        // Build the backward graph now rather than inside the first step: it takes seconds (SameDiff clones the
+        // graph through FlatBuffers) and, in M2.1, prints one "Added differentiated op" line per op to stdout.
+        sd.createGradFunction();
         List<String> trainable = new ArrayList<>();
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() == VariableType.VARIABLE) {
