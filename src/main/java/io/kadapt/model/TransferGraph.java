@@ -6,6 +6,7 @@ import io.kadapt.loss.MmdLoss;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -121,7 +122,7 @@ final class TransferGraph {
         List<String> outputs = new ArrayList<>(List.of(supervisedLossName, totalLossName, mmdName, sourceLogitsName,
                 targetLogitsName));
         outputs.addAll(domainLossNames.values());
-        stepOutputNames = List.copyOf(new java.util.LinkedHashSet<>(outputs));
+        stepOutputNames = List.copyOf(new LinkedHashSet<>(outputs)); // the MMD term may also be the monitor
     }
 
     private SDVariable features(SDVariable x, List<SDVariable[]> hidden, List<String> maskNames) {
