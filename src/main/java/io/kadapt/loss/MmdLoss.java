@@ -89,18 +89,25 @@ public final class MmdLoss implements DomainLoss {
         SDVariable floor = sd.constant(Nd4j.scalar(dtype, MIN_BANDWIDTH));
         SDVariable base = new StopGradient(sd, sd.math().max(meanDistance, floor)).outputVariable();
 
-        SDVariable negativeScaled = squaredDistances.mul(base.rdiv(-1.0));
-        SDVariable kernelSum = null;
-        for (double m : ms) {
-            SDVariable kernel = sd.math().exp(negativeScaled.mul(1.0 / m));
-            kernelSum = kernelSum == null ? kernel : kernelSum.add(kernel);
-        }
-        SDVariable kernel = kernelSum.div(ms.length);
+        SDVariable negativeScaled = squaredDistances.mul(base.rdiv(-1.0));                  // −d²/base, [n, n]
 
-        // w = (1/ns, …, 1/ns, −1/nt, …, −1/nt): wᵀKw is exactly mean Kss + mean Ktt − 2 mean Kst.
+        // w = (1/ns, …, 1/ns, −1/nt, …, −1/nt): Σ_ij w_i·w_j·K_ij is exactly mean Kss + mean Ktt − 2 mean Kst.
         SDVariable weights = sd.concat(0, sd.onesLike(firstColumn(source)).mul(ns.rdiv(1.0)),
-                sd.onesLike(firstColumn(target)).mul(nt.rdiv(-1.0)));          // [n, 1]
-        return weights.mul(kernel.mmul(weights)).sum();
+                sd.onesLike(firstColumn(target)).mul(nt.rdiv(-1.0)));                   // [n, 1]
+        SDVariable pairWeights = sd.mmul(weights, weights, false, true, false).reshape(-1, 1);  // [n², 1]
+
+        // All kernels at once as matrix products, exp(m⁻¹ ⊗ (−d²/base)) · vec(w wᵀ): a handful of SameDiff ops
+        // instead of three per kernel (per-op overhead dominates a step), and BLAS-backed backward passes where a
+        // broadcast multiply's backward pass is very slow in M2.1.
+        double[] inverse = new double[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            inverse[i] = 1.0 / ms[i];
+        }
+        SDVariable inverseMultipliers = sd.constant(
+                Nd4j.create(inverse, new long[] {ms.length, 1}, DataType.DOUBLE).castTo(dtype));   // [M, 1]
+        SDVariable exponents = sd.mmul(inverseMultipliers, negativeScaled.reshape(1, -1));    // [M, n²]
+        SDVariable perKernel = sd.mmul(sd.math().exp(exponents), pairWeights);                 // [M, 1]
+        return perKernel.sum().mul(1.0 / ms.length);
     }
 
     private static SDVariable firstColumn(SDVariable x) {

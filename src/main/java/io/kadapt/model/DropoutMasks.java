@@ -29,23 +29,33 @@ final class DropoutMasks {
         return new SplittableRandom(mix(seed, step));
     }
 
-    /** One [rows, width] mask of 0 and 1/(1−p). */
+    /**
+     * One [rows, width] mask of 0 and 1/(1−p). Each 64-bit draw yields two 32-bit uniforms compared with p·2³²
+     * (resolution 2⁻³²): twice fewer generator calls than nextDouble, which matters at 10⁵ units per step.
+     */
     INDArray next(SplittableRandom random, long rows, long width) {
-        float keptValue = (float) (1.0 / (1.0 - dropProbability));
         int length = Math.toIntExact(rows * width);
-        if (dtype == DataType.DOUBLE) {
-            double kept = 1.0 / (1.0 - dropProbability);
-            double[] values = new double[length];
-            for (int i = 0; i < length; i++) {
-                values[i] = random.nextDouble() < dropProbability ? 0.0 : kept;
+        long threshold = (long) Math.ceil(dropProbability * 4294967296.0); // drop when uniform32 < threshold
+        double kept = 1.0 / (1.0 - dropProbability);
+        double[] doubles = dtype == DataType.DOUBLE ? new double[length] : null;
+        float[] floats = doubles == null ? new float[length] : null;
+        for (int i = 0; i < length; i += 2) {
+            long bits = random.nextLong();
+            set(doubles, floats, i, (bits >>> 32) < threshold ? 0.0 : kept);
+            if (i + 1 < length) {
+                set(doubles, floats, i + 1, (bits & 0xFFFFFFFFL) < threshold ? 0.0 : kept);
             }
-            return Nd4j.create(values, new long[] {rows, width}, DataType.DOUBLE);
         }
-        float[] values = new float[length];
-        for (int i = 0; i < length; i++) {
-            values[i] = random.nextDouble() < dropProbability ? 0.0f : keptValue;
+        long[] shape = {rows, width};
+        return doubles != null ? Nd4j.create(doubles, shape, DataType.DOUBLE) : Nd4j.create(floats, shape, DataType.FLOAT);
+    }
+
+    private static void set(double[] doubles, float[] floats, int i, double value) {
+        if (doubles != null) {
+            doubles[i] = value;
+        } else {
+            floats[i] = (float) value;
         }
-        return Nd4j.create(values, new long[] {rows, width}, DataType.FLOAT);
     }
 
     /** SplitMix64 finaliser over (seed, step), so neighbouring steps get unrelated streams. */

@@ -6,6 +6,7 @@ import io.kadapt.loss.MmdLoss;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -38,8 +39,8 @@ final class TransferGraph {
     private final String supervisedLossName;
     private final String totalLossName;
     private final String mmdName;
-    private final String accuracyName;
-    private final String entropyName;
+    private final String sourceLogitsName;
+    private final String targetLogitsName;
     private final String probabilitiesName;
     private final List<String> stepOutputNames;
 
@@ -74,6 +75,8 @@ final class TransferGraph {
         SDVariable sourceLogits = sd.nn().linear(sourceFeatures, headW, headB);
         SDVariable targetLogits = sd.nn().linear(targetFeatures, headW, headB);
         SDVariable predictLogits = sd.nn().linear(features(predictX, hidden, List.of()), headW, headB);
+        // Softmax ops without an explicit dimension (the last one is meant): createGradFunction clones the graph
+        // through FlatBuffers, and in M2.1 a LogSoftMax with a dimension argument fails to deserialise.
         probabilitiesName = sd.nn().softmax("probabilities", predictLogits).name();
 
         SDVariable supervised = spec.supervisedLoss().define(sd, sourceLogits, sourceY);
@@ -99,13 +102,15 @@ final class TransferGraph {
             monitoredMmd = MmdLoss.multiKernelMmd2(sd, sourceFeatures, targetFeatures, MmdLoss.defaultMultipliers());
         }
         mmdName = monitoredMmd.name();
-        accuracyName = sd.eq(sd.argmax(sourceLogits, 1), sd.argmax(sourceY, 1)).castTo(dtype).mean().name();
-        // Softmax ops without an explicit dimension (the last one is meant): createGradFunction clones the graph
-        // through FlatBuffers, and in M2.1 a LogSoftMax with a dimension argument fails to deserialise.
-        SDVariable targetProbabilities = sd.nn().softmax(targetLogits);
-        entropyName = targetProbabilities.mul(sd.nn().logSoftmax(targetLogits)).sum(1).mean().neg().name();
+        // Accuracy and entropy are computed from these small outputs in Java: as graph ops they would cost more
+        // in SameDiff's per-op overhead than the arithmetic itself.
+        sourceLogitsName = sourceLogits.name();
+        targetLogitsName = targetLogits.name();
 
         sd.setLossVariables(total);
+        // Build the backward graph now rather than inside the first step: it takes seconds (SameDiff clones the
+        // graph through FlatBuffers) and, in M2.1, prints one "Added differentiated op" line per op to stdout.
+        sd.createGradFunction();
         List<String> trainable = new ArrayList<>();
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() == VariableType.VARIABLE) {
@@ -114,10 +119,10 @@ final class TransferGraph {
         }
         Collections.sort(trainable); // sd.variables() promises no order; snapshots need a canonical one
         trainableNames = Collections.unmodifiableList(trainable);
-        List<String> outputs = new ArrayList<>(List.of(supervisedLossName, totalLossName, mmdName, accuracyName,
-                entropyName));
+        List<String> outputs = new ArrayList<>(List.of(supervisedLossName, totalLossName, mmdName, sourceLogitsName,
+                targetLogitsName));
         outputs.addAll(domainLossNames.values());
-        stepOutputNames = List.copyOf(new java.util.LinkedHashSet<>(outputs));
+        stepOutputNames = List.copyOf(new LinkedHashSet<>(outputs)); // the MMD term may also be the monitor
     }
 
     private SDVariable features(SDVariable x, List<SDVariable[]> hidden, List<String> maskNames) {
@@ -175,12 +180,12 @@ final class TransferGraph {
         return mmdName;
     }
 
-    String accuracyName() {
-        return accuracyName;
+    String sourceLogitsName() {
+        return sourceLogitsName;
     }
 
-    String entropyName() {
-        return entropyName;
+    String targetLogitsName() {
+        return targetLogitsName;
     }
 
     String probabilitiesName() {

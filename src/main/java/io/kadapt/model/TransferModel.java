@@ -128,8 +128,8 @@ public final class TransferModel implements AutoCloseable {
             optimizer.apply(parameters, gradients, GradientClipping.scale(gradientNorm, spec.gradientClipNorm()));
         }
         return new StepOutcome(skipReason == null, skipReason, supervised, domainValues, total, gradientNorm,
-                scalar(outputs, graph.accuracyName()), scalar(outputs, graph.entropyName()),
-                scalar(outputs, graph.mmdName()));
+                BatchMetrics.accuracy(outputs.get(graph.sourceLogitsName()), ys),
+                BatchMetrics.meanEntropy(outputs.get(graph.targetLogitsName())), scalar(outputs, graph.mmdName()));
     }
 
     /**

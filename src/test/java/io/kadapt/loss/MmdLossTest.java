@@ -26,6 +26,8 @@ class MmdLossTest {
         assertEquals(ReferenceMmd.mmd2(source, target, DEFAULT), graphMmd(new MmdLoss(), source, target), 1e-9);
         double[] custom = {0.3, 3.0};
         assertEquals(ReferenceMmd.mmd2(source, target, custom), graphMmd(new MmdLoss(custom), source, target), 1e-9);
+        double[] single = {1.5};
+        assertEquals(ReferenceMmd.mmd2(source, target, single), graphMmd(new MmdLoss(single), source, target), 1e-9);
     }
 
     @Test

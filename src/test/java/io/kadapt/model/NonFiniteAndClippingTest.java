@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kadapt.loss.CrossEntropyLoss;
+import io.kadapt.loss.DomainInputs;
+import io.kadapt.loss.DomainLoss;
 import io.kadapt.loss.MmdLoss;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -41,6 +45,36 @@ class NonFiniteAndClippingTest {
             assertArrayEquals(before, model.snapshot().encode(), "parameters and Adam moments unchanged");
             model.parameters().values().forEach(p -> assertFalse(p.isNaN().any() || p.isInfinite().any()));
             assertTrue(model.step(xs, ys, xt, LAMBDAS).applied(), "a later clean batch trains again");
+        }
+    }
+
+    @Test
+    @DisplayName("a finite loss with a NaN gradient skips the step as non_finite_gradient")
+    void nanGradientSkipsStep() {
+        // √(0·Σf) is 0, but its derivative is ∞·0 = NaN: a finite value with a poisoned gradient.
+        DomainLoss poisoned = new DomainLoss() {
+            @Override
+            public String name() {
+                return "poisoned";
+            }
+
+            @Override
+            public SDVariable define(SameDiff sd, DomainInputs in) {
+                return sd.math().sqrt(in.targetFeatures().mul(0.0).sum());
+            }
+        };
+        ModelSpec spec = TestSpecs.small(1L, DataType.FLOAT, 0.0, Activation.TANH, List.of(poisoned));
+        Random random = new Random(4);
+        INDArray xs = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.0), DataType.FLOAT);
+        INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.5), DataType.FLOAT);
+        try (TransferModel model = TransferModel.initialise(spec)) {
+            byte[] before = model.snapshot().encode();
+            StepOutcome outcome = model.step(xs, TestSpecs.labels(random, 8, 3), xt, Map.of("poisoned", 1.0));
+            assertFalse(outcome.applied());
+            assertEquals(StepOutcome.NON_FINITE_GRADIENT, outcome.skipReason());
+            assertTrue(Double.isFinite(outcome.totalLoss()));
+            assertEquals(0, model.step());
+            assertArrayEquals(before, model.snapshot().encode());
         }
     }
 
