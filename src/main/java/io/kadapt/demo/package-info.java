@@ -1,0 +1,2 @@
+/** The synthetic domain-shift stream and feeder behind {@code kadapt demo}. */
+package io.kadapt.demo;
