@@ -3,10 +3,7 @@ package io.kadapt.stream.state;
 import io.kadapt.training.Domain;
 import io.kadapt.training.OnlineTrainer.ReplayWrite;
 import io.kadapt.training.Sample;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The replay memories' slots, so replay steps after a restart draw from the same samples. */
@@ -27,14 +24,7 @@ public final class ReplayMemoryStore {
 
     /** The stored slots in slot order; slots are filled from 0 without gaps. */
     public List<Sample> load(Domain domain) {
-        List<Sample> samples = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.range(key(domain, 0), key(domain, Integer.MAX_VALUE))) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> entry = it.next();
-                samples.add(SampleCodec.decode(entry.value));
-            }
-        }
-        return samples;
+        return SampleCodec.decodeRange(store, key(domain, 0), key(domain, Integer.MAX_VALUE));
     }
 
     private static String key(Domain domain, int slot) {

@@ -2,10 +2,7 @@ package io.kadapt.stream.state;
 
 import io.kadapt.training.Domain;
 import io.kadapt.training.Sample;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -32,14 +29,7 @@ public final class SampleBufferStore {
     }
 
     public List<Sample> loadInOrder(Domain domain) {
-        List<Sample> samples = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.range(key(domain, 0), key(domain, Long.MAX_VALUE))) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> entry = it.next();
-                samples.add(SampleCodec.decode(entry.value));
-            }
-        }
-        return samples;
+        return SampleCodec.decodeRange(store, key(domain, 0), key(domain, Long.MAX_VALUE));
     }
 
     /** Zero-padded so that lexicographic key order is numeric order. */

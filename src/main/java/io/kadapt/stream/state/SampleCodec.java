@@ -7,10 +7,25 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The compact binary form of a sample inside kadapt's stores (not a wire format: JSON is). */
 final class SampleCodec {
     private SampleCodec() {
+    }
+
+    /** The samples stored under keys in [from, to], in key order. */
+    static List<Sample> decodeRange(KeyValueStore<String, byte[]> store, String from, String to) {
+        List<Sample> samples = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.range(from, to)) {
+            while (it.hasNext()) {
+                samples.add(decode(it.next().value));
+            }
+        }
+        return samples;
     }
 
     static byte[] encode(Sample sample) {
