@@ -147,6 +147,9 @@ public final class ChaosHarness implements AutoCloseable {
                     }
                     Thread.sleep(jitter.nextInt(MAX_KILL_JITTER_MS + 1));
                     progress.update();
+                    if (progress.done(targets, steps)) {
+                        break; // it finished during the jitter: a stop now would not interrupt anything
+                    }
                     killedAt.add(progress.distinct());
                     stop(kadapt, settings.stop(), sigtermExits);
                     log.printf("chaos: %s: %s at %d committed predictions, step %d%n", name, settings.stop(),
@@ -226,15 +229,20 @@ public final class ChaosHarness implements AutoCloseable {
         }
     }
 
-    /** K distinct, sorted kill points in (0, targets): committed prediction counts after which to stop kadapt. */
+    /**
+     * K kill points, committed prediction counts after which to stop kadapt: one uniformly random point in each of K
+     * equal strata of (0, targets), so the stops spread over the whole stream.
+     */
     private static int[] killPoints(ChaosSettings settings, int targets) {
         SplittableRandom random = new SplittableRandom(settings.seed());
-        Set<Integer> points = new HashSet<>();
-        int room = Math.max(1, targets - 2);
-        while (points.size() < Math.min(settings.kills(), room)) {
-            points.add(1 + random.nextInt(room));
+        int kills = settings.kills();
+        int[] points = new int[kills];
+        for (int k = 0; k < kills; k++) {
+            long from = 1 + (long) (targets - 1) * k / kills;
+            long to = 1 + (long) (targets - 1) * (k + 1) / kills;
+            points[k] = (int) (from + random.nextLong(Math.max(1, to - from)));
         }
-        return points.stream().mapToInt(Integer::intValue).sorted().toArray();
+        return points;
     }
 
     /** The committed progress of a run, as a read_committed consumer sees it. */
@@ -299,7 +307,7 @@ public final class ChaosHarness implements AutoCloseable {
             return false;
         }
 
-        private boolean done(int targets, long steps) {
+        boolean done(int targets, long steps) {
             return predicted.size() >= targets && maxStep >= steps;
         }
 
