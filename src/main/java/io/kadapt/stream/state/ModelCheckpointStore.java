@@ -2,6 +2,7 @@ package io.kadapt.stream.state;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -42,8 +43,16 @@ public final class ModelCheckpointStore {
     }
 
     public Optional<Checkpoint> load() {
-        byte[] count = store.get(CHUNK_COUNT);
-        byte[] trainer = store.get(TRAINER);
+        return assemble(store::get);
+    }
+
+    /**
+     * Reassembles a checkpoint from the store's entries, given a lookup by key: the store itself, or the last value
+     * per key read back from the changelog topic (which is how the reliability harness inspects a run's model).
+     */
+    public static Optional<Checkpoint> assemble(Function<String, byte[]> entries) {
+        byte[] count = entries.apply(CHUNK_COUNT);
+        byte[] trainer = entries.apply(TRAINER);
         if (count == null || trainer == null) {
             return Optional.empty();
         }
@@ -51,7 +60,7 @@ public final class ModelCheckpointStore {
         byte[][] parts = new byte[chunks][];
         int length = 0;
         for (int i = 0; i < chunks; i++) {
-            parts[i] = store.get(CHUNK_PREFIX + i);
+            parts[i] = entries.apply(CHUNK_PREFIX + i);
             if (parts[i] == null) {
                 throw new IllegalStateException("model checkpoint is missing chunk " + i + " of " + chunks);
             }

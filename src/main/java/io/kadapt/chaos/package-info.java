@@ -1,0 +1,16 @@
+/**
+ * The reliability harness behind {@code kadapt bench chaos} and the chaos tests: runs the broker and kadapt as
+ * child processes, kills and restarts them, and proves from the committed output and the model changelog that no
+ * sample was lost or applied twice.
+ *
+ * <ul>
+ *   <li>{@link io.kadapt.chaos.ChaosHarness}: broker, seeded input, an uninterrupted reference run, crash loops.</li>
+ *   <li>{@link io.kadapt.chaos.ChaosVerifier}: the exactly-once checks on what a run committed.</li>
+ *   <li>{@link io.kadapt.chaos.ChildJvm}: a Java child process (SIGTERM = {@code destroy}, SIGKILL =
+ *       {@code destroyForcibly}).</li>
+ * </ul>
+ *
+ * <p>May import the client, broker, stream (state and serde names), training and model packages; nothing imports it
+ * but the CLI and tests.
+ */
+package io.kadapt.chaos;
