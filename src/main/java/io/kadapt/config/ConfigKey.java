@@ -36,6 +36,9 @@ public enum ConfigKey {
     TOPICS_PARTITIONS("topics.partitions", "1",
             "Partitions of the output topics it creates. Input topics always get 1 partition: one model."),
     TOPICS_REPLICATION_FACTOR("topics.replication-factor", "1", "Replication factor of the topics it creates."),
+    INPUT_MAX_ABS_FEATURE("input.max-abs-feature", "1e9",
+            "Features beyond ±this are rejected (feature_out_of_range): they would overflow squared distances in"
+                    + " single precision and wreck the running statistics."),
     MODEL_INPUT_DIM("model.input-dim", "", "Number of features per sample. Required for run."),
     MODEL_CLASSES("model.classes", "", "Number of classes; labels are 0..classes-1. Required for run."),
     MODEL_HIDDEN("model.hidden", "256,128", "Hidden layer sizes of the feature extractor, comma-separated."),

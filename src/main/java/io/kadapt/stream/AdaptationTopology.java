@@ -45,11 +45,11 @@ public final class AdaptationTopology {
         int classes = settings.modelSpec().numClasses();
         Topology topology = new Topology();
         topology.addSource("source-samples", new ByteArrayDeserializer(),
-                new InboundDeserializer(Role.SOURCE, dim, classes), topics.source());
+                new InboundDeserializer(Role.SOURCE, dim, classes, settings.maxAbsFeature()), topics.source());
         topology.addSource("target-samples", new ByteArrayDeserializer(),
-                new InboundDeserializer(Role.TARGET, dim, classes), topics.target());
+                new InboundDeserializer(Role.TARGET, dim, classes, settings.maxAbsFeature()), topics.target());
         topology.addSource("feedback-labels", new ByteArrayDeserializer(),
-                new InboundDeserializer(Role.FEEDBACK, dim, classes), topics.feedback());
+                new InboundDeserializer(Role.FEEDBACK, dim, classes, settings.maxAbsFeature()), topics.feedback());
         topology.addProcessor(PROCESSOR, () -> new AdaptationProcessor(settings, metrics),
                 "source-samples", "target-samples", "feedback-labels");
         topology.addStateStore(store(ModelCheckpointStore.NAME).withCachingEnabled()

@@ -175,7 +175,9 @@ class PoisonInputTest {
                     RejectReason.WRONG_FEATURE_COUNT);
             case 5 -> poison('s', "{" + id + ",\"features\":[1.0,NaN,2.0,3.0],\"label\":0}", RejectReason.NON_FINITE_FEATURE);
             case 6 -> poison('t', "{" + id + ",\"features\":[1.0,2.0,-Infinity,3.0]}", RejectReason.NON_FINITE_FEATURE);
-            case 7 -> poison('t', "{" + id + ",\"features\":[1e300,2.0,3.0,4.0]}", RejectReason.NON_FINITE_FEATURE);
+            case 7 -> random.nextBoolean()
+                    ? poison('t', "{" + id + ",\"features\":[1e300,2.0,3.0,4.0]}", RejectReason.NON_FINITE_FEATURE)
+                    : poison('t', "{" + id + ",\"features\":[1.0,-5e12,3.0,4.0]}", RejectReason.FEATURE_OUT_OF_RANGE);
             case 8 -> poison('s', i % 32 == 0 ? "{" + id + ",\"features\":" + features(random, 50_000) + ",\"label\":0}"
                     : "{" + id + ",\"features\":" + features(random, 2 + random.nextInt(2)) + ",\"label\":0}",
                     RejectReason.WRONG_FEATURE_COUNT);

@@ -13,9 +13,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 class InboundDeserializerTest {
-    private final InboundDeserializer source = new InboundDeserializer(Role.SOURCE, 3, 4);
-    private final InboundDeserializer target = new InboundDeserializer(Role.TARGET, 3, 4);
-    private final InboundDeserializer feedback = new InboundDeserializer(Role.FEEDBACK, 3, 4);
+    private final InboundDeserializer source = new InboundDeserializer(Role.SOURCE, 3, 4, 1e9);
+    private final InboundDeserializer target = new InboundDeserializer(Role.TARGET, 3, 4, 1e9);
+    private final InboundDeserializer feedback = new InboundDeserializer(Role.FEEDBACK, 3, 4, 1e9);
 
     @Test
     void readsValidRecords() {
@@ -45,6 +45,7 @@ class InboundDeserializerTest {
         "SOURCE|non_finite_feature|{\"id\":\"a\",\"features\":[1,NaN,3],\"label\":1}",
         "SOURCE|non_finite_feature|{\"id\":\"a\",\"features\":[1,Infinity,3],\"label\":1}",
         "SOURCE|non_finite_feature|{\"id\":\"a\",\"features\":[1,1e300,3],\"label\":1}",
+        "SOURCE|feature_out_of_range|{\"id\":\"a\",\"features\":[1,-2e9,3],\"label\":1}",
         "SOURCE|missing_label|{\"id\":\"a\",\"features\":[1,2,3]}",
         "SOURCE|invalid_label|{\"id\":\"a\",\"features\":[1,2,3],\"label\":1.5}",
         "SOURCE|invalid_label|{\"id\":\"a\",\"features\":[1,2,3],\"label\":\"cat\"}",
@@ -55,7 +56,7 @@ class InboundDeserializerTest {
         "FEEDBACK|label_out_of_range|{\"id\":\"a\",\"label\":9}",
     })
     void rejectsBadInputWithItsReason(Role role, String reason, String json) {
-        InboundDeserializer deserializer = new InboundDeserializer(role, 3, 4);
+        InboundDeserializer deserializer = new InboundDeserializer(role, 3, 4, 1e9);
         var rejected = (InboundRecord.Rejected) deserializer.deserialize("t", bytes(json));
         assertEquals(reason, rejected.reason().tag(), rejected.detail());
     }

@@ -21,11 +21,13 @@ public final class InboundDeserializer implements Deserializer<InboundRecord> {
     private final Role role;
     private final int inputDim;
     private final int classes;
+    private final double maxAbsFeature;
 
-    public InboundDeserializer(Role role, int inputDim, int classes) {
+    public InboundDeserializer(Role role, int inputDim, int classes, double maxAbsFeature) {
         this.role = role;
         this.inputDim = inputDim;
         this.classes = classes;
+        this.maxAbsFeature = maxAbsFeature;
     }
 
     @Override
@@ -58,6 +60,10 @@ public final class InboundDeserializer implements Deserializer<InboundRecord> {
             if (!Float.isFinite(features[i])) {
                 throw new RejectedRecordException(RejectReason.NON_FINITE_FEATURE,
                         "feature " + i + " is " + value + " (not finite in single precision)");
+            }
+            if (Math.abs(value) > maxAbsFeature) {
+                throw new RejectedRecordException(RejectReason.FEATURE_OUT_OF_RANGE,
+                        "feature " + i + " is " + value + ", beyond input.max-abs-feature " + maxAbsFeature);
             }
         }
         boolean hasLabel = message.label() != null && !message.label().isNull();
