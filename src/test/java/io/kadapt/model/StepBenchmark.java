@@ -32,6 +32,8 @@ public final class StepBenchmark {
         INDArray xt = Nd4j.rand(DataType.FLOAT, 128, 400).addi(0.5);
         int[] ys = random.ints(128, 0, 2).toArray();
         Map<String, Double> lambdas = Map.of("mmd", 1.0);
+        System.out.printf("load average at start %.2f (wall times inflate on a shared machine; CPU times less so)%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
         try (TransferModel model = TransferModel.initialise(spec)) {
             report("TransferModel.step", time(warmup, steps, () -> model.step(xs, ys, xt, lambdas)));
