@@ -34,6 +34,11 @@ class SnapshotRoundTripTest {
             for (int i = 0; i < 3; i++) {
                 original.step(xs, ys, xt, LAMBDAS);
             }
+            INDArray probabilities = original.predictProbabilities(xt);
+            assertArrayEquals(new long[] {6, 3}, probabilities.shape());
+            assertEquals(6.0, probabilities.sumNumber().doubleValue(), 1e-5, "rows sum to 1");
+            assertEquals(probabilities, original.predictProbabilities(xt), "no dropout on the prediction path");
+
             byte[] bytes = original.snapshot().encode();
             ModelSnapshot decoded = ModelSnapshot.decode(bytes);
             assertArrayEquals(bytes, decoded.encode(), "encode → decode → encode is byte-identical");

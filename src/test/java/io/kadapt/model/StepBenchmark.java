@@ -17,14 +17,14 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Times one training step of the reference configuration (400→256→128→2, CE + MMD, batch 128 + 128). Not a unit
  * test; run with {@code OMP_NUM_THREADS=1 java -cp target/classes:target/test-classes:<deps>
- * io.kadapt.model.StepBenchmark [steps] [dropout]}. Also compares SameDiff's two gradient entry points.
+ * io.kadapt.model.StepBenchmark [steps] [dropout]}. Also compares SameDiff's gradient entry points.
  */
 public final class StepBenchmark {
 
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         double dropout = args.length > 1 ? Double.parseDouble(args[1]) : 0.0;
-        int warmup = 20;
+        int warmup = 60; // SameDiff's Java session code needs this many calls before C2 has compiled it
         ModelSpec spec = new ModelSpec(400, 2, List.of(256, 128), Activation.RELU, dropout, 1L, DataType.FLOAT,
                 AdamSettings.withLearningRate(1e-3), 0.0, new CrossEntropyLoss(), List.of(new MmdLoss()));
         Random random = new Random(1);
@@ -32,6 +32,8 @@ public final class StepBenchmark {
         INDArray xt = Nd4j.rand(DataType.FLOAT, 128, 400).addi(0.5);
         int[] ys = random.ints(128, 0, 2).toArray();
         Map<String, Double> lambdas = Map.of("mmd", 1.0);
+        System.out.printf("load average at start %.2f (wall times inflate on a shared machine; CPU times less so)%n",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
         try (TransferModel model = TransferModel.initialise(spec)) {
             report("TransferModel.step", time(warmup, steps, () -> model.step(xs, ys, xt, lambdas)));
@@ -63,7 +65,7 @@ public final class StepBenchmark {
         report("output(total loss) only", time(warmup, steps,
                 () -> graph.sameDiff().output(feeds, graph.totalLossName())));
         try (TransferModel model = TransferModel.initialise(spec)) {
-            report("TransferModel.step (again, JIT warm)", time(warmup, steps, () -> model.step(xs, ys, xt, lambdas)));
+            report("TransferModel.step (again, warmer JIT)", time(warmup, steps, () -> model.step(xs, ys, xt, lambdas)));
         }
     }
 
