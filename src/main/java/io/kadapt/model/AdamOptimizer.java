@@ -37,15 +37,28 @@ final class AdamOptimizer {
     }
 
     /**
-     * One Adam update of every parameter, in place. Gradients are scaled by {@code gradientScale} (clipping) and
-     * then overwritten with the update: the caller must not use them afterwards.
+     * A step that would move the parameters by more than this fraction of their norm is rolled back. A healthy Adam
+     * step moves them by well under 1 %; a learning-rate spike or a hostile batch moves them by orders of magnitude
+     * and, once applied, leaves a model whose every later loss is NaN — finite but ruined.
      */
-    void apply(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double gradientScale) {
+    static final double MAX_UPDATE_RATIO = 1.0;
+
+    /**
+     * One Adam update of every parameter, in place, unless the whole update is non-finite or larger than
+     * {@link #MAX_UPDATE_RATIO} of the parameter norm: then parameters, moments and step count are left exactly as
+     * they were and this returns false. Gradients are scaled by {@code gradientScale} (clipping) and then overwritten
+     * with the update: the caller must not use them afterwards.
+     */
+    boolean apply(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double gradientScale) {
         long t = step + 1;
         double biasCorrection2 = 1.0 - Math.pow(settings.beta2(), t);
         double adjustedEpsilon = settings.epsilon() * Math.sqrt(biasCorrection2);
         // The op takes the 0-based iteration and raises β to iteration+1; past 2³¹ steps β^t is 0 anyway.
         int iteration = (int) Math.min(step, Integer.MAX_VALUE - 1);
+        Map<String, INDArray> savedFirst = new LinkedHashMap<>();
+        Map<String, INDArray> savedSecond = new LinkedHashMap<>();
+        double updateSquared = 0;
+        double parameterSquared = 0;
         for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
             String name = entry.getKey();
             INDArray gradient = gradients.get(name);
@@ -55,11 +68,24 @@ final class AdamOptimizer {
             if (gradientScale != 1.0) {
                 gradient.muli(gradientScale);
             }
+            savedFirst.put(name, firstMoments.get(name).dup());
+            savedSecond.put(name, secondMoments.get(name).dup());
             Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
                     settings.learningRate(), settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
-            entry.getValue().subi(gradient);
+            double updateNorm = gradient.norm2Number().doubleValue();
+            double parameterNorm = entry.getValue().norm2Number().doubleValue();
+            updateSquared += updateNorm * updateNorm;
+            parameterSquared += parameterNorm * parameterNorm;
         }
+        double ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
+        if (!(ratio <= MAX_UPDATE_RATIO)) {
+            savedFirst.forEach((name, saved) -> firstMoments.get(name).assign(saved));
+            savedSecond.forEach((name, saved) -> secondMoments.get(name).assign(saved));
+            return false;
+        }
+        parameters.forEach((name, parameter) -> parameter.subi(gradients.get(name)));
         step = t;
+        return true;
     }
 
     Map<String, INDArray> firstMoments() {

@@ -26,6 +26,7 @@ public record StepOutcome(boolean applied, String skipReason, double supervisedL
 
     public static final String NON_FINITE_LOSS = "non_finite_loss";
     public static final String NON_FINITE_GRADIENT = "non_finite_gradient";
+    public static final String UPDATE_TOO_LARGE = "update_too_large";
 
     public StepOutcome {
         domainLossValues = Collections.unmodifiableMap(new LinkedHashMap<>(domainLossValues));

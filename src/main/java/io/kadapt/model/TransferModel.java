@@ -96,7 +96,9 @@ public final class TransferModel implements AutoCloseable {
      * One Adam step on a source batch (features and labels) and a target batch (features only).
      *
      * <p>If the loss or any gradient is NaN or infinite, nothing changes (parameters, Adam state, step count) and the
-     * outcome says why; otherwise the gradient is clipped to {@code spec.gradientClipNorm()} when that is positive.
+     * outcome says why; otherwise the gradient is clipped to {@code spec.gradientClipNorm()} when that is positive. An
+     * update larger than the parameters themselves (a learning-rate spike) is rolled back the same way
+     * ({@link StepOutcome#UPDATE_TOO_LARGE}).
      *
      * @param xs      source features [ns, inputDim], ns ≥ 1
      * @param ys      source labels in [0, numClasses), length ns
@@ -124,8 +126,8 @@ public final class TransferModel implements AutoCloseable {
             skipReason = StepOutcome.NON_FINITE_LOSS;
         } else if (!Double.isFinite(gradientNorm)) {
             skipReason = StepOutcome.NON_FINITE_GRADIENT;
-        } else {
-            optimizer.apply(parameters, gradients, GradientClipping.scale(gradientNorm, spec.gradientClipNorm()));
+        } else if (!optimizer.apply(parameters, gradients, GradientClipping.scale(gradientNorm, spec.gradientClipNorm()))) {
+            skipReason = StepOutcome.UPDATE_TOO_LARGE;
         }
         return new StepOutcome(skipReason == null, skipReason, supervised, domainValues, total, gradientNorm,
                 BatchMetrics.accuracy(outputs.get(graph.sourceLogitsName()), ys),
