@@ -61,7 +61,16 @@ public enum ConfigKey {
     LOSS_SUPERVISED("loss.supervised", "cross_entropy", "Supervised source term: cross_entropy."),
     LOSS_LABEL_SMOOTHING("loss.label-smoothing", "0.0", "Label smoothing of cross_entropy, in [0, 1)."),
     LOSS_DOMAIN("loss.domain", "mmd", "Domain terms, comma-separated: mmd, or none."),
-    LOSS_LAMBDA("loss.lambda", "1.0", "Weight λ of the domain terms."),
+    LOSS_LAMBDA("loss.lambda", "1.0",
+            "Default weight λ of every domain term (the final value for warmup and dann-ramp schedules)."),
+    LOSS_SCHEDULE("loss.schedule", "constant",
+            "Default λ schedule of every domain term: constant, warmup (linear over loss.schedule.steps) or"
+                    + " dann-ramp (λ·(2/(1+e^(−γp))−1), p = step/loss.schedule.steps)."),
+    LOSS_SCHEDULE_GAMMA("loss.schedule.gamma", "10.0", "γ of the dann-ramp schedule, > 0."),
+    LOSS_SCHEDULE_STEPS("loss.schedule.steps", "10000",
+            "Model steps over which warmup and dann-ramp schedules reach their final λ."),
+    LOSS_MMD_LAMBDA("loss.mmd.lambda", "", "λ of the mmd term. Empty: loss.lambda."),
+    LOSS_MMD_SCHEDULE("loss.mmd.schedule", "", "λ schedule of the mmd term. Empty: loss.schedule."),
     PREPROCESS_STANDARDIZE("preprocess.standardize", "per-domain",
             "per-domain: z-score each domain with its own running mean/std (what a deployed service can know);"
                     + " none: raw features."),

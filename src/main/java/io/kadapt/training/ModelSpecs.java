@@ -11,7 +11,9 @@ import io.kadapt.model.Activation;
 import io.kadapt.model.AdamSettings;
 import io.kadapt.model.ModelSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Turns configuration into the model's and the training loop's immutable settings, naming bad keys. */
@@ -55,19 +57,58 @@ public final class ModelSpecs {
             case "none" -> Standardization.NONE;
             default -> throw new ConfigException(ConfigKey.PREPROCESS_STANDARDIZE.key() + " must be per-domain or none");
         };
-        double lambda = config.decimal(ConfigKey.LOSS_LAMBDA);
-        if (lambda < 0) {
-            throw new ConfigException(ConfigKey.LOSS_LAMBDA.key() + " must be >= 0");
+        Map<String, LambdaSchedule> schedules = new LinkedHashMap<>();
+        for (DomainLoss term : domainLosses(config)) {
+            schedules.put(term.name(), lambdaSchedule(config, term.name()));
         }
         try {
             return new TrainingSettings(config.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE),
                     config.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET),
-                    config.positiveInteger(ConfigKey.TRAIN_BUFFER_MAX), lambda, standardization,
+                    config.positiveInteger(ConfigKey.TRAIN_BUFFER_MAX), schedules, standardization,
                     config.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH),
                     config.positiveInteger(ConfigKey.TRAIN_REPLAY_CAPACITY));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /**
+     * λ_k(t) of one domain term: {@code loss.<term>.lambda} and {@code loss.<term>.schedule} (term name with dashes),
+     * each falling back to the global {@code loss.lambda} / {@code loss.schedule} when empty.
+     */
+    static LambdaSchedule lambdaSchedule(KadaptConfig config, String term) {
+        ConfigKey lambdaKey = termKey(term, "lambda");
+        ConfigKey scheduleKey = termKey(term, "schedule");
+        ConfigKey effectiveLambda = config.isSet(lambdaKey) ? lambdaKey : ConfigKey.LOSS_LAMBDA;
+        ConfigKey effectiveSchedule = config.isSet(scheduleKey) ? scheduleKey : ConfigKey.LOSS_SCHEDULE;
+        double lambda = config.decimal(effectiveLambda);
+        if (lambda < 0) {
+            throw new ConfigException(effectiveLambda.key() + " must be >= 0, got '" + config.string(effectiveLambda)
+                    + "'");
+        }
+        LambdaSchedule.Shape shape;
+        try {
+            shape = LambdaSchedule.Shape.fromConfigName(config.string(effectiveSchedule));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(effectiveSchedule.key() + ": " + e.getMessage());
+        }
+        double gamma = config.decimal(ConfigKey.LOSS_SCHEDULE_GAMMA);
+        if (!(gamma > 0)) {
+            throw new ConfigException(ConfigKey.LOSS_SCHEDULE_GAMMA.key() + " must be > 0, got '"
+                    + config.string(ConfigKey.LOSS_SCHEDULE_GAMMA) + "'");
+        }
+        long steps = config.longValue(ConfigKey.LOSS_SCHEDULE_STEPS);
+        if (steps <= 0) {
+            throw new ConfigException(ConfigKey.LOSS_SCHEDULE_STEPS.key() + " must be > 0, got '"
+                    + config.string(ConfigKey.LOSS_SCHEDULE_STEPS) + "'");
+        }
+        return new LambdaSchedule(lambda, shape, gamma, steps);
+    }
+
+    private static ConfigKey termKey(String term, String suffix) {
+        String key = "loss." + term.replace('_', '-') + "." + suffix;
+        return ConfigKey.byKey(key).orElseThrow(
+                () -> new IllegalStateException("domain term '" + term + "' lacks config key " + key));
     }
 
     private static SupervisedLoss supervised(KadaptConfig config) {
