@@ -3,8 +3,11 @@ package io.kadapt.training;
 import io.kadapt.config.ConfigException;
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
+import io.kadapt.loss.DomainAdversarialLoss;
 import io.kadapt.loss.DomainLoss;
+import io.kadapt.loss.InformationMaximizationLoss;
 import io.kadapt.loss.MmdLoss;
 import io.kadapt.loss.SupervisedLoss;
 import io.kadapt.model.Activation;
@@ -45,7 +48,7 @@ public final class ModelSpecs {
                     config.choice(ConfigKey.MODEL_ACTIVATION, Activation.class),
                     config.decimalInRange(ConfigKey.MODEL_DROPOUT, 0, 1), config.longValue(ConfigKey.MODEL_SEED),
                     dataType, adam, config.decimal(ConfigKey.TRAIN_GRAD_CLIP_NORM), supervised(config),
-                    domainLosses(config));
+                    domainLosses(config, hidden.isEmpty() ? 1 : hidden.get(hidden.size() - 1)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid model configuration: " + e.getMessage());
         }
@@ -58,7 +61,7 @@ public final class ModelSpecs {
             default -> throw new ConfigException(ConfigKey.PREPROCESS_STANDARDIZE.key() + " must be per-domain or none");
         };
         Map<String, LambdaSchedule> schedules = new LinkedHashMap<>();
-        for (DomainLoss term : domainLosses(config)) {
+        for (DomainLoss term : domainLosses(config, 1)) {
             schedules.put(term.name(), lambdaSchedule(config, term.name()));
         }
         try {
@@ -119,14 +122,36 @@ public final class ModelSpecs {
         throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name + "' (known: cross_entropy)");
     }
 
-    private static List<DomainLoss> domainLosses(KadaptConfig config) {
+    /** Configuration names of the domain terms, for messages and the README. */
+    static final List<String> DOMAIN_TERMS = List.of("mmd", "coral", "dann", "entropy");
+
+    private static List<DomainLoss> domainLosses(KadaptConfig config, int featureDim) {
         List<DomainLoss> terms = new ArrayList<>();
         for (String name : config.list(ConfigKey.LOSS_DOMAIN)) {
             switch (name) {
                 case "none" -> { }
                 case "mmd" -> terms.add(new MmdLoss());
+                case "coral" -> terms.add(new CoralLoss());
+                case "dann" -> terms.add(new DomainAdversarialLoss(featureDim,
+                        config.positiveInteger(ConfigKey.LOSS_DANN_HIDDEN)));
+                case "entropy" -> {
+                    double beta = config.decimal(ConfigKey.LOSS_ENTROPY_DIVERSITY);
+                    if (beta < 0) {
+                        throw new ConfigException(ConfigKey.LOSS_ENTROPY_DIVERSITY.key() + " must be >= 0, got '"
+                                + config.string(ConfigKey.LOSS_ENTROPY_DIVERSITY) + "'");
+                    }
+                    terms.add(new InformationMaximizationLoss(beta));
+                }
                 default -> throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": unknown domain term '" + name
-                        + "' (known: mmd, none)");
+                        + "' (known: " + String.join(", ", DOMAIN_TERMS) + ", none)");
+            }
+        }
+        for (int i = 0; i < terms.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (terms.get(i).name().equals(terms.get(j).name())) {
+                    throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": '" + terms.get(i).name()
+                            + "' is listed twice");
+                }
             }
         }
         return terms;

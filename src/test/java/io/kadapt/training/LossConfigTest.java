@@ -1,0 +1,60 @@
+package io.kadapt.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kadapt.config.ConfigException;
+import io.kadapt.config.KadaptConfig;
+import io.kadapt.loss.CoralLoss;
+import io.kadapt.loss.DomainAdversarialLoss;
+import io.kadapt.loss.InformationMaximizationLoss;
+import io.kadapt.loss.MmdLoss;
+import io.kadapt.model.ModelSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Loss names and knobs in configuration → the spec's loss terms and the trainer's λ schedules. */
+class LossConfigTest {
+
+    private static final Map<String, String> SHAPE = Map.of("model.input-dim", "4", "model.classes", "3",
+            "model.hidden", "8,5");
+
+    @Test
+    @DisplayName("every domain term by name, each with its own λ schedule")
+    void domainTerms() {
+        KadaptConfig config = KadaptConfig.of(SHAPE).with(Map.of("loss.domain", "mmd,coral,dann,entropy",
+                "loss.dann.hidden", "7", "loss.entropy.diversity", "0.4", "loss.dann.schedule", "dann-ramp",
+                "loss.coral.lambda", "3"));
+        ModelSpec spec = ModelSpecs.from(config);
+        assertEquals(List.of(new MmdLoss(), new CoralLoss(), new DomainAdversarialLoss(5, 7),
+                new InformationMaximizationLoss(0.4)), spec.domainLosses());
+        TrainingSettings training = ModelSpecs.training(config);
+        assertEquals(1.0, training.lambda("mmd", 0));
+        assertEquals(3.0, training.lambda("coral", 0));
+        assertEquals(0.0, training.lambda("dann", 0), "the ramp starts at 0");
+        assertEquals(LambdaSchedule.Shape.DANN_RAMP, training.lambdaSchedules().get("dann").shape());
+        assertEquals(List.of("mmd", "coral", "dann", "entropy"), ModelSpecs.DOMAIN_TERMS,
+                "every catalogued term has keys loss.<term>.lambda and .schedule (lambdaSchedule would throw)");
+    }
+
+    @Test
+    @DisplayName("unknown names, repeats and bad values fail naming the key")
+    void badValues() {
+        KadaptConfig base = KadaptConfig.of(SHAPE);
+        String unknown = assertThrows(ConfigException.class,
+                () -> ModelSpecs.from(base.with(Map.of("loss.domain", "mmd,cora")))).getMessage();
+        assertTrue(unknown.contains("loss.domain") && unknown.contains("'cora'") && unknown.contains("coral"), unknown);
+        String repeated = assertThrows(ConfigException.class,
+                () -> ModelSpecs.from(base.with(Map.of("loss.domain", "coral,coral")))).getMessage();
+        assertTrue(repeated.contains("twice"), repeated);
+        String diversity = assertThrows(ConfigException.class, () -> ModelSpecs.from(
+                base.with(Map.of("loss.domain", "entropy", "loss.entropy.diversity", "-1")))).getMessage();
+        assertTrue(diversity.contains("loss.entropy.diversity"), diversity);
+        String hidden = assertThrows(ConfigException.class, () -> ModelSpecs.from(
+                base.with(Map.of("loss.domain", "dann", "loss.dann.hidden", "0")))).getMessage();
+        assertTrue(hidden.contains("loss.dann.hidden"), hidden);
+    }
+}
