@@ -7,8 +7,10 @@ import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
 import io.kadapt.loss.DomainAdversarialLoss;
 import io.kadapt.loss.DomainLoss;
+import io.kadapt.loss.FocalLoss;
 import io.kadapt.loss.InformationMaximizationLoss;
 import io.kadapt.loss.MmdLoss;
+import io.kadapt.loss.MultiMarginLoss;
 import io.kadapt.loss.SupervisedLoss;
 import io.kadapt.model.Activation;
 import io.kadapt.model.AdamSettings;
@@ -114,12 +116,63 @@ public final class ModelSpecs {
                 () -> new IllegalStateException("domain term '" + term + "' lacks config key " + key));
     }
 
+    /** Configuration names of the supervised losses. */
+    static final List<String> SUPERVISED_LOSSES = List.of("cross_entropy", "focal", "hinge");
+
     private static SupervisedLoss supervised(KadaptConfig config) {
         String name = config.string(ConfigKey.LOSS_SUPERVISED);
-        if (name.equals("cross_entropy")) {
-            return new CrossEntropyLoss(config.decimalInRange(ConfigKey.LOSS_LABEL_SMOOTHING, 0, 1));
+        int classes = config.positiveInteger(ConfigKey.MODEL_CLASSES);
+        return switch (name) {
+            case "cross_entropy" -> new CrossEntropyLoss(config.decimalInRange(ConfigKey.LOSS_LABEL_SMOOTHING, 0, 1),
+                    classWeights(config, ConfigKey.LOSS_CLASS_WEIGHTS, classes));
+            case "focal" -> {
+                double gamma = config.decimal(ConfigKey.LOSS_FOCAL_GAMMA);
+                if (gamma < 0) {
+                    throw new ConfigException(ConfigKey.LOSS_FOCAL_GAMMA.key() + " must be >= 0, got '"
+                            + config.string(ConfigKey.LOSS_FOCAL_GAMMA) + "'");
+                }
+                yield new FocalLoss(gamma, classWeights(config, ConfigKey.LOSS_FOCAL_ALPHA, classes));
+            }
+            case "hinge" -> {
+                double margin = config.decimal(ConfigKey.LOSS_HINGE_MARGIN);
+                if (!(margin > 0)) {
+                    throw new ConfigException(ConfigKey.LOSS_HINGE_MARGIN.key() + " must be > 0, got '"
+                            + config.string(ConfigKey.LOSS_HINGE_MARGIN) + "'");
+                }
+                yield new MultiMarginLoss(margin);
+            }
+            default -> throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name
+                    + "' (known: " + String.join(", ", SUPERVISED_LOSSES) + ")");
+        };
+    }
+
+    /** One finite weight ≥ 0 per class, not all 0; null when the key is empty. */
+    private static double[] classWeights(KadaptConfig config, ConfigKey key, int classes) {
+        if (!config.isSet(key)) {
+            return null;
         }
-        throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name + "' (known: cross_entropy)");
+        List<String> items = config.list(key);
+        if (items.size() != classes) {
+            throw new ConfigException(key.key() + " must list one weight per class (" + classes + "), got "
+                    + items.size() + ": '" + config.string(key) + "'");
+        }
+        double[] weights = new double[classes];
+        boolean anyPositive = false;
+        for (int c = 0; c < classes; c++) {
+            try {
+                weights[c] = Double.parseDouble(items.get(c));
+            } catch (NumberFormatException e) {
+                weights[c] = Double.NaN;
+            }
+            if (!(weights[c] >= 0) || Double.isInfinite(weights[c])) {
+                throw new ConfigException(key.key() + " must be finite numbers >= 0, got '" + config.string(key) + "'");
+            }
+            anyPositive |= weights[c] > 0;
+        }
+        if (!anyPositive) {
+            throw new ConfigException(key.key() + " must not be all 0");
+        }
+        return weights;
     }
 
     /** Configuration names of the domain terms, for messages and the README. */

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kadapt.config.ConfigException;
 import io.kadapt.config.KadaptConfig;
 import io.kadapt.loss.CoralLoss;
+import io.kadapt.loss.CrossEntropyLoss;
 import io.kadapt.loss.DomainAdversarialLoss;
+import io.kadapt.loss.FocalLoss;
 import io.kadapt.loss.InformationMaximizationLoss;
 import io.kadapt.loss.MmdLoss;
+import io.kadapt.loss.MultiMarginLoss;
 import io.kadapt.model.ModelSpec;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,34 @@ class LossConfigTest {
         assertEquals(LambdaSchedule.Shape.DANN_RAMP, training.lambdaSchedules().get("dann").shape());
         assertEquals(List.of("mmd", "coral", "dann", "entropy"), ModelSpecs.DOMAIN_TERMS,
                 "every catalogued term has keys loss.<term>.lambda and .schedule (lambdaSchedule would throw)");
+    }
+
+    @Test
+    @DisplayName("supervised losses by name with their knobs")
+    void supervisedLosses() {
+        KadaptConfig base = KadaptConfig.of(SHAPE);
+        assertEquals(new CrossEntropyLoss(0.1, new double[] {1, 2, 0.5}), ModelSpecs.from(base.with(Map.of(
+                "loss.label-smoothing", "0.1", "loss.class-weights", "1,2,0.5"))).supervisedLoss());
+        assertEquals(new FocalLoss(2.0, null), ModelSpecs.from(base.with(Map.of("loss.supervised", "focal")))
+                .supervisedLoss());
+        assertEquals(new FocalLoss(1.0, new double[] {0.25, 0.5, 0.25}), ModelSpecs.from(base.with(Map.of(
+                "loss.supervised", "focal", "loss.focal.gamma", "1", "loss.focal.alpha", "0.25,0.5,0.25")))
+                .supervisedLoss());
+        assertEquals(new MultiMarginLoss(0.5), ModelSpecs.from(base.with(Map.of("loss.supervised", "hinge",
+                "loss.hinge.margin", "0.5"))).supervisedLoss());
+
+        String unknown = assertThrows(ConfigException.class,
+                () -> ModelSpecs.from(base.with(Map.of("loss.supervised", "nll")))).getMessage();
+        assertTrue(unknown.contains("loss.supervised") && unknown.contains("focal"), unknown);
+        String count = assertThrows(ConfigException.class,
+                () -> ModelSpecs.from(base.with(Map.of("loss.class-weights", "1,2")))).getMessage();
+        assertTrue(count.contains("loss.class-weights") && count.contains("one weight per class"), count);
+        String negative = assertThrows(ConfigException.class, () -> ModelSpecs.from(base.with(Map.of(
+                "loss.supervised", "focal", "loss.focal.alpha", "1,-1,1")))).getMessage();
+        assertTrue(negative.contains("loss.focal.alpha"), negative);
+        String margin = assertThrows(ConfigException.class, () -> ModelSpecs.from(base.with(Map.of(
+                "loss.supervised", "hinge", "loss.hinge.margin", "0")))).getMessage();
+        assertTrue(margin.contains("loss.hinge.margin"), margin);
     }
 
     @Test
