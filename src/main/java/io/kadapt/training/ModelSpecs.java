@@ -11,6 +11,7 @@ import io.kadapt.loss.FocalLoss;
 import io.kadapt.loss.InformationMaximizationLoss;
 import io.kadapt.loss.MmdLoss;
 import io.kadapt.loss.MultiMarginLoss;
+import io.kadapt.loss.PseudoLabelLoss;
 import io.kadapt.loss.SupervisedLoss;
 import io.kadapt.model.Activation;
 import io.kadapt.model.AdamSettings;
@@ -176,7 +177,7 @@ public final class ModelSpecs {
     }
 
     /** Configuration names of the domain terms, for messages and the README. */
-    static final List<String> DOMAIN_TERMS = List.of("mmd", "coral", "dann", "entropy");
+    static final List<String> DOMAIN_TERMS = List.of("mmd", "coral", "dann", "entropy", "pseudo_label");
 
     private static List<DomainLoss> domainLosses(KadaptConfig config, int featureDim) {
         List<DomainLoss> terms = new ArrayList<>();
@@ -194,6 +195,14 @@ public final class ModelSpecs {
                                 + config.string(ConfigKey.LOSS_ENTROPY_DIVERSITY) + "'");
                     }
                     terms.add(new InformationMaximizationLoss(beta));
+                }
+                case "pseudo_label" -> {
+                    double tau = config.decimal(ConfigKey.LOSS_PSEUDO_LABEL_THRESHOLD);
+                    if (tau < 0 || tau > 1) {
+                        throw new ConfigException(ConfigKey.LOSS_PSEUDO_LABEL_THRESHOLD.key() + " must be in [0, 1], got '"
+                                + config.string(ConfigKey.LOSS_PSEUDO_LABEL_THRESHOLD) + "'");
+                    }
+                    terms.add(new PseudoLabelLoss(tau));
                 }
                 default -> throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": unknown domain term '" + name
                         + "' (known: " + String.join(", ", DOMAIN_TERMS) + ", none)");

@@ -6,6 +6,7 @@ import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
 import io.kadapt.loss.DomainAdversarialLoss;
 import io.kadapt.loss.InformationMaximizationLoss;
+import io.kadapt.loss.PseudoLabelLoss;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Short training runs with the coral, dann and entropy terms in one graph: each term, switched on, lowers its own
+ * Short training runs with the coral, dann, entropy and pseudo_label terms in one graph: each term, switched on, lowers its own
  * quantity compared with a run where it is off (same seed, same data). The terms are always evaluated, so every run
- * reports all three.
+ * reports all four.
  */
 class DomainTermsTrainingTest {
 
@@ -66,22 +67,31 @@ class DomainTermsTrainingTest {
                 "mean prediction entropy H(p̄) with λ=1: " + marginalOn + ", off: " + marginalOff);
     }
 
+    @Test
+    @DisplayName("pseudo_label on: the thresholded self-training loss on the target ends lower")
+    void pseudoLabelsSelfTrain() {
+        double off = run("off").get("pseudo_label");
+        double on = run("pseudo_label").get("pseudo_label");
+        assertTrue(on < 0.7 * off, "pseudo-label loss with λ=1: " + on + ", off: " + off);
+    }
+
     private static synchronized Map<String, Double> run(String termOn) {
         return RUNS.computeIfAbsent(termOn, DomainTermsTrainingTest::train);
     }
 
     /** Means over the last 10 steps of each term's value and of the mean target entropy. */
     private static Map<String, Double> train(String termOn) {
-        Map<String, Double> lambdas = new HashMap<>(Map.of("coral", 0.0, "dann", DANN_OFF, "entropy", 0.0));
+        Map<String, Double> lambdas = new HashMap<>(Map.of("coral", 0.0, "dann", DANN_OFF, "entropy", 0.0, "pseudo_label", 0.0));
         if (!termOn.equals("off")) {
             lambdas.put(termOn, 1.0);
         }
         ModelSpec spec = new ModelSpec(DIM, 2, List.of(16, 8), Activation.RELU, 0.0, 99L, DataType.FLOAT,
                 AdamSettings.withLearningRate(0.01), 5.0, new CrossEntropyLoss(),
-                List.of(new CoralLoss(), new DomainAdversarialLoss(8, 16), new InformationMaximizationLoss(1.0)));
+                List.of(new CoralLoss(), new DomainAdversarialLoss(8, 16), new InformationMaximizationLoss(1.0),
+                        new PseudoLabelLoss(0.7)));
         Random random = new Random(23);
         Map<String, Double> last = new HashMap<>(Map.of("coral", 0.0, "dann", 0.0, "entropy", 0.0,
-                "targetEntropy", 0.0));
+                "pseudo_label", 0.0, "targetEntropy", 0.0));
         try (TransferModel model = TransferModel.initialise(spec)) {
             for (int step = 0; step < STEPS; step++) {
                 Batch source = batch(random, 0.0);

@@ -13,6 +13,7 @@ import io.kadapt.loss.FocalLoss;
 import io.kadapt.loss.InformationMaximizationLoss;
 import io.kadapt.loss.MmdLoss;
 import io.kadapt.loss.MultiMarginLoss;
+import io.kadapt.loss.PseudoLabelLoss;
 import io.kadapt.model.ModelSpec;
 import java.util.List;
 import java.util.Map;
@@ -28,18 +29,21 @@ class LossConfigTest {
     @Test
     @DisplayName("every domain term by name, each with its own λ schedule")
     void domainTerms() {
-        KadaptConfig config = KadaptConfig.of(SHAPE).with(Map.of("loss.domain", "mmd,coral,dann,entropy",
+        KadaptConfig config = KadaptConfig.of(SHAPE).with(Map.of("loss.domain", "mmd,coral,dann,entropy,pseudo_label", "loss.pseudo-label.threshold", "0.8",
                 "loss.dann.hidden", "7", "loss.entropy.diversity", "0.4", "loss.dann.schedule", "dann-ramp",
                 "loss.coral.lambda", "3"));
         ModelSpec spec = ModelSpecs.from(config);
         assertEquals(List.of(new MmdLoss(), new CoralLoss(), new DomainAdversarialLoss(5, 7),
-                new InformationMaximizationLoss(0.4)), spec.domainLosses());
+                new InformationMaximizationLoss(0.4), new PseudoLabelLoss(0.8)), spec.domainLosses());
         TrainingSettings training = ModelSpecs.training(config);
         assertEquals(1.0, training.lambda("mmd", 0));
         assertEquals(3.0, training.lambda("coral", 0));
         assertEquals(0.0, training.lambda("dann", 0), "the ramp starts at 0");
         assertEquals(LambdaSchedule.Shape.DANN_RAMP, training.lambdaSchedules().get("dann").shape());
-        assertEquals(List.of("mmd", "coral", "dann", "entropy"), ModelSpecs.DOMAIN_TERMS,
+        for (String term : ModelSpecs.DOMAIN_TERMS) {
+            ModelSpecs.lambdaSchedule(config, term); // throws if loss.<term>.lambda/.schedule were missing
+        }
+        assertEquals(List.of("mmd", "coral", "dann", "entropy", "pseudo_label"), ModelSpecs.DOMAIN_TERMS,
                 "every catalogued term has keys loss.<term>.lambda and .schedule (lambdaSchedule would throw)");
     }
 
