@@ -3,15 +3,23 @@ package io.kadapt.training;
 import io.kadapt.config.ConfigException;
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
+import io.kadapt.loss.DomainAdversarialLoss;
 import io.kadapt.loss.DomainLoss;
+import io.kadapt.loss.FocalLoss;
+import io.kadapt.loss.InformationMaximizationLoss;
 import io.kadapt.loss.MmdLoss;
+import io.kadapt.loss.MultiMarginLoss;
+import io.kadapt.loss.PseudoLabelLoss;
 import io.kadapt.loss.SupervisedLoss;
 import io.kadapt.model.Activation;
 import io.kadapt.model.AdamSettings;
 import io.kadapt.model.ModelSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Turns configuration into the model's and the training loop's immutable settings, naming bad keys. */
@@ -43,7 +51,7 @@ public final class ModelSpecs {
                     config.choice(ConfigKey.MODEL_ACTIVATION, Activation.class),
                     config.decimalInRange(ConfigKey.MODEL_DROPOUT, 0, 1), config.longValue(ConfigKey.MODEL_SEED),
                     dataType, adam, config.decimal(ConfigKey.TRAIN_GRAD_CLIP_NORM), supervised(config),
-                    domainLosses(config));
+                    domainLosses(config, hidden.isEmpty() ? 1 : hidden.get(hidden.size() - 1)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid model configuration: " + e.getMessage());
         }
@@ -55,14 +63,14 @@ public final class ModelSpecs {
             case "none" -> Standardization.NONE;
             default -> throw new ConfigException(ConfigKey.PREPROCESS_STANDARDIZE.key() + " must be per-domain or none");
         };
-        double lambda = config.decimal(ConfigKey.LOSS_LAMBDA);
-        if (lambda < 0) {
-            throw new ConfigException(ConfigKey.LOSS_LAMBDA.key() + " must be >= 0");
+        Map<String, LambdaSchedule> schedules = new LinkedHashMap<>();
+        for (DomainLoss term : domainLosses(config, 1)) {
+            schedules.put(term.name(), lambdaSchedule(config, term.name()));
         }
         try {
             return new TrainingSettings(config.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE),
                     config.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET),
-                    config.positiveInteger(ConfigKey.TRAIN_BUFFER_MAX), lambda, standardization,
+                    config.positiveInteger(ConfigKey.TRAIN_BUFFER_MAX), schedules, standardization,
                     config.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH),
                     config.positiveInteger(ConfigKey.TRAIN_REPLAY_CAPACITY));
         } catch (IllegalArgumentException e) {
@@ -70,22 +78,142 @@ public final class ModelSpecs {
         }
     }
 
-    private static SupervisedLoss supervised(KadaptConfig config) {
-        String name = config.string(ConfigKey.LOSS_SUPERVISED);
-        if (name.equals("cross_entropy")) {
-            return new CrossEntropyLoss(config.decimalInRange(ConfigKey.LOSS_LABEL_SMOOTHING, 0, 1));
+    /**
+     * λ_k(t) of one domain term: {@code loss.<term>.lambda} and {@code loss.<term>.schedule} (term name with dashes),
+     * each falling back to the global {@code loss.lambda} / {@code loss.schedule} when empty.
+     */
+    static LambdaSchedule lambdaSchedule(KadaptConfig config, String term) {
+        ConfigKey lambdaKey = termKey(term, "lambda");
+        ConfigKey scheduleKey = termKey(term, "schedule");
+        ConfigKey effectiveLambda = config.isSet(lambdaKey) ? lambdaKey : ConfigKey.LOSS_LAMBDA;
+        ConfigKey effectiveSchedule = config.isSet(scheduleKey) ? scheduleKey : ConfigKey.LOSS_SCHEDULE;
+        double lambda = config.decimal(effectiveLambda);
+        if (lambda < 0) {
+            throw new ConfigException(effectiveLambda.key() + " must be >= 0, got '" + config.string(effectiveLambda)
+                    + "'");
         }
-        throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name + "' (known: cross_entropy)");
+        LambdaSchedule.Shape shape;
+        try {
+            shape = LambdaSchedule.Shape.fromConfigName(config.string(effectiveSchedule));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(effectiveSchedule.key() + ": " + e.getMessage());
+        }
+        double gamma = config.decimal(ConfigKey.LOSS_SCHEDULE_GAMMA);
+        if (!(gamma > 0)) {
+            throw new ConfigException(ConfigKey.LOSS_SCHEDULE_GAMMA.key() + " must be > 0, got '"
+                    + config.string(ConfigKey.LOSS_SCHEDULE_GAMMA) + "'");
+        }
+        long steps = config.longValue(ConfigKey.LOSS_SCHEDULE_STEPS);
+        if (steps <= 0) {
+            throw new ConfigException(ConfigKey.LOSS_SCHEDULE_STEPS.key() + " must be > 0, got '"
+                    + config.string(ConfigKey.LOSS_SCHEDULE_STEPS) + "'");
+        }
+        return new LambdaSchedule(lambda, shape, gamma, steps);
     }
 
-    private static List<DomainLoss> domainLosses(KadaptConfig config) {
+    private static ConfigKey termKey(String term, String suffix) {
+        String key = "loss." + term.replace('_', '-') + "." + suffix;
+        return ConfigKey.byKey(key).orElseThrow(
+                () -> new IllegalStateException("domain term '" + term + "' lacks config key " + key));
+    }
+
+    /** Configuration names of the supervised losses. */
+    static final List<String> SUPERVISED_LOSSES = List.of("cross_entropy", "focal", "hinge");
+
+    private static SupervisedLoss supervised(KadaptConfig config) {
+        String name = config.string(ConfigKey.LOSS_SUPERVISED);
+        int classes = config.positiveInteger(ConfigKey.MODEL_CLASSES);
+        return switch (name) {
+            case "cross_entropy" -> new CrossEntropyLoss(config.decimalInRange(ConfigKey.LOSS_LABEL_SMOOTHING, 0, 1),
+                    classWeights(config, ConfigKey.LOSS_CLASS_WEIGHTS, classes));
+            case "focal" -> {
+                double gamma = config.decimal(ConfigKey.LOSS_FOCAL_GAMMA);
+                if (gamma < 0) {
+                    throw new ConfigException(ConfigKey.LOSS_FOCAL_GAMMA.key() + " must be >= 0, got '"
+                            + config.string(ConfigKey.LOSS_FOCAL_GAMMA) + "'");
+                }
+                yield new FocalLoss(gamma, classWeights(config, ConfigKey.LOSS_FOCAL_ALPHA, classes));
+            }
+            case "hinge" -> {
+                double margin = config.decimal(ConfigKey.LOSS_HINGE_MARGIN);
+                if (!(margin > 0)) {
+                    throw new ConfigException(ConfigKey.LOSS_HINGE_MARGIN.key() + " must be > 0, got '"
+                            + config.string(ConfigKey.LOSS_HINGE_MARGIN) + "'");
+                }
+                yield new MultiMarginLoss(margin);
+            }
+            default -> throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name
+                    + "' (known: " + String.join(", ", SUPERVISED_LOSSES) + ")");
+        };
+    }
+
+    /** One finite weight ≥ 0 per class, not all 0; null when the key is empty. */
+    private static double[] classWeights(KadaptConfig config, ConfigKey key, int classes) {
+        if (!config.isSet(key)) {
+            return null;
+        }
+        List<String> items = config.list(key);
+        if (items.size() != classes) {
+            throw new ConfigException(key.key() + " must list one weight per class (" + classes + "), got "
+                    + items.size() + ": '" + config.string(key) + "'");
+        }
+        double[] weights = new double[classes];
+        boolean anyPositive = false;
+        for (int c = 0; c < classes; c++) {
+            try {
+                weights[c] = Double.parseDouble(items.get(c));
+            } catch (NumberFormatException e) {
+                weights[c] = Double.NaN;
+            }
+            if (!(weights[c] >= 0) || Double.isInfinite(weights[c])) {
+                throw new ConfigException(key.key() + " must be finite numbers >= 0, got '" + config.string(key) + "'");
+            }
+            anyPositive |= weights[c] > 0;
+        }
+        if (!anyPositive) {
+            throw new ConfigException(key.key() + " must not be all 0");
+        }
+        return weights;
+    }
+
+    /** Configuration names of the domain terms, for messages and the README. */
+    static final List<String> DOMAIN_TERMS = List.of("mmd", "coral", "dann", "entropy", "pseudo_label");
+
+    private static List<DomainLoss> domainLosses(KadaptConfig config, int featureDim) {
         List<DomainLoss> terms = new ArrayList<>();
         for (String name : config.list(ConfigKey.LOSS_DOMAIN)) {
             switch (name) {
                 case "none" -> { }
                 case "mmd" -> terms.add(new MmdLoss());
+                case "coral" -> terms.add(new CoralLoss());
+                case "dann" -> terms.add(new DomainAdversarialLoss(featureDim,
+                        config.positiveInteger(ConfigKey.LOSS_DANN_HIDDEN)));
+                case "entropy" -> {
+                    double beta = config.decimal(ConfigKey.LOSS_ENTROPY_DIVERSITY);
+                    if (beta < 0) {
+                        throw new ConfigException(ConfigKey.LOSS_ENTROPY_DIVERSITY.key() + " must be >= 0, got '"
+                                + config.string(ConfigKey.LOSS_ENTROPY_DIVERSITY) + "'");
+                    }
+                    terms.add(new InformationMaximizationLoss(beta));
+                }
+                case "pseudo_label" -> {
+                    double tau = config.decimal(ConfigKey.LOSS_PSEUDO_LABEL_THRESHOLD);
+                    if (tau < 0 || tau > 1) {
+                        throw new ConfigException(ConfigKey.LOSS_PSEUDO_LABEL_THRESHOLD.key() + " must be in [0, 1], got '"
+                                + config.string(ConfigKey.LOSS_PSEUDO_LABEL_THRESHOLD) + "'");
+                    }
+                    terms.add(new PseudoLabelLoss(tau));
+                }
                 default -> throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": unknown domain term '" + name
-                        + "' (known: mmd, none)");
+                        + "' (known: " + String.join(", ", DOMAIN_TERMS) + ", none)");
+            }
+        }
+        for (int i = 0; i < terms.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (terms.get(i).name().equals(terms.get(j).name())) {
+                    throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": '" + terms.get(i).name()
+                            + "' is listed twice");
+                }
             }
         }
         return terms;

@@ -132,7 +132,8 @@ public final class OnlineTrainer implements AutoCloseable {
         INDArray xt = sourceOnly ? xs : toMatrix(Domain.TARGET, target);
         int[] ys = source.stream().mapToInt(Sample::label).toArray();
         Map<String, Double> lambdas = new LinkedHashMap<>();
-        model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), sourceOnly ? 0.0 : settings.lambda()));
+        model.spec().domainLosses().forEach(term -> lambdas.put(term.name(),
+                sourceOnly ? 0.0 : settings.lambda(term.name(), model.step())));
 
         long started = System.nanoTime();
         StepOutcome outcome = model.step(xs, ys, xt, lambdas);
@@ -183,7 +184,7 @@ public final class OnlineTrainer implements AutoCloseable {
         List<Sample> source = replay.get(Domain.SOURCE).draw(random, settings.sourceBatch());
         List<Sample> target = replay.get(Domain.TARGET).draw(random, settings.targetBatch());
         Map<String, Double> lambdas = new LinkedHashMap<>();
-        model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), settings.lambda()));
+        model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), settings.lambda(term.name(), model.step())));
         long started = System.nanoTime();
         StepOutcome outcome = model.step(toMatrix(Domain.SOURCE, source), source.stream().mapToInt(Sample::label).toArray(),
                 toMatrix(Domain.TARGET, target), lambdas);

@@ -1,7 +1,14 @@
 package io.kadapt.training;
 
-/** Hyper-parameters of the online loop around the model (the model's own are in its spec). */
-public record TrainingSettings(int sourceBatch, int targetBatch, int bufferMax, double lambda,
+import java.util.Map;
+
+/**
+ * Hyper-parameters of the online loop around the model (the model's own are in its spec).
+ *
+ * @param lambdaSchedules λ_k(t) by domain term name; one per configured domain term
+ */
+public record TrainingSettings(int sourceBatch, int targetBatch, int bufferMax,
+                               Map<String, LambdaSchedule> lambdaSchedules,
                                Standardization standardization, int stepsPerBatch, int replayCapacity) {
     public TrainingSettings {
         if (stepsPerBatch < 1) {
@@ -16,5 +23,15 @@ public record TrainingSettings(int sourceBatch, int targetBatch, int bufferMax, 
         if (bufferMax < Math.max(sourceBatch, targetBatch)) {
             throw new IllegalArgumentException("train.buffer.max (" + bufferMax + ") must hold at least one batch");
         }
+        lambdaSchedules = Map.copyOf(lambdaSchedules);
+    }
+
+    /** λ_k of the given term at model step {@code step}. */
+    public double lambda(String term, long step) {
+        LambdaSchedule schedule = lambdaSchedules.get(term);
+        if (schedule == null) {
+            throw new IllegalStateException("no λ schedule for domain term '" + term + "'");
+        }
+        return schedule.at(step);
     }
 }

@@ -1,0 +1,102 @@
+package io.kadapt.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class DomainAdversarialLossTest {
+
+    private static final String W1 = "dann/hidden/W";
+    private static final String B1 = "dann/hidden/b";
+    private static final String W2 = "dann/out/W";
+    private static final String B2 = "dann/out/b";
+
+    @Test
+    @DisplayName("gradient reversal: identity forward, gradient times −c backward")
+    void gradientReversal() {
+        for (double c : new double[] {0.0, 0.5, 2.0}) {
+            SameDiff sd = SameDiff.create();
+            INDArray xValue = Nd4j.createFromArray(new double[][] {{1.5, -2.0}, {0.25, 3.0}});
+            INDArray weights = Nd4j.createFromArray(new double[][] {{0.3, -1.2}, {2.0, 0.7}});
+            SDVariable x = sd.var("x", xValue.dup());
+            SDVariable reversed = GradientReversal.apply(sd, x, c);
+            SDVariable loss = reversed.mul(sd.constant(weights)).sum();
+            sd.setLossVariables(loss);
+            assertEquals(xValue, sd.outputSingle(Map.of(), reversed.name()), "identity forward, c = " + c);
+            INDArray gradient = sd.calculateGradients(Map.of(), "x").get("x");
+            assertEquals(weights.mul(-c), gradient, "−c times the upstream gradient, c = " + c);
+        }
+    }
+
+    @Test
+    @DisplayName("value equals a loop reference; classifier gradients match finite differences, feature gradients are reversed")
+    void valueAndGradient() {
+        Map<String, double[][]> in = new LinkedHashMap<>(TermHarness.randomInputs(5, 5, 4, 3, 2));
+        DomainAdversarialLoss loss = new DomainAdversarialLoss(3, 4);
+        TermHarness.Result result = TermHarness.evaluate(loss, in);
+        assertEquals(List.of(W1, B1, W2, B2).stream().sorted().toList(),
+                result.termVariables().keySet().stream().sorted().toList(), "the classifier's own variables");
+        in.putAll(result.termVariables());
+        assertEquals(reference(in), result.value(), 1e-10);
+        for (String name : List.of(W1, B1, W2, B2)) {
+            TermHarness.assertGradient(result, DomainAdversarialLossTest::reference, in, name, 1.0);
+        }
+        // Through the reversal layer the features receive minus the gradient of the value.
+        TermHarness.assertGradient(result, DomainAdversarialLossTest::reference, in, TermHarness.SOURCE_FEATURES, -1.0);
+        TermHarness.assertGradient(result, DomainAdversarialLossTest::reference, in, TermHarness.TARGET_FEATURES, -1.0);
+    }
+
+    @Test
+    @DisplayName("a classifier with zero output weights is at chance: BCE = log 2")
+    void chance() {
+        Map<String, double[][]> in = new LinkedHashMap<>(TermHarness.randomInputs(6, 3, 7, 3, 2));
+        TermHarness.Result result = TermHarness.evaluate(new DomainAdversarialLoss(3, 4), in);
+        in.putAll(result.termVariables());
+        in.put(W2, new double[4][1]);
+        in.put(B2, new double[1][1]);
+        assertEquals(Math.log(2), reference(in), 1e-12, "the reference itself");
+    }
+
+    /** ½(mean_s softplus(z) + mean_t (softplus(z) − z)), z = relu(f·W1 + b1)·W2 + b2. */
+    static double reference(Map<String, double[][]> in) {
+        double source = 0.0;
+        double[][] fs = in.get(TermHarness.SOURCE_FEATURES);
+        for (double[] f : fs) {
+            source += softplus(logit(in, f)) / fs.length;
+        }
+        double target = 0.0;
+        double[][] ft = in.get(TermHarness.TARGET_FEATURES);
+        for (double[] f : ft) {
+            double z = logit(in, f);
+            target += (softplus(z) - z) / ft.length;
+        }
+        return 0.5 * (source + target);
+    }
+
+    private static double logit(Map<String, double[][]> in, double[] f) {
+        double[][] w1 = in.get(W1);
+        double[][] w2 = in.get(W2);
+        double z = in.get(B2)[0][0];
+        for (int h = 0; h < w2.length; h++) {
+            double a = in.get(B1)[0][h];
+            for (int k = 0; k < f.length; k++) {
+                a += f[k] * w1[k][h];
+            }
+            z += Math.max(a, 0.0) * w2[h][0];
+        }
+        return z;
+    }
+
+    private static double softplus(double z) {
+        return Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
+    }
+}
