@@ -1,5 +1,6 @@
 package io.kadapt.chaos;
 
+import io.kadapt.config.ConfigKey;
 import io.kadapt.broker.StandaloneBroker;
 import io.kadapt.broker.TopicProvisioner;
 import io.kadapt.broker.TopicSpec;
@@ -37,6 +38,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * input and can be compared bit for bit.
  */
 public final class ChaosHarness implements AutoCloseable {
+    /** The shipped default, so the crash loop covers replay steps too; set explicitly so the verifier knows it. */
+    static final int STEPS_PER_BATCH = Integer.parseInt(ConfigKey.TRAIN_STEPS_PER_BATCH.defaultValue());
+
     /** The child's banner once Kafka Streams is RUNNING (see {@code ServiceBanner}). */
     static final String RUNNING_LINE = "kadapt: running.";
     static final Duration START_TIMEOUT = Duration.ofMinutes(3);
@@ -126,7 +130,7 @@ public final class ChaosHarness implements AutoCloseable {
                 applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq");
         List<String> args = kadaptArguments(settings, applicationId, topics);
         Path runLog = workDir.resolve(applicationId + ".log");
-        long steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch());
+        long steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch()) * STEPS_PER_BATCH;
         int targets = input.targetIds().size();
         int[] killPoints = killPoints(settings, targets);
         log.printf("chaos: %s run %s: %d kills (%s) at committed predictions %s; expect %d predictions, %d steps%n",
@@ -192,6 +196,7 @@ public final class ChaosHarness implements AutoCloseable {
         set.put("model.seed", Long.toString(settings.seed()));
         set.put("train.batch.source", Integer.toString(settings.sourceBatch()));
         set.put("train.batch.target", Integer.toString(settings.targetBatch()));
+        set.put("train.steps-per-batch", Integer.toString(STEPS_PER_BATCH));
         set.put("topics.source", topics.source());
         set.put("topics.target", topics.target());
         set.put("topics.feedback", topics.feedback());

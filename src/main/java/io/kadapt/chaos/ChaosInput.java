@@ -79,16 +79,16 @@ public final class ChaosInput {
         return targetIds;
     }
 
-    /** Steps the input makes: each takes the oldest full batch of each domain. */
+    /** Fresh batches the input makes: each takes the oldest full batch of each domain. */
     public long expectedSteps(int sourceBatch, int targetBatch) {
         return Math.min(sourceIds.size() / sourceBatch, targetIds.size() / targetBatch);
     }
 
-    /** Digest of the ids the trainer must have trained on, exactly once each, after {@code steps} steps. */
-    public SampleIdDigest expectedTrained(Domain domain, long steps, int batch) {
+    /** Digest of the ids the trainer must have trained on, exactly once each, after {@code batches} fresh batches. */
+    public SampleIdDigest expectedTrained(Domain domain, long batches, int batch) {
         List<String> ids = domain == Domain.SOURCE ? sourceIds : targetIds;
         SampleIdDigest digest = SampleIdDigest.EMPTY;
-        for (String id : ids.subList(0, Math.toIntExact(steps * batch))) {
+        for (String id : ids.subList(0, Math.toIntExact(batches * batch))) {
             digest = digest.plus(id);
         }
         return digest;

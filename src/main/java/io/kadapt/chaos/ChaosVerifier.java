@@ -48,9 +48,11 @@ public final class ChaosVerifier {
         List<String> failures = new ArrayList<>();
         List<String> facts = new ArrayList<>();
         checkPredictions(run, failures, facts);
-        long steps = input.expectedSteps(sourceBatch, targetBatch);
+        long batches = input.expectedSteps(sourceBatch, targetBatch);
+        // Every fresh batch earns train.steps-per-batch model steps (one fresh, the rest replayed).
+        long steps = batches * ChaosHarness.STEPS_PER_BATCH;
         checkSteps(run, steps, failures);
-        checkTrainer(run, steps, failures, facts);
+        checkTrainer(run, batches, steps, failures, facts);
         if (reference != null) {
             compareModels(run, reference, failures, facts);
             comparePredictions(run, reference, failures);
@@ -102,7 +104,7 @@ public final class ChaosVerifier {
         }
     }
 
-    private void checkTrainer(RunOutput run, long steps, List<String> failures, List<String> facts) {
+    private void checkTrainer(RunOutput run, long batches, long steps, List<String> failures, List<String> facts) {
         if (run.checkpoint().isEmpty()) {
             failures.add("no model checkpoint in the changelog");
             return;
@@ -116,7 +118,7 @@ public final class ChaosVerifier {
         }
         for (Domain domain : Domain.values()) {
             int batch = domain == Domain.SOURCE ? sourceBatch : targetBatch;
-            SampleIdDigest expected = input.expectedTrained(domain, steps, batch);
+            SampleIdDigest expected = input.expectedTrained(domain, batches, batch);
             SampleIdDigest actual = trainer.trainedDigest(domain);
             facts.add(domain.tag() + " trained " + actual.count() + " of " + expected.count() + " expected ids");
             if (!expected.equals(actual)) {

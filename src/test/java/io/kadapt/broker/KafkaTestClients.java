@@ -34,9 +34,17 @@ final class KafkaTestClients {
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000));
     }
 
+    /** Creates a topic and waits until the broker's metadata lists it: creation returns before that, under load. */
     static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
         try (Admin admin = admin(bootstrap)) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!admin.listTopics().names().get().contains(topic)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " not listed 30 s after creation");
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
