@@ -1,5 +1,6 @@
 package io.kadapt.loss;
 
+import io.kadapt.testing.PlainMath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -78,12 +79,6 @@ class MmdLossTest {
     }
 
     static double[][] gaussian(Random random, int rows, int cols, double shift) {
-        double[][] x = new double[rows][cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                x[i][j] = random.nextGaussian() + shift;
-            }
-        }
-        return x;
+        return PlainMath.gaussian(random, rows, cols, shift);
     }
 }

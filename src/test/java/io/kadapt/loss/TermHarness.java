@@ -1,5 +1,6 @@
 package io.kadapt.loss;
 
+import io.kadapt.testing.PlainMath;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -119,13 +120,7 @@ final class TermHarness {
     }
 
     static double[][] gaussian(Random random, int rows, int cols, double shift) {
-        double[][] x = new double[rows][cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                x[i][j] = random.nextGaussian() + shift;
-            }
-        }
-        return x;
+        return PlainMath.gaussian(random, rows, cols, shift);
     }
 
     static double[][] oneHot(int[] labels, int classes) {
@@ -136,24 +131,8 @@ final class TermHarness {
         return y;
     }
 
-    /** Row-wise softmax and log-softmax of a logits matrix, in plain Java. */
     static double[][] logSoftmax(double[][] logits) {
-        double[][] out = new double[logits.length][];
-        for (int i = 0; i < logits.length; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : logits[i]) {
-                max = Math.max(max, v);
-            }
-            double sum = 0.0;
-            for (double v : logits[i]) {
-                sum += Math.exp(v - max);
-            }
-            out[i] = new double[logits[i].length];
-            for (int j = 0; j < logits[i].length; j++) {
-                out[i][j] = logits[i][j] - max - Math.log(sum);
-            }
-        }
-        return out;
+        return PlainMath.logSoftmax(logits);
     }
 
     private static double[][] matrix(INDArray array) {

@@ -1,5 +1,6 @@
 package io.kadapt.model;
 
+import io.kadapt.testing.PlainMath;
 import io.kadapt.loss.ReferenceMmd;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,17 +46,10 @@ final class ReferenceForward {
         double[][] fs = features(xs);
         double[][] ft = features(xt);
         double[][] logits = affine(fs, "classifier/W", "classifier/b");
+        double[][] logProbabilities = PlainMath.logSoftmax(logits);
         double ce = 0.0;
         for (int i = 0; i < logits.length; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : logits[i]) {
-                max = Math.max(max, v);
-            }
-            double sum = 0.0;
-            for (double v : logits[i]) {
-                sum += Math.exp(v - max);
-            }
-            ce -= logits[i][ys[i]] - max - Math.log(sum);
+            ce -= logProbabilities[i][ys[i]];
         }
         ce /= logits.length;
         double mmd = base == null ? ReferenceMmd.mmd2(fs, ft, multipliers)

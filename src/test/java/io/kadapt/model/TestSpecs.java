@@ -1,5 +1,6 @@
 package io.kadapt.model;
 
+import io.kadapt.testing.PlainMath;
 import io.kadapt.loss.CrossEntropyLoss;
 import io.kadapt.loss.DomainLoss;
 import io.kadapt.loss.MmdLoss;
@@ -26,13 +27,7 @@ final class TestSpecs {
     }
 
     static double[][] gaussian(Random random, int rows, int cols, double shift) {
-        double[][] x = new double[rows][cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                x[i][j] = random.nextGaussian() + shift;
-            }
-        }
-        return x;
+        return PlainMath.gaussian(random, rows, cols, shift);
     }
 
     static INDArray array(double[][] x, DataType dtype) {
