@@ -1,5 +1,7 @@
 package io.kadapt.cli;
 
+import io.kadapt.bench.PerfBench;
+import io.kadapt.bench.PerfSettings;
 import io.kadapt.chaos.ChaosHarness;
 import io.kadapt.chaos.ChaosSettings;
 import io.kadapt.chaos.RunReport;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code kadapt bench}: reliability and load benchmarks against real processes. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Reliability benchmarks.",
-        subcommands = {BenchCommand.Chaos.class})
+        subcommands = {BenchCommand.Chaos.class, BenchCommand.Perf.class})
 final class BenchCommand {
 
     /** {@code kadapt bench chaos}: the crash loop with the exactly-once proof (see docs/RELIABILITY.md). */
@@ -75,6 +77,50 @@ final class BenchCommand {
                         + " of " + kills + " stops landed mid-stream)");
                 return passed ? 0 : 1;
             }
+        }
+    }
+
+    /** {@code kadapt bench perf}: step, GEMM limit, PyTorch peer, end to end and memory, as ratios of one run. */
+    @Command(name = "perf", mixinStandardHelpOptions = true,
+            description = {"Times training steps (2 shapes x 3 batches x each known loss), the machine's ND4J GEMM "
+                    + "throughput, the same model in PyTorch (bench/torch_peer.py; installs python3-torch when "
+                    + "missing, outside CI), kadapt end to end against a pass-through topology, latency and memory at "
+                    + "half the max rate. Prints a table and writes it into docs/BENCHMARKS.md between "
+                    + "<!-- perf:begin --> and <!-- perf:end -->."})
+    static final class Perf implements Callable<Integer> {
+        @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+                description = "Length of the half-rate latency and memory run (default ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--smoke", description = "Tiny sizes and a few seconds: proves the bench runs end to end.")
+        boolean smoke;
+
+        @Option(names = "--peer-script", defaultValue = "bench/torch_peer.py",
+                description = "The PyTorch peer (default ${DEFAULT-VALUE}).")
+        Path peerScript;
+
+        @Option(names = "--no-peer", description = "Skip the PyTorch peer.")
+        boolean noPeer;
+
+        @Option(names = "--no-install", description = "Do not apt-get install python3-torch when it is missing.")
+        boolean noInstall;
+
+        @Option(names = "--output", defaultValue = "docs/BENCHMARKS.md",
+                description = "File whose perf section is replaced; 'none' writes nothing (default ${DEFAULT-VALUE}).")
+        String output;
+
+        @Override
+        public Integer call() throws Exception {
+            Path peer = noPeer ? null : peerScript;
+            PerfSettings settings = smoke ? PerfSettings.smoke(peer) : PerfSettings.full(duration, peer, !noInstall);
+            String command = "./kadapt bench perf" + (smoke ? " --smoke" : "")
+                    + (smoke || duration.equals(Duration.ofSeconds(60)) ? "" : " --duration " + duration.toSeconds() + "s");
+            String report = new PerfBench(settings, System.out).run(command);
+            if (!output.equals("none")) {
+                PerfBench.writeSection(Path.of(output), report);
+                System.out.println("kadapt bench perf: written to " + output);
+            }
+            return 0;
         }
     }
 }

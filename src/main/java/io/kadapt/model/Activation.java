@@ -5,6 +5,13 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.LeakyReLU;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.ELU;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Hidden-layer non-linearity. Configuration names are the lower-case constant names ({@code relu}, ...). */
 public enum Activation {
@@ -42,5 +49,17 @@ public enum Activation {
             case ELU -> sd.nn().elu(x);
             case LEAKY_RELU -> sd.nn().leakyRelu(x, LEAKY_RELU_SLOPE);
         };
+    }
+
+    /** The same non-linearity as {@link #apply}, as one native op overwriting {@code x}; returns {@code x}. */
+    INDArray applyInPlace(INDArray x) {
+        switch (this) {
+            case RELU -> Nd4j.exec(new RectifiedLinear(x, x, 0.0));
+            case TANH -> Nd4j.exec(new Tanh(x, x));
+            case SIGMOID -> Nd4j.exec(new Sigmoid(x, x));
+            case ELU -> Nd4j.exec(new ELU(x, x));
+            case LEAKY_RELU -> Nd4j.exec(new LeakyReLU(x, x, LEAKY_RELU_SLOPE));
+        }
+        return x;
     }
 }

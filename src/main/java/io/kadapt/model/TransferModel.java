@@ -35,6 +35,7 @@ public final class TransferModel implements AutoCloseable {
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final AdamOptimizer optimizer;
     private final DropoutMasks dropoutMasks;
+    private final DirectForward directForward;
     private boolean closed;
 
     private TransferModel(ModelSpec spec) {
@@ -46,6 +47,7 @@ public final class TransferModel implements AutoCloseable {
         this.optimizer = new AdamOptimizer(spec.adam(), parameters);
         this.dropoutMasks = spec.dropout() > 0.0
                 ? new DropoutMasks(spec.seed(), spec.dropout(), spec.dataType()) : null;
+        this.directForward = new DirectForward(spec, parameters);
     }
 
     /** A fresh model at step 0 with parameters drawn from {@code spec.seed()}. */
@@ -87,9 +89,18 @@ public final class TransferModel implements AutoCloseable {
     public synchronized INDArray predictProbabilities(INDArray x) {
         ensureOpen();
         checkFeatures("x", x);
-        INDArray out = graph.sameDiff().outputSingle(Map.of(TransferGraph.PREDICT_X, inModelType(x)),
+        return directForward.probabilities(inModelType(x));
+    }
+
+    /**
+     * {@link #predictProbabilities} through the SameDiff graph: the reference the direct path is tested against, and
+     * the "before" of {@code kadapt bench perf}. Not for serving: milliseconds of per-call overhead.
+     */
+    public synchronized INDArray predictProbabilitiesWithSameDiff(INDArray x) {
+        ensureOpen();
+        checkFeatures("x", x);
+        return graph.sameDiff().outputSingle(Map.of(TransferGraph.PREDICT_X, inModelType(x)),
                 graph.probabilitiesName());
-        return out;
     }
 
     /**

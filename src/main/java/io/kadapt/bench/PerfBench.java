@@ -1,0 +1,112 @@
+package io.kadapt.bench;
+
+import io.kadapt.config.ConfigKey;
+import io.kadapt.config.KadaptConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code kadapt bench perf}: runs every measurement in one process and writes the report. */
+public final class PerfBench {
+    static final String BEGIN = "<!-- perf:begin -->";
+    static final String END = "<!-- perf:end -->";
+
+    private final PerfSettings settings;
+    private final PrintStream log;
+
+    public PerfBench(PerfSettings settings, PrintStream log) {
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /** Measures, prints the table and returns it as Markdown. */
+    public String run(String command) throws IOException, InterruptedException {
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        ModelBench model = new ModelBench(settings);
+        log.println("kadapt bench perf: GEMM throughput");
+        double[] gemm = model.gemmFlopsPerSecond();
+
+        log.println("kadapt bench perf: 1-row predictions, direct vs SameDiff");
+        Map<String, ModelBench.Timing> predict = model.predictOneRow(settings.shapes().get(0));
+
+        List<ModelBench.StepResult> steps = new ArrayList<>();
+        for (PerfSettings.Shape shape : settings.shapes()) {
+            for (int[] batch : settings.batches()) {
+                for (PerfSettings.Method method : settings.methods()) {
+                    log.printf("kadapt bench perf: step %s %d+%d %s%n", shape.name(), batch[0], batch[1],
+                            method.label());
+                    steps.add(model.step(shape, batch[0], batch[1], method));
+                }
+            }
+        }
+        // The bare step of the end-to-end configuration (the service defaults).
+        KadaptConfig defaults = KadaptConfig.of(EndToEndBench.serviceConfig());
+        int e2eSource = defaults.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE);
+        int e2eTarget = defaults.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET);
+        int stepsPerBatch = defaults.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH);
+        PerfSettings.Method e2eMethod = settings.methods().stream()
+                .filter(m -> m.domainTerms().equals(defaults.string(ConfigKey.LOSS_DOMAIN))).findFirst()
+                .orElse(new PerfSettings.Method(defaults.string(ConfigKey.LOSS_DOMAIN),
+                        defaults.string(ConfigKey.LOSS_DOMAIN)));
+        log.printf("kadapt bench perf: bare step of the end-to-end configuration (%d+%d %s)%n", e2eSource,
+                e2eTarget, e2eMethod.label());
+        ModelBench.StepResult e2eStep = model.step(settings.shapes().get(0), e2eSource, e2eTarget, e2eMethod);
+
+        Set<String> peerMethods = new LinkedHashSet<>();
+        steps.stream().filter(s -> s.timing() != null).forEach(s -> peerMethods.add(s.method().domainTerms()));
+        log.println("kadapt bench perf: PyTorch peer " + peerMethods);
+        TorchPeer.Result peer = TorchPeer.run(settings, List.copyOf(peerMethods), log);
+
+        log.println("kadapt bench perf: end to end");
+        EndToEndBench.Result e2e = new EndToEndBench(settings, log).run();
+        double loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+
+        String header = String.format(Locale.ROOT,
+                "Command: `%s`  %nDate: %s  %nMachine: %s, %d cores visible, %s; JVM %s; OMP_NUM_THREADS=%s  %n"
+                        + "Load average: %.2f at start, %.2f at end (shared machine: compare ratios, not absolute "
+                        + "times)%n",
+                command, ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), cpuModel(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
+                System.getProperty("java.version"), System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"),
+                loadAtStart, loadAtEnd);
+        String report = PerfReport.markdown(header, settings, gemm, predict, steps, peer, e2eStep, stepsPerBatch,
+                e2e);
+        log.println(report);
+        return report;
+    }
+
+    /** Replaces the perf section of {@code file} (or appends one), keeping everything else. */
+    public static void writeSection(Path file, String section) throws IOException {
+        String block = BEGIN + "\n" + section.strip() + "\n" + END;
+        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        if (begin >= 0 && end > begin) {
+            text = text.substring(0, begin) + block + text.substring(end + END.length());
+        } else {
+            text = text.stripTrailing() + "\n\n## Performance (`kadapt bench perf`)\n\n" + block + "\n";
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+}
