@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code kadapt} command line. */
 @Command(name = "kadapt", mixinStandardHelpOptions = true, versionProvider = KadaptCli.VersionProvider.class,
         description = "Online domain adaptation of a neural model on Kafka streams.",
-        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class KadaptCli {
 
     public static void main(String[] args) {
