@@ -20,7 +20,7 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * Runs every (pair, seed, method) through {@link TopologyReplay}. For one pair and seed all methods see the same
+ * Runs every (seed, pair, method) through {@link TopologyReplay}. For one pair and seed all methods see the same
  * stream order, and run back to back, so each method's gain over source-only is measured side by side. The seed
  * sets both the stream order (shuffle) and {@code model.seed}. No target label reaches training or any choice.
  */
@@ -66,7 +66,7 @@ public final class QualityBenchmark {
     public List<Run> run(List<BenchPair> pairs, List<BenchMethod> methods, List<Long> seeds, int threads,
                          Consumer<Run> progress) {
         checkData(pairs);
-        List<Callable<Run>> tasks = new ArrayList<>();
+        Map<BenchPair, LabelledDataset[]> data = new LinkedHashMap<>();
         for (BenchPair pair : pairs) {
             LabelledDataset source = dataset(pair.sourceFile(dataDir));
             LabelledDataset target = dataset(pair.targetFile(dataDir));
@@ -74,9 +74,15 @@ public final class QualityBenchmark {
                 throw new IllegalArgumentException(pair.label() + ": source has " + source.dimension()
                         + " features, target " + target.dimension());
             }
-            LabelIndex labels = LabelIndex.of(source.labels());
-            for (long seed : seeds) {
-                ReplayOrder order = ReplayOrder.of(source, target, labels, seed, "", false, 0);
+            data.put(pair, new LabelledDataset[] {source, target});
+        }
+        // Seed-major: a run stopped early has every pair at fewer seeds rather than fewer pairs at every seed.
+        List<Callable<Run>> tasks = new ArrayList<>();
+        for (long seed : seeds) {
+            for (BenchPair pair : pairs) {
+                LabelledDataset source = data.get(pair)[0];
+                LabelIndex labels = LabelIndex.of(source.labels());
+                ReplayOrder order = ReplayOrder.of(source, data.get(pair)[1], labels, seed, "", false, 0);
                 for (BenchMethod method : methods) {
                     KadaptConfig config = config(source, labels, method, seed);
                     tasks.add(() -> {

@@ -89,26 +89,40 @@ final class QualityBenchCommand implements Callable<Integer> {
                 selectedPairs.size(), seedCount, selectedMethods.size(),
                 selectedMethods.stream().map(BenchMethod::name).toList(), MachineInfo.cores(), loadBefore);
         selectedMethods.forEach(m -> System.out.println("  method " + m.name() + ": " + m.describe()));
+        int threadCount = threads != null ? Math.max(1, threads) : MachineInfo.cores();
+        int planned = selectedPairs.size() * seedList.size() * selectedMethods.size();
+        String command = "./kadapt " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
         long started = System.nanoTime();
-        List<QualityBenchmark.Run> runs = benchmark.run(selectedPairs, selectedMethods, seedList,
-                threads != null ? Math.max(1, threads) : MachineInfo.cores(), run ->
-                System.out.printf(Locale.ROOT, "  %-16s seed %d %-18s prequential %.4f  final %.4f  (%d steps, %.1f s,"
-                                + " load %.2f)%n", run.pair().label(), run.seed(), run.method().name(), run.prequential(),
-                        run.finalAccuracy(), run.modelSteps(), run.seconds(), run.loadAverage()));
-        double seconds = (System.nanoTime() - started) / 1e9;
+        List<QualityBenchmark.Run> done = new ArrayList<>();
+        List<QualityBenchmark.Run> runs = benchmark.run(selectedPairs, selectedMethods, seedList, threadCount, run -> {
+            System.out.printf(Locale.ROOT, "  %-16s seed %d %-18s prequential %.4f  final %.4f  (%d steps, %.1f s,"
+                            + " load %.2f)%n", run.pair().label(), run.seed(), run.method().name(), run.prequential(),
+                    run.finalAccuracy(), run.modelSteps(), run.seconds(), run.loadAverage());
+            done.add(run);
+            if (!noWrite && done.size() < planned) {
+                // A long run that is stopped still leaves its finished replays in the document, marked partial.
+                write(new QualityReport(done, selectedPairs, selectedMethods, seedList), command, date, started,
+                        loadBefore, threadCount, planned);
+            }
+        });
 
         QualityReport report = new QualityReport(runs, selectedPairs, selectedMethods, seedList);
         System.out.println();
         System.out.print(report.tables());
         System.out.println();
         System.out.print(report.comparison());
-        System.out.printf(Locale.ROOT, "bench quality: %.1f min, load now %s%n", seconds / 60, MachineInfo.loadAverages());
+        System.out.printf(Locale.ROOT, "bench quality: %.1f min, load now %s%n", (System.nanoTime() - started) / 6e10,
+                MachineInfo.loadAverages());
         if (!noWrite) {
-            String command = "./kadapt " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
-            QualityReport.writeSection(out, report.section(new QualityReport.Invocation(command, date, seconds,
-                    loadBefore, MachineInfo.loadAverages())));
+            write(report, command, date, started, loadBefore, threadCount, planned);
             System.out.println("bench quality: written to " + out);
         }
         return 0;
+    }
+
+    private void write(QualityReport report, String command, String date, long started, String loadBefore,
+                       int threadCount, int planned) {
+        QualityReport.writeSection(out, report.section(new QualityReport.Invocation(command, date,
+                (System.nanoTime() - started) / 1e9, loadBefore, MachineInfo.loadAverages(), threadCount, planned)));
     }
 }
