@@ -19,6 +19,8 @@ public final class StreamReplay {
     private final boolean feedback;
     private final int feedbackLag;
     private final Duration timeout;
+    /** Predictions of an id seen again by the last {@link #awaitPredictions} (redelivery would show here). */
+    private int duplicates;
 
     public StreamReplay(String bootstrapServers, Topics topics, boolean feedback, int feedbackLag, Duration timeout) {
         this.bootstrapServers = bootstrapServers;
@@ -84,8 +86,6 @@ public final class StreamReplay {
         }
         return predicted;
     }
-
-    private int duplicates;
 
     private ReplayResult score(ReplayOrder order, Map<String, PredictionMessage> predicted, long started) {
         Map<String, Integer> truth = truth(order);
