@@ -14,9 +14,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code kadapt bench}: reliability and load benchmarks against real processes. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Reliability benchmarks.",
-        subcommands = {BenchCommand.Chaos.class, BenchCommand.Perf.class})
+/** {@code kadapt bench}: the benchmarks, one subcommand each. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: quality on real datasets, performance, and the crash loop.",
+        subcommands = {QualityBenchCommand.class, BenchCommand.Perf.class, BenchCommand.Chaos.class})
 final class BenchCommand {
 
     /** {@code kadapt bench chaos}: the crash loop with the exactly-once proof (see docs/RELIABILITY.md). */

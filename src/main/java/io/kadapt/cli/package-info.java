@@ -1,2 +1,2 @@
-/** The picocli command line: run, demo, replay. Commands parse options and call the service; no logic of their own. */
+/** The picocli command line: run, demo, replay, bench. Commands parse options and call the service; no logic of their own. */
 package io.kadapt.cli;

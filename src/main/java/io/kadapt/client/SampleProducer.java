@@ -27,15 +27,41 @@ public final class SampleProducer implements AutoCloseable {
     }
 
     public void source(String id, float[] features, int label) {
-        send(topics.source(), id, json(id, features).put("label", label));
+        source(id, features, label, null);
     }
 
     public void target(String id, float[] features) {
-        send(topics.target(), id, json(id, features));
+        target(id, features, null);
     }
 
     public void feedback(String id, int label) {
-        send(topics.feedback(), id, JsonCodec.mapper().createObjectNode().put("id", id).put("label", label));
+        feedback(id, label, null);
+    }
+
+    /** With an explicit record timestamp ({@code null}: the producer's clock). */
+    public void source(String id, float[] features, int label, Long timestamp) {
+        send(topics.source(), id, sourceJson(id, features, label), timestamp);
+    }
+
+    public void target(String id, float[] features, Long timestamp) {
+        send(topics.target(), id, targetJson(id, features), timestamp);
+    }
+
+    public void feedback(String id, int label, Long timestamp) {
+        send(topics.feedback(), id, feedbackJson(id, label), timestamp);
+    }
+
+    /** The value of a source record, as this producer writes it. */
+    public static String sourceJson(String id, float[] features, int label) {
+        return json(id, features).put("label", label).toString();
+    }
+
+    public static String targetJson(String id, float[] features) {
+        return json(id, features).toString();
+    }
+
+    public static String feedbackJson(String id, int label) {
+        return JsonCodec.mapper().createObjectNode().put("id", id).put("label", label).toString();
     }
 
     private static ObjectNode json(String id, float[] features) {
@@ -47,8 +73,8 @@ public final class SampleProducer implements AutoCloseable {
         return node;
     }
 
-    private void send(String topic, String key, ObjectNode value) {
-        producer.send(new ProducerRecord<>(topic, key, value.toString()));
+    private void send(String topic, String key, String value, Long timestamp) {
+        producer.send(new ProducerRecord<>(topic, null, timestamp, key, value));
     }
 
     public void flush() {

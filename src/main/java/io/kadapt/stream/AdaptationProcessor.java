@@ -1,8 +1,6 @@
 package io.kadapt.stream;
 
 import io.kadapt.metrics.AdaptationMetrics;
-import io.kadapt.model.ModelSnapshot;
-import io.kadapt.model.TransferModel;
 import io.kadapt.stream.dlq.RejectedRecordException;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
@@ -16,7 +14,6 @@ import io.kadapt.training.OnlineTrainer;
 import io.kadapt.training.Prediction;
 import io.kadapt.training.Sample;
 import io.kadapt.training.StepReport;
-import io.kadapt.training.TrainerState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,22 +75,11 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     }
 
     private OnlineTrainer restoreTrainer() {
-        int dimension = settings.modelSpec().inputDim();
-        var checkpoint = checkpoints.load();
-        TransferModel model;
-        TrainerState state;
-        if (checkpoint.isPresent()) {
-            model = TransferModel.restore(settings.modelSpec(), ModelSnapshot.decode(checkpoint.get().model()));
-            state = TrainerState.decode(checkpoint.get().trainer(), dimension);
-            LOG.info("task {}: model restored at step {}", context.taskId(), model.step());
-        } else {
-            model = TransferModel.initialise(settings.modelSpec());
-            state = TrainerState.fresh(dimension);
-            LOG.info("task {}: new model initialised (seed {})", context.taskId(), settings.modelSpec().seed());
-        }
-        return new OnlineTrainer(settings.training(), model, state,
-                buffer.loadInOrder(Domain.SOURCE), buffer.loadInOrder(Domain.TARGET),
-                Map.of(Domain.SOURCE, replay.load(Domain.SOURCE), Domain.TARGET, replay.load(Domain.TARGET)));
+        OnlineTrainer restored = StoredTrainer.restore(settings, context::getStateStore);
+        LOG.info("task {}: trainer loaded from the stores at model step {} (seed {}; {} source, {} target samples"
+                        + " buffered)", context.taskId(), restored.model().step(), settings.modelSpec().seed(),
+                restored.buffered(Domain.SOURCE), restored.buffered(Domain.TARGET));
+        return restored;
     }
 
     @Override

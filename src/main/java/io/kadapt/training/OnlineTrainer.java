@@ -100,15 +100,27 @@ public final class OnlineTrainer implements AutoCloseable {
 
     /** Predicts with the current model; call after {@link #admit} so the sample counts in its domain's statistics. */
     public Prediction predict(Sample target) {
-        INDArray probabilities = model.predictProbabilities(toMatrix(Domain.TARGET, List.of(target)));
-        float[] p = probabilities.toFloatVector();
-        int best = 0;
-        for (int c = 1; c < p.length; c++) {
-            if (p[c] > p[best]) {
-                best = c;
+        return predict(List.of(target)).get(0);
+    }
+
+    /**
+     * Predicts target samples in one batch with the current model and the target domain's current statistics,
+     * admitting none of them (what the finished model says about samples it has already seen).
+     */
+    public List<Prediction> predict(List<Sample> targets) {
+        float[][] probabilities = model.predictProbabilities(toMatrix(Domain.TARGET, targets)).toFloatMatrix();
+        List<Prediction> predictions = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            float[] p = probabilities[i];
+            int best = 0;
+            for (int c = 1; c < p.length; c++) {
+                if (p[c] > p[best]) {
+                    best = c;
+                }
             }
+            predictions.add(new Prediction(targets.get(i).id(), best, p, model.step()));
         }
-        return new Prediction(target.id(), best, p, model.step());
+        return predictions;
     }
 
     public boolean readyToTrain() {

@@ -1,0 +1,111 @@
+package io.kadapt.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A method under test: a name and the config keys it sets on top of the shipped defaults. Adding a loss term to
+ * the benchmark is one line in {@link #REGISTRY}, e.g. {@code of("coral", "loss.domain=coral")}.
+ */
+public record BenchMethod(String name, Map<String, String> overrides, boolean byDefault) {
+    /** The baseline every other method is compared with, always run alongside them: no domain term. */
+    public static final BenchMethod SOURCE_ONLY = of("source-only", "loss.domain=none");
+
+    /** The shipped default configuration (multi-kernel MMD, λ = 1, four steps per batch). */
+    public static final BenchMethod KADAPT_DEFAULT = of("mmd", "");
+
+    /** Known methods; the first ones marked {@code byDefault} run when {@code --methods} is not given. */
+    public static final List<BenchMethod> REGISTRY = List.of(
+            SOURCE_ONLY,
+            KADAPT_DEFAULT,
+            // Alternatives, run only on request (--methods): the same without replay steps.
+            of("source-only-spb1", "loss.domain=none,train.steps-per-batch=1").optional(),
+            of("mmd-spb1", "train.steps-per-batch=1").optional(),
+            of("mmd-lambda0.3", "loss.lambda=0.3").optional(),
+            of("mmd-lambda3", "loss.lambda=3").optional(),
+            // The other domain terms of the loss catalogue (README "Loss catalogue"), on request.
+            of("coral", "loss.domain=coral").optional(),
+            of("dann", "loss.domain=dann,loss.dann.schedule=dann-ramp").optional(),
+            of("entropy", "loss.domain=entropy").optional(),
+            of("mmd+entropy", "loss.domain=mmd,entropy").optional());
+
+    /** A method from {@code key=value,key=value} (empty: the defaults as shipped). */
+    public static BenchMethod of(String name, String settings) {
+        return new BenchMethod(name, parseSettings(name, settings), true);
+    }
+
+    /** {@code NAME:key=value,key=value}, the form of {@code --method}. */
+    public static BenchMethod parse(String spec) {
+        int colon = spec.indexOf(':');
+        String name = (colon < 0 ? spec : spec.substring(0, colon)).trim();
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("method '" + spec + "' has no name; expected NAME:key=value,...");
+        }
+        return of(name, colon < 0 ? "" : spec.substring(colon + 1));
+    }
+
+    public BenchMethod optional() {
+        return new BenchMethod(name, overrides, false);
+    }
+
+    public boolean isBaseline() {
+        return name.equals(SOURCE_ONLY.name());
+    }
+
+    /**
+     * The methods to run: the named ones from the registry (all {@code byDefault} ones when none are named) plus
+     * the custom ones, with source-only always first so every gain is measured in the same run.
+     */
+    public static List<BenchMethod> select(List<String> names, List<BenchMethod> custom) {
+        List<BenchMethod> selected = new ArrayList<>();
+        selected.add(SOURCE_ONLY);
+        if (names.isEmpty() && custom.isEmpty()) {
+            REGISTRY.stream().filter(BenchMethod::byDefault).filter(m -> !m.isBaseline()).forEach(selected::add);
+        }
+        for (String name : names) {
+            BenchMethod method = REGISTRY.stream().filter(m -> m.name().equals(name.trim())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown method '" + name + "'; known: "
+                            + REGISTRY.stream().map(BenchMethod::name).toList()
+                            + " (or define one with --method NAME:key=value,...)"));
+            if (!selected.contains(method)) {
+                selected.add(method);
+            }
+        }
+        for (BenchMethod method : custom) {
+            if (selected.stream().anyMatch(m -> m.name().equals(method.name()))) {
+                throw new IllegalArgumentException("method '" + method.name() + "' given twice");
+            }
+            selected.add(method);
+        }
+        return List.copyOf(selected);
+    }
+
+    /** {@code key=value,key=value}; an item without '=' continues the previous value (loss.domain=mmd,coral). */
+    private static Map<String, String> parseSettings(String name, String settings) {
+        Map<String, String> result = new LinkedHashMap<>();
+        String lastKey = null;
+        for (String item : settings.split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq > 0) {
+                lastKey = item.substring(0, eq).trim();
+                result.put(lastKey, item.substring(eq + 1).trim());
+            } else if (lastKey != null) {
+                result.put(lastKey, result.get(lastKey) + "," + item.trim());
+            } else {
+                throw new IllegalArgumentException("method " + name + ": '" + item + "' is not key=value");
+            }
+        }
+        return Map.copyOf(result);
+    }
+
+    /** How the table names the settings: {@code defaults} or the overrides. */
+    public String describe() {
+        return overrides.isEmpty() ? "shipped defaults" : String.join(", ", new java.util.TreeMap<>(overrides)
+                .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+}
