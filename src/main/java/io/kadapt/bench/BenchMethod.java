@@ -28,8 +28,7 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
             // The other domain terms of the loss catalogue (README "Loss catalogue"), on request.
             of("coral", "loss.domain=coral").optional(),
             of("dann", "loss.domain=dann,loss.dann.schedule=dann-ramp").optional(),
-            of("entropy", "loss.domain=entropy").optional(),
-            of("mmd+entropy", "loss.domain=mmd,entropy").optional());
+            of("entropy", "loss.domain=entropy").optional());
 
     /** A method from {@code key=value,key=value} (empty: the defaults as shipped). */
     public static BenchMethod of(String name, String settings) {
