@@ -1,6 +1,8 @@
 package io.kadapt.cli;
 
 import io.kadapt.client.SampleProducer;
+import io.kadapt.config.ConfigKey;
+import io.kadapt.config.KadaptConfig;
 import io.kadapt.demo.DemoFeed;
 import io.kadapt.demo.DemoSettings;
 import io.kadapt.demo.DomainShiftStream;
@@ -37,9 +39,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the synthetic stream (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--no-service",
+            description = "Only feed the stream, to a kadapt already running on --bootstrap-servers.")
+    boolean noService;
+
     @Override
     public Integer call() throws InterruptedException {
         var config = options.load(DemoSettings.DEFAULTS);
+        if (noService) {
+            return feedOnly(config);
+        }
         KadaptService service = KadaptService.start(config, Duration.ofMinutes(2));
         SampleProducer producer = new SampleProducer(service.bootstrapServers(), Topics.from(config));
         DemoFeed feed = new DemoFeed(producer, new DomainShiftStream(seed, rotation), rate, feedbackDelay);
@@ -61,6 +70,27 @@ final class DemoCommand implements Callable<Integer> {
         producer.close();
         StatusLine.print(service);
         service.close(RunCommand.SHUTDOWN_TIMEOUT);
+        return 0;
+    }
+
+    /** The producer alone: for a kadapt that runs elsewhere (the compose stack's demo profile). */
+    private int feedOnly(KadaptConfig config) throws InterruptedException {
+        if (!config.isSet(ConfigKey.BOOTSTRAP_SERVERS)) {
+            throw new IllegalArgumentException("--no-service needs --bootstrap-servers of a cluster where kadapt runs");
+        }
+        SampleProducer producer = new SampleProducer(config.string(ConfigKey.BOOTSTRAP_SERVERS), Topics.from(config));
+        DemoFeed feed = new DemoFeed(producer, new DomainShiftStream(seed, rotation), rate, feedbackDelay);
+        Thread feeder = new Thread(feed, "kadapt-demo-feed");
+        Runtime.getRuntime().addShutdownHook(new Thread(feed::stop, "kadapt-demo-stop"));
+        feeder.start();
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < deadline && feeder.isAlive()) {
+            feeder.join(5000);
+            System.out.println("kadapt: demo feed sent " + feed.sent() + " source + " + feed.sent() + " target samples");
+        }
+        feed.stop();
+        feeder.join(5000);
+        producer.close();
         return 0;
     }
 }

@@ -14,6 +14,7 @@ public final class DemoFeed implements Runnable {
     private final double samplesPerSecond;
     private final int feedbackDelay;
     private volatile boolean running = true;
+    private volatile long sent;
 
     public DemoFeed(SampleProducer producer, DomainShiftStream stream, double samplesPerSecond, int feedbackDelay) {
         this.producer = producer;
@@ -40,6 +41,7 @@ public final class DemoFeed implements Runnable {
                 Pending due = unlabelled.removeFirst();
                 producer.feedback(due.id(), due.label());
             }
+            sent = i + 1;
             next += intervalNanos;
             long sleep = next - System.nanoTime();
             if (sleep > 0) {
@@ -52,6 +54,11 @@ public final class DemoFeed implements Runnable {
             }
         }
         producer.flush();
+    }
+
+    /** Source samples sent so far (as many target samples were sent too). */
+    public long sent() {
+        return sent;
     }
 
     public void stop() {
