@@ -29,9 +29,12 @@ public final class QualityBenchmark {
     private final Map<String, String> baseSettings;
     private final Map<Path, LabelledDataset> datasets = new HashMap<>();
 
-    /** One replay's result. {@code loadAverage}: the machine's 1-minute load average when it finished. */
+    /**
+     * One replay's result. {@code sourcePrequential}: see {@link TopologyReplay.Outcome}; {@code loadAverage}: the
+     * machine's 1-minute load average when it finished.
+     */
     public record Run(BenchPair pair, BenchMethod method, long seed, double prequential, double finalAccuracy,
-                      long modelSteps, double seconds, double loadAverage) {
+                      double sourcePrequential, long modelSteps, double seconds, double loadAverage) {
     }
 
     /**
@@ -88,7 +91,7 @@ public final class QualityBenchmark {
                     tasks.add(() -> {
                         TopologyReplay.Outcome outcome = TopologyReplay.run(config, order);
                         Run run = new Run(pair, method, seed, outcome.prequentialAccuracy(), outcome.finalAccuracy(),
-                                outcome.modelSteps(), outcome.seconds(), MachineInfo.loadAverage1());
+                                outcome.sourcePrequential(), outcome.modelSteps(), outcome.seconds(), MachineInfo.loadAverage1());
                         synchronized (progress) {
                             progress.accept(run);
                         }

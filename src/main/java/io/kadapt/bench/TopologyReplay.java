@@ -11,6 +11,7 @@ import io.kadapt.stream.StoredTrainer;
 import io.kadapt.stream.Topics;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.serde.PredictionMessage;
+import io.kadapt.stream.serde.StepMetricsMessage;
 import io.kadapt.training.OnlineTrainer;
 import io.kadapt.training.Prediction;
 import io.kadapt.training.Sample;
@@ -36,7 +37,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * records piped in {@link ReplayOrder} with the timestamps a {@link io.kadapt.replay.StreamReplay} gives them.
  * Measures prequential accuracy (the published predictions, each made before the model trained on its sample) and
  * final accuracy (the model the stores hold at the end, restored as the processor restores it, predicting every
- * target sample with the service's final per-domain statistics).
+ * target sample with the service's final per-domain statistics). Also measures the source-side signal a deployed
+ * service has: source prequential accuracy, the training forward pass's accuracy on each fresh source batch before
+ * the step that first trains on it.
  */
 public final class TopologyReplay {
     /** Timestamp of the first record; record i gets {@code BASE_TIMESTAMP + i}. */
@@ -47,9 +50,12 @@ public final class TopologyReplay {
     private TopologyReplay() {
     }
 
-    /** What one replay measured. {@code predictions}: the published prediction of each target id. */
+    /**
+     * What one replay measured. {@code predictions}: the published prediction of each target id;
+     * {@code sourcePrequential}: mean source accuracy of the fresh (not replayed) steps, NaN if there were none.
+     */
     public record Outcome(Map<String, PredictionMessage> predictions, int targetSamples, int prequentialCorrect,
-                          int finalCorrect, long modelSteps, double seconds) {
+                          int finalCorrect, long modelSteps, double seconds, double sourcePrequential) {
         public double prequentialAccuracy() {
             return (double) prequentialCorrect / targetSamples;
         }
@@ -76,6 +82,8 @@ public final class TopologyReplay {
                     new StringDeserializer(), new ByteArrayDeserializer());
 
             Map<String, PredictionMessage> predictions = new HashMap<>();
+            double freshSourceAccuracy = 0.0;
+            int freshSteps = 0;
             long timestamp = BASE_TIMESTAMP;
             for (ReplayOrder.Entry entry : order.entries()) {
                 switch (entry.kind()) {
@@ -91,7 +99,13 @@ public final class TopologyReplay {
                     PredictionMessage prediction = JsonCodec.read(value, PredictionMessage.class);
                     predictions.putIfAbsent(prediction.id(), prediction);
                 }
-                metricsTopic.readValuesToList(); // not needed here; read so the driver does not keep them
+                for (byte[] value : metricsTopic.readValuesToList()) {
+                    StepMetricsMessage step = JsonCodec.read(value, StepMetricsMessage.class);
+                    if (step.applied() && !step.replay() && !step.sourceOnly()) {
+                        freshSourceAccuracy += step.sourceAccuracy();
+                        freshSteps++;
+                    }
+                }
             }
 
             int prequentialCorrect = 0;
@@ -118,7 +132,7 @@ public final class TopologyReplay {
                 }
             }
             return new Outcome(predictions, order.targetSamples(), prequentialCorrect, finalCorrect, modelSteps,
-                    (System.nanoTime() - started) / 1e9);
+                    (System.nanoTime() - started) / 1e9, freshSteps > 0 ? freshSourceAccuracy / freshSteps : Double.NaN);
         } finally {
             deleteRecursively(stateDir);
         }

@@ -95,9 +95,10 @@ final class QualityBenchCommand implements Callable<Integer> {
         long started = System.nanoTime();
         List<QualityBenchmark.Run> done = new ArrayList<>();
         List<QualityBenchmark.Run> runs = benchmark.run(selectedPairs, selectedMethods, seedList, threadCount, run -> {
-            System.out.printf(Locale.ROOT, "  %-16s seed %d %-18s prequential %.4f  final %.4f  (%d steps, %.1f s,"
-                            + " load %.2f)%n", run.pair().label(), run.seed(), run.method().name(), run.prequential(),
-                    run.finalAccuracy(), run.modelSteps(), run.seconds(), run.loadAverage());
+            System.out.printf(Locale.ROOT, "  %-16s seed %d %-18s prequential %.4f  final %.4f  source"
+                            + " prequential %.4f  (%d steps, %.1f s, load %.2f)%n", run.pair().label(), run.seed(),
+                    run.method().name(), run.prequential(), run.finalAccuracy(), run.sourcePrequential(),
+                    run.modelSteps(), run.seconds(), run.loadAverage());
             done.add(run);
             if (!noWrite && done.size() < planned) {
                 // A long run that is stopped still leaves its finished replays in the document, marked partial.

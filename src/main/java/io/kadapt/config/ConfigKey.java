@@ -107,6 +107,9 @@ public enum ConfigKey {
     PREPROCESS_STANDARDIZE("preprocess.standardize", "per-domain",
             "per-domain: z-score each domain with its own running mean/std (what a deployed service can know);"
                     + " none: raw features."),
+    PREPROCESS_VARIANCE_FLOOR("preprocess.variance-floor", "0.0",
+            "Per-domain z-scoring divides by max(std_i, sqrt(floor × mean_j var_j)): a nearly constant feature (an"
+                    + " image's border pixel, a rare word) is not blown up into outliers. 0: each feature's own std."),
     METRICS_ACCURACY_WINDOW("metrics.accuracy-window", "500",
             "Target accuracy is measured over the last this-many feedback labels."),
     METRICS_PENDING_MAX("metrics.pending-predictions.max", "100000",

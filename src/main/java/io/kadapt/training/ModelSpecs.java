@@ -71,6 +71,7 @@ public final class ModelSpecs {
             return new TrainingSettings(config.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE),
                     config.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET),
                     config.positiveInteger(ConfigKey.TRAIN_BUFFER_MAX), schedules, standardization,
+                    config.decimal(ConfigKey.PREPROCESS_VARIANCE_FLOOR),
                     config.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH),
                     config.positiveInteger(ConfigKey.TRAIN_REPLAY_CAPACITY));
         } catch (IllegalArgumentException e) {

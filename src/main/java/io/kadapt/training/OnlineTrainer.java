@@ -53,7 +53,7 @@ public final class OnlineTrainer implements AutoCloseable {
         this.state = state;
         for (Domain domain : Domain.values()) {
             buffers.put(domain, new ArrayDeque<>());
-            liveStatistics.put(domain, state.ledger(domain).removedStatistics().copy());
+            liveStatistics.put(domain, state.ledger(domain).removedStatistics().withVarianceFloor(settings.varianceFloor()));
             replay.put(domain, new ReplayMemory(settings.replayCapacity(), state.trainedDigest(domain).count(),
                     replayContents.getOrDefault(domain, List.of())));
         }
@@ -228,14 +228,13 @@ public final class OnlineTrainer implements AutoCloseable {
 
     private INDArray toMatrix(Domain domain, List<Sample> samples) {
         int dimension = model.spec().inputDim();
+        float[][] features = samples.stream().map(Sample::features).toArray(float[][]::new);
         float[][] rows = new float[samples.size()][dimension];
-        RunningStandardizer statistics = liveStatistics.get(domain);
-        for (int i = 0; i < rows.length; i++) {
-            float[] features = samples.get(i).features();
-            if (settings.standardization() == Standardization.PER_DOMAIN) {
-                statistics.standardize(features, rows[i]);
-            } else {
-                System.arraycopy(features, 0, rows[i], 0, dimension);
+        if (settings.standardization() == Standardization.PER_DOMAIN) {
+            liveStatistics.get(domain).standardize(features, rows);
+        } else {
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(features[i], 0, rows[i], 0, dimension);
             }
         }
         INDArray matrix = Nd4j.create(rows);

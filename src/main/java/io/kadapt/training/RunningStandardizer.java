@@ -13,18 +13,36 @@ public final class RunningStandardizer {
     /** Features whose spread is below this are only centred: dividing by ~0 would blow them up. */
     private static final double MIN_VARIANCE = 1e-12;
 
+    private final double varianceFloor;
+
     private long count;
     private final double[] mean;
     private final double[] m2;
 
+    /** Statistics that z-score with each feature's own variance (no floor). */
     public RunningStandardizer(int dimension) {
-        this(0, new double[dimension], new double[dimension]);
+        this(0, new double[dimension], new double[dimension], 0.0);
     }
 
-    private RunningStandardizer(long count, double[] mean, double[] m2) {
+    private RunningStandardizer(long count, double[] mean, double[] m2, double varianceFloor) {
         this.count = count;
         this.mean = mean;
         this.m2 = m2;
+        this.varianceFloor = varianceFloor;
+    }
+
+    /**
+     * The same statistics, z-scoring with each feature's variance floored at {@code fraction} × the mean variance
+     * of all features. Without a floor a nearly constant feature (an image's border pixel, a rare word) turns its
+     * rare non-zero values into outliers of tens of standard deviations, and which features are nearly constant
+     * differs between domains. Flooring variances at a fraction of the data's own average variance is the usual
+     * remedy (HTK's variance floor, Young et al., The HTK Book §8.2; scikit-learn only guards zero variance).
+     */
+    public RunningStandardizer withVarianceFloor(double fraction) {
+        if (!(fraction >= 0) || Double.isInfinite(fraction)) {
+            throw new IllegalArgumentException("variance floor must be a finite fraction >= 0, got " + fraction);
+        }
+        return new RunningStandardizer(count, mean.clone(), m2.clone(), fraction);
     }
 
     public void add(float[] x) {
@@ -40,17 +58,38 @@ public final class RunningStandardizer {
         return count;
     }
 
-    /** (x − mean) / std with the population std, written into {@code out}. */
+    /** (x − mean) / std with the population std (floored, see {@link #withVarianceFloor}), written into {@code out}. */
     public void standardize(float[] x, float[] out) {
-        for (int i = 0; i < mean.length; i++) {
-            double variance = count > 0 ? m2[i] / count : 0.0;
-            double scale = variance > MIN_VARIANCE ? 1.0 / Math.sqrt(variance) : 1.0;
-            out[i] = (float) ((x[i] - mean[i]) * scale);
+        standardize(new float[][] {x}, new float[][] {out});
+    }
+
+    /** {@link #standardize(float[], float[])} of each row; the floor is computed once for all of them. */
+    public void standardize(float[][] rows, float[][] out) {
+        double[] scale = inverseStandardDeviations();
+        for (int r = 0; r < rows.length; r++) {
+            for (int i = 0; i < mean.length; i++) {
+                out[r][i] = (float) ((rows[r][i] - mean[i]) * scale[i]);
+            }
         }
     }
 
+    private double[] inverseStandardDeviations() {
+        double[] variance = new double[mean.length];
+        double sum = 0.0;
+        for (int i = 0; i < variance.length; i++) {
+            variance[i] = count > 0 ? m2[i] / count : 0.0;
+            sum += variance[i];
+        }
+        double floor = Math.max(MIN_VARIANCE, varianceFloor * sum / Math.max(1, variance.length));
+        double[] scale = new double[variance.length];
+        for (int i = 0; i < variance.length; i++) {
+            scale[i] = variance[i] > MIN_VARIANCE ? 1.0 / Math.sqrt(Math.max(variance[i], floor)) : 1.0;
+        }
+        return scale;
+    }
+
     public RunningStandardizer copy() {
-        return new RunningStandardizer(count, mean.clone(), m2.clone());
+        return new RunningStandardizer(count, mean.clone(), m2.clone(), varianceFloor);
     }
 
     void write(DataOutputStream out) throws IOException {
@@ -71,7 +110,7 @@ public final class RunningStandardizer {
             mean[i] = in.readDouble();
             m2[i] = in.readDouble();
         }
-        return new RunningStandardizer(count, mean, m2);
+        return new RunningStandardizer(count, mean, m2, 0.0);
     }
 
     int dimension() {

@@ -6,11 +6,16 @@ import java.util.Map;
  * Hyper-parameters of the online loop around the model (the model's own are in its spec).
  *
  * @param lambdaSchedules λ_k(t) by domain term name; one per configured domain term
+ * @param varianceFloor   per-domain z-scoring floors each feature's variance at this fraction of the mean variance
  */
 public record TrainingSettings(int sourceBatch, int targetBatch, int bufferMax,
                                Map<String, LambdaSchedule> lambdaSchedules,
-                               Standardization standardization, int stepsPerBatch, int replayCapacity) {
+                               Standardization standardization, double varianceFloor, int stepsPerBatch,
+                               int replayCapacity) {
     public TrainingSettings {
+        if (!(varianceFloor >= 0) || Double.isInfinite(varianceFloor)) {
+            throw new IllegalArgumentException("preprocess.variance-floor must be a finite number >= 0");
+        }
         if (stepsPerBatch < 1) {
             throw new IllegalArgumentException("train.steps-per-batch must be at least 1");
         }
