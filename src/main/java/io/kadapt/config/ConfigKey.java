@@ -55,7 +55,7 @@ public enum ConfigKey {
     TRAIN_BATCH_TARGET("train.batch.target", "32", "Target samples per training step."),
     TRAIN_BUFFER_MAX("train.buffer.max", "10000",
             "Most samples waiting per domain; beyond it the oldest waiting sample is dropped from training."),
-    TRAIN_STEPS_PER_BATCH("train.steps-per-batch", "4",
+    TRAIN_STEPS_PER_BATCH("train.steps-per-batch", "8",
             "Optimiser steps per fresh source+target batch; steps after the first draw batches from the replay memory."),
     TRAIN_REPLAY_CAPACITY("train.replay.capacity", "4096",
             "Recent trained samples kept per domain for replay steps (used when train.steps-per-batch > 1)."),
@@ -107,7 +107,7 @@ public enum ConfigKey {
     PREPROCESS_STANDARDIZE("preprocess.standardize", "per-domain",
             "per-domain: z-score each domain with its own running mean/std (what a deployed service can know);"
                     + " none: raw features."),
-    PREPROCESS_VARIANCE_FLOOR("preprocess.variance-floor", "0.0",
+    PREPROCESS_VARIANCE_FLOOR("preprocess.variance-floor", "1.0",
             "Per-domain z-scoring divides by max(std_i, sqrt(floor × mean_j var_j)): a nearly constant feature (an"
                     + " image's border pixel, a rare word) is not blown up into outliers. 0: each feature's own std."),
     METRICS_ACCURACY_WINDOW("metrics.accuracy-window", "500",
