@@ -1,6 +1,5 @@
 package io.kadapt.chaos;
 
-import io.kadapt.config.ConfigKey;
 import io.kadapt.broker.StandaloneBroker;
 import io.kadapt.broker.TopicProvisioner;
 import io.kadapt.broker.TopicSpec;
@@ -38,8 +37,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * input and can be compared bit for bit.
  */
 public final class ChaosHarness implements AutoCloseable {
-    /** The shipped default, so the crash loop covers replay steps too; set explicitly so the verifier knows it. */
-    static final int STEPS_PER_BATCH = Integer.parseInt(ConfigKey.TRAIN_STEPS_PER_BATCH.defaultValue());
+    /**
+     * More than one, so the crash loop covers replay steps too; set explicitly so the verifier knows it. Four, not
+     * the shipped eight: the loop's kill points and run timeout were sized for four steps per batch, and replay
+     * with eight exercises no other code.
+     */
+    static final int STEPS_PER_BATCH = 4;
 
     /** The child's banner once Kafka Streams is RUNNING (see {@code ServiceBanner}). */
     static final String RUNNING_LINE = "kadapt: running.";
