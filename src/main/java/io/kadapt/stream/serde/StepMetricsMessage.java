@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * A record on the metrics topic, one per training step. {@code targetAccuracy} is null until feedback
  * labels have arrived. A regression model reports null {@code targetEntropy}, {@code sourceAccuracy} and
- * {@code targetAccuracy}, and adds {@code targetMae}/{@code targetRmse} (null until feedback; classification records
- * leave both out, so their shape is as before regression).
+ * {@code targetAccuracy}, and adds {@code targetMae}/{@code targetRmse} once feedback labels have arrived (classification
+ * records never carry them, so their shape is as before regression).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record StepMetricsMessage(long step, long timestamp, boolean applied, String skipReason, boolean sourceOnly,
