@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A feature extractor + linear head (classifier or regressor, by the spec's task) adapted online: each {@link #step} applies one Adam update on
- * L = ℓ(source) + Σ_k λ_k·d_k(f(source), f(target)).
+ * A feature extractor + linear head (classifier or regressor, by the spec's task) adapted online: each
+ * {@link #step} applies one Adam update on L = ℓ(source) + Σ_k λ_k·d_k(f(source), f(target)).
  *
  * <p>Lifecycle: {@link #initialise} or {@link #restore} → {@link #step}* → {@link #snapshot} → {@link #close}.
  * Deterministic: with {@code OMP_NUM_THREADS=1}, the same spec, snapshot and inputs give bit-identical parameters,

@@ -150,12 +150,16 @@ public final class ModelSpecs {
         String name = config.isSet(ConfigKey.LOSS_SUPERVISED) ? config.string(ConfigKey.LOSS_SUPERVISED)
                 : task == Task.REGRESSION ? "mse" : "cross_entropy";
         Task lossTask = SUPERVISED_LOSSES.get(name);
-        if (lossTask != null && lossTask != task) {
+        if (lossTask == null) {
+            throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name + "' (known: "
+                    + String.join(", ", SUPERVISED_LOSSES.keySet()) + ")");
+        }
+        if (lossTask != task) {
             throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + "=" + name + " is a " + lossTask.configName()
                     + " loss but " + ConfigKey.MODEL_TASK.key() + " is " + task.configName() + " (use one of "
                     + String.join(", ", lossesFor(task)) + ")");
         }
-        if (name.equals("mse")) {
+        if (task == Task.REGRESSION) {
             return new MeanSquaredErrorLoss();
         }
         int classes = config.positiveInteger(ConfigKey.MODEL_CLASSES);
@@ -178,8 +182,7 @@ public final class ModelSpecs {
                 }
                 yield new MultiMarginLoss(margin);
             }
-            default -> throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name
-                    + "' (known: " + String.join(", ", SUPERVISED_LOSSES.keySet()) + ")");
+            default -> throw new IllegalStateException("supervised loss '" + name + "' is listed but not built");
         };
     }
 

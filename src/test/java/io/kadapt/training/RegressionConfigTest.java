@@ -85,6 +85,9 @@ class RegressionConfigTest {
         String task = assertThrows(ConfigException.class,
                 () -> ModelSpecs.from(CLASSIFICATION.with(Map.of("model.task", "ranking")))).getMessage();
         assertTrue(task.contains("model.task"), task);
+        String unknown = assertThrows(ConfigException.class,
+                () -> ModelSpecs.from(REGRESSION.with(Map.of("loss.supervised", "huber")))).getMessage();
+        assertTrue(unknown.contains("loss.supervised") && unknown.contains("unknown loss 'huber'"), unknown);
         String missing = assertThrows(ConfigException.class,
                 () -> ModelSpecs.from(REGRESSION.with(Map.of("model.task", "classification")))).getMessage();
         assertTrue(missing.contains("model.classes"), missing);
