@@ -34,6 +34,15 @@ final class BenchCommand {
                 description = "How kadapt is stopped: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
         ChaosSettings.StopSignal signal;
 
+        @Option(names = "--broker-bounces", defaultValue = "0",
+                description = "Broker stops and restarts per run, alternately SIGTERM and SIGKILL, on the same port "
+                        + "and data; kadapt keeps running (default ${DEFAULT-VALUE}).")
+        int brokerBounces;
+
+        @Option(names = "--broker-outage", defaultValue = "15s", converter = DurationConverter.class,
+                description = "Least time the broker stays down at each bounce (default ${DEFAULT-VALUE}).")
+        Duration brokerOutage;
+
         @Option(names = "--samples", defaultValue = "2000",
                 description = "Source and target samples each (default ${DEFAULT-VALUE}).")
         int samples;
@@ -67,7 +76,7 @@ final class BenchCommand {
             Map<String, String> kadapt = new LinkedHashMap<>(Map.of("model.hidden", "64,32"));
             kadapt.putAll(settings);
             ChaosSettings chaos = new ChaosSettings(seed, samples, samples, batch, batch, kills, signal,
-                    guarantee, commitIntervalMs, kadapt, timeout);
+                    brokerBounces, brokerOutage, guarantee, commitIntervalMs, kadapt, timeout);
             System.out.println("kadapt bench chaos: work dir " + dir);
             try (ChaosHarness harness = ChaosHarness.start(dir, System.out)) {
                 harness.produceInput(seed, samples, samples);
@@ -75,7 +84,8 @@ final class BenchCommand {
                 RunReport run = harness.runChaos("chaos", chaos, reference);
                 boolean passed = reference.verdict().passed() && run.verdict().passed();
                 System.out.println("kadapt bench chaos: " + (passed ? "PASSED" : "FAILED") + " (" + run.killedAtPredictions().size()
-                        + " of " + kills + " stops landed mid-stream)");
+                        + " of " + kills + " stops and " + run.brokerBounces().size() + " of " + brokerBounces
+                        + " broker bounces landed mid-stream)");
                 return passed ? 0 : 1;
             }
         }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashLoopTest {
     static final ChaosSettings SETTINGS = new ChaosSettings(7, 320, 320, 16, 16, 3,
-            ChaosSettings.StopSignal.SIGKILL, "exactly_once_v2", 100, Map.of("model.hidden", "64,32"),
+            ChaosSettings.StopSignal.SIGKILL, 0, Duration.ZERO, "exactly_once_v2", 100, Map.of("model.hidden", "64,32"),
             Duration.ofMinutes(3));
 
     @TempDir

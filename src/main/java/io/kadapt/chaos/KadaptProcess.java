@@ -1,0 +1,45 @@
+package io.kadapt.chaos;
+
+import io.kadapt.cli.KadaptCli;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code kadapt run} as a child JVM, with the address of its {@code /metrics} once it is RUNNING. */
+final class KadaptProcess implements AutoCloseable {
+    /** The child's banner once Kafka Streams is RUNNING (see {@code ServiceBanner}); the next line names the port. */
+    static final String RUNNING_LINE = "kadapt: running.";
+    private static final String METRICS_LINE = "kadapt: metrics ";
+
+    private final ChildJvm jvm;
+    private URI metrics;
+
+    private KadaptProcess(ChildJvm jvm) {
+        this.jvm = jvm;
+    }
+
+    /** Launches the child; {@link #awaitRunning} waits for it. */
+    static KadaptProcess launch(List<String> jvmOptions, List<String> args, Path log) {
+        return new KadaptProcess(ChildJvm.start("kadapt", jvmOptions, KadaptCli.class.getName(), args, log));
+    }
+
+    void awaitRunning(Duration timeout) throws InterruptedException {
+        jvm.awaitLine(RUNNING_LINE, timeout);
+        String line = jvm.awaitLine(METRICS_LINE, Duration.ofSeconds(10));
+        metrics = URI.create(line.substring(METRICS_LINE.length()).split("\\s+")[0]);
+    }
+
+    ChildJvm jvm() {
+        return jvm;
+    }
+
+    MetricsScrape scrape() {
+        return MetricsScrape.fetch(metrics);
+    }
+
+    @Override
+    public void close() {
+        jvm.close();
+    }
+}
