@@ -1,7 +1,10 @@
 package io.kadapt.chaos;
 
 import io.kadapt.cli.KadaptCli;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +39,19 @@ final class KadaptProcess implements AutoCloseable {
 
     MetricsScrape scrape() {
         return MetricsScrape.fetch(metrics);
+    }
+
+    /** Whether {@code /health/ready} answers 200 (Kafka Streams RUNNING). */
+    boolean ready() {
+        try {
+            return MetricsScrape.HTTP.send(HttpRequest.newBuilder(metrics.resolve("/health/ready")).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /** One scrape of a kadapt's {@code /metrics} (Prometheus text format), summed by metric name. */
 public record MetricsScrape(String text) {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static MetricsScrape fetch(URI metrics) {
         try {

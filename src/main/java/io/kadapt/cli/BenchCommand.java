@@ -5,6 +5,9 @@ import io.kadapt.bench.PerfSettings;
 import io.kadapt.chaos.ChaosHarness;
 import io.kadapt.chaos.ChaosSettings;
 import io.kadapt.chaos.RunReport;
+import io.kadapt.chaos.SoakReport;
+import io.kadapt.chaos.SoakRun;
+import io.kadapt.chaos.SoakSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +19,9 @@ import picocli.CommandLine.Option;
 
 /** {@code kadapt bench}: the benchmarks, one subcommand each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: quality on real datasets, performance, and the crash loop.",
-        subcommands = {QualityBenchCommand.class, BenchCommand.Perf.class, BenchCommand.Chaos.class})
+        description = "Benchmarks: quality on real datasets, performance, the crash loop and the soak.",
+        subcommands = {QualityBenchCommand.class, BenchCommand.Perf.class, BenchCommand.Chaos.class,
+                BenchCommand.Soak.class})
 final class BenchCommand {
 
     /** {@code kadapt bench chaos}: the crash loop with the exactly-once proof (see docs/RELIABILITY.md). */
@@ -25,7 +29,8 @@ final class BenchCommand {
             description = {"Starts a broker and kadapt as child processes, stops kadapt --kills times at random points "
                     + "of a fixed seeded stream and restarts it, then proves from the committed output and the model "
                     + "changelog that every target was predicted once, every sample trained once, and the model is "
-                    + "bit-identical to an uninterrupted run. Exit code 0: every check held; 1: a check failed."})
+                    + "bit-identical to an uninterrupted run. With --broker-bounces the broker is also stopped and "
+                    + "restarted under the running kadapt. Exit code 0: every check held; 1: a check failed."})
     static final class Chaos implements Callable<Integer> {
         @Option(names = "--kills", defaultValue = "20", description = "Stops per run (default ${DEFAULT-VALUE}).")
         int kills;
@@ -88,6 +93,44 @@ final class BenchCommand {
                         + " broker bounces landed mid-stream)");
                 return passed ? 0 : 1;
             }
+        }
+    }
+
+    /** {@code kadapt bench soak}: steady load for a long time; lag, memory and errors sampled throughout. */
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = {"Starts a broker and kadapt as child processes, produces the demo stream at --rate for "
+                    + "--duration, and samples kadapt's input lag, resident set, live heap and error counters every "
+                    + "--sample-every. Prints start/mid/end, the largest lag and the RSS slope, and a verdict: lag "
+                    + "bounded, RSS flat, no errors. Exit code 0: passed; 1: failed."})
+    static final class Soak implements Callable<Integer> {
+        @Option(names = "--duration", defaultValue = "10m", converter = DurationConverter.class,
+                description = "How long the load runs (default ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--rate", defaultValue = "" + SoakSettings.DEFAULT_RATE,
+                description = "Source samples per second, as many target samples and feedback labels "
+                        + "(default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--sample-every", defaultValue = "5s", converter = DurationConverter.class,
+                description = "Sampling interval (default ${DEFAULT-VALUE}).")
+        Duration sampleEvery;
+
+        @Option(names = "--work-dir", description = "Broker data, state and logs (default: a new temporary dir, kept).")
+        Path workDir;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any kadapt config key, repeatable.")
+        Map<String, String> settings = new LinkedHashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = workDir != null ? workDir : Files.createTempDirectory("kadapt-soak-");
+            System.out.println("kadapt bench soak: work dir " + dir);
+            SoakReport report = new SoakRun(dir, new SoakSettings(duration, rate, sampleEvery, settings), System.out)
+                    .run();
+            System.out.println();
+            System.out.print(report.table());
+            return report.failures().isEmpty() ? 0 : 1;
         }
     }
 
