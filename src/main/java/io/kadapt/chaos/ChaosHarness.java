@@ -347,12 +347,7 @@ public final class ChaosHarness implements AutoCloseable {
         set.put("topics.dlq", topics.deadLetter());
         set.putAll(FAST_FAILOVER);
         set.putAll(settings.kadapt());
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrap, "--http-port", "0"));
-        set.forEach((key, value) -> {
-            args.add("--set");
-            args.add(key + "=" + value);
-        });
-        return args;
+        return KadaptProcess.runArguments(bootstrap, set);
     }
 
     private static KadaptProcess launchKadapt(List<String> args, Path runLog) {

@@ -7,7 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code kadapt run} as a child JVM, with the address of its {@code /metrics} once it is RUNNING. */
 final class KadaptProcess implements AutoCloseable {
@@ -20,6 +22,16 @@ final class KadaptProcess implements AutoCloseable {
 
     private KadaptProcess(ChildJvm jvm) {
         this.jvm = jvm;
+    }
+
+    /** {@code kadapt run} against {@code bootstrap} with a free HTTP port and {@code settings} as {@code --set}s. */
+    static List<String> runArguments(String bootstrap, Map<String, String> settings) {
+        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrap, "--http-port", "0"));
+        settings.forEach((key, value) -> {
+            args.add("--set");
+            args.add(key + "=" + value);
+        });
+        return args;
     }
 
     /** Launches the child; {@link #awaitRunning} waits for it. */

@@ -103,12 +103,7 @@ public final class SoakRun {
         set.put("model.input-dim", Integer.toString(DomainShiftStream.FEATURES));
         set.put("model.classes", Integer.toString(DomainShiftStream.CLASSES));
         set.putAll(settings.kadapt());
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrap, "--http-port", "0"));
-        set.forEach((key, value) -> {
-            args.add("--set");
-            args.add(key + "=" + value);
-        });
-        return args;
+        return KadaptProcess.runArguments(bootstrap, set);
     }
 
     private Path kadaptLog() {

@@ -8,13 +8,13 @@ import io.kadapt.chaos.RunReport;
 import io.kadapt.chaos.SoakReport;
 import io.kadapt.chaos.SoakRun;
 import io.kadapt.chaos.SoakSettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kadapt bench}: the benchmarks, one subcommand each. */
@@ -69,17 +69,14 @@ final class BenchCommand {
                 description = "Most time per run, restarts included (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
-        @Option(names = "--work-dir", description = "Broker data, state dirs and logs (default: a new temporary dir, kept).")
-        Path workDir;
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any kadapt config key for the runs, repeatable.")
-        Map<String, String> settings = new LinkedHashMap<>();
+        @Mixin
+        ChildRunOptions childRun;
 
         @Override
         public Integer call() throws Exception {
-            Path dir = workDir != null ? workDir : Files.createTempDirectory("kadapt-chaos-");
+            Path dir = childRun.workDir("kadapt-chaos-");
             Map<String, String> kadapt = new LinkedHashMap<>(Map.of("model.hidden", "64,32"));
-            kadapt.putAll(settings);
+            kadapt.putAll(childRun.settings);
             ChaosSettings chaos = new ChaosSettings(seed, samples, samples, batch, batch, kills, signal,
                     brokerBounces, brokerOutage, guarantee, commitIntervalMs, kadapt, timeout);
             System.out.println("kadapt bench chaos: work dir " + dir);
@@ -116,17 +113,14 @@ final class BenchCommand {
                 description = "Sampling interval (default ${DEFAULT-VALUE}).")
         Duration sampleEvery;
 
-        @Option(names = "--work-dir", description = "Broker data, state and logs (default: a new temporary dir, kept).")
-        Path workDir;
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any kadapt config key, repeatable.")
-        Map<String, String> settings = new LinkedHashMap<>();
+        @Mixin
+        ChildRunOptions childRun;
 
         @Override
         public Integer call() throws Exception {
-            Path dir = workDir != null ? workDir : Files.createTempDirectory("kadapt-soak-");
+            Path dir = childRun.workDir("kadapt-soak-");
             System.out.println("kadapt bench soak: work dir " + dir);
-            SoakReport report = new SoakRun(dir, new SoakSettings(duration, rate, sampleEvery, settings), System.out)
+            SoakReport report = new SoakRun(dir, new SoakSettings(duration, rate, sampleEvery, childRun.settings), System.out)
                     .run();
             System.out.println();
             System.out.print(report.table());

@@ -3,48 +3,26 @@ package io.kadapt.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failures around a running kadapt rather than of it: the broker bounced under it (clean and hard), and the active
  * instance of two SIGKILLed so that its warm standby takes over. Either way the committed output and model must equal
  * an uninterrupted run's exactly. One broker, one input and one reference run serve both tests.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FailoverTest {
+class FailoverTest extends ReferenceRunTest {
     /** Down at least this long per bounce; the restart adds the broker's own start time (about 5 s). */
     static final Duration OUTAGE = Duration.ofSeconds(5);
     static final ChaosSettings SETTINGS = new ChaosSettings(11, 320, 320, 16, 16, 0,
             ChaosSettings.StopSignal.SIGKILL, 0, OUTAGE, "exactly_once_v2", 100, Map.of("model.hidden", "64,32"),
             Duration.ofMinutes(3));
 
-    @TempDir
-    static Path workDir;
-
-    private ChaosHarness harness;
-    private RunReport reference;
-
-    @BeforeAll
-    void startBrokerProduceAndRunReference() throws Exception {
-        harness = ChaosHarness.start(workDir, System.out);
-        harness.produceInput(SETTINGS.seed(), SETTINGS.sources(), SETTINGS.targets());
-        reference = harness.runReference(SETTINGS);
-        assertTrue(reference.verdict().passed(), reference.summary());
-    }
-
-    @AfterAll
-    void stopBroker() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
+    @Override
+    ChaosSettings settings() {
+        return SETTINGS;
     }
 
     @Test
