@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ReferenceRunTest {
     @TempDir
-    Path workDir;
+    static Path workDir;
 
     ChaosHarness harness;
     RunReport reference;
