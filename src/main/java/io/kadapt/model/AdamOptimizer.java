@@ -55,6 +55,7 @@ final class AdamOptimizer {
         double adjustedEpsilon = settings.epsilon() * Math.sqrt(biasCorrection2);
         // The op takes the 0-based iteration and raises β to iteration+1; past 2³¹ steps β^t is 0 anyway.
         int iteration = (int) Math.min(step, Integer.MAX_VALUE - 1);
+        double learningRate = settings.learningRateAt(step); // a function of the step alone: restarts continue it
         Map<String, INDArray> savedFirst = new LinkedHashMap<>();
         Map<String, INDArray> savedSecond = new LinkedHashMap<>();
         double updateSquared = 0;
@@ -71,7 +72,7 @@ final class AdamOptimizer {
             savedFirst.put(name, firstMoments.get(name).dup());
             savedSecond.put(name, secondMoments.get(name).dup());
             Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
-                    settings.learningRate(), settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
+                    learningRate, settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
             double updateNorm = gradient.norm2Number().doubleValue();
             double parameterNorm = entry.getValue().norm2Number().doubleValue();
             updateSquared += updateNorm * updateNorm;
