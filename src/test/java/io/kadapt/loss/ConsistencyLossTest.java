@@ -45,23 +45,7 @@ class ConsistencyLossTest {
     }
 
     static double reference(Map<String, double[][]> in) {
-        double[][] p = softmax(in.get(TermHarness.TARGET_LOGITS));
-        double[][] q = softmax(in.get(TermHarness.PERTURBED_TARGET_LOGITS));
-        double sum = 0.0;
-        for (int i = 0; i < p.length; i++) {
-            for (int c = 0; c < p[i].length; c++) {
-                sum += (p[i][c] - q[i][c]) * (p[i][c] - q[i][c]);
-            }
-        }
-        return sum / (p.length * p[0].length);
-    }
-
-    private static double[][] softmax(double[][] logits) {
-        double[][] logP = TermHarness.logSoftmax(logits);
-        double[][] p = new double[logP.length][];
-        for (int i = 0; i < logP.length; i++) {
-            p[i] = java.util.Arrays.stream(logP[i]).map(Math::exp).toArray();
-        }
-        return p;
+        return ReferenceTerms.consistency(ReferenceTerms.softmax(in.get(TermHarness.TARGET_LOGITS)),
+                in.get(TermHarness.PERTURBED_TARGET_LOGITS));
     }
 }

@@ -51,25 +51,15 @@ class ContrastiveLossTest {
         assertThrows(IllegalArgumentException.class, () -> new ContrastiveLoss(Double.NaN));
     }
 
-    /** Hadsell et al. 2006, eq. 4, over the unordered pairs i &lt; j, with D = ‖f_i − f_j‖. */
     static double reference(Map<String, double[][]> in, double margin) {
-        double[][] f = in.get(TermHarness.SOURCE_FEATURES);
         double[][] y = in.get(TermHarness.SOURCE_LABELS);
-        double sum = 0.0;
-        int pairs = 0;
-        for (int i = 0; i < f.length; i++) {
-            for (int j = i + 1; j < f.length; j++) {
-                double squared = 0.0;
-                for (int k = 0; k < f[i].length; k++) {
-                    squared += (f[i][k] - f[j][k]) * (f[i][k] - f[j][k]);
-                }
-                double distance = Math.sqrt(squared);
-                boolean same = java.util.Arrays.equals(y[i], y[j]);
-                sum += same ? 0.5 * squared : 0.5 * Math.pow(Math.max(0.0, margin - distance), 2);
-                pairs++;
+        int[] labels = new int[y.length];
+        for (int i = 0; i < y.length; i++) {
+            for (int c = 0; c < y[i].length; c++) {
+                labels[i] = y[i][c] == 1.0 ? c : labels[i];
             }
         }
-        return sum / pairs;
+        return ReferenceTerms.contrastive(in.get(TermHarness.SOURCE_FEATURES), labels, margin);
     }
 
     /** 0 also when SameDiff reports no gradient at all (the variable is not connected to the term). */
