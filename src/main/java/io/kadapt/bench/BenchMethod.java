@@ -28,6 +28,7 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
             // The other domain terms of the loss catalogue (README "Loss catalogue"), on request.
             of("coral", "loss.domain=coral").optional(),
             of("dann", "loss.domain=dann,loss.dann.schedule=dann-ramp").optional(),
+            of("cdan", "loss.domain=cdan,loss.cdan.schedule=dann-ramp").optional(),
             of("entropy", "loss.domain=entropy").optional(),
             of("consistency", "loss.domain=consistency").optional(),
             // Contrastive shapes the source features; beside mmd it gives the domain term clusters to align.

@@ -77,8 +77,8 @@ public enum ConfigKey {
             "Per-class weights α of the focal loss, comma-separated, one per class. Empty: α = 1."),
     LOSS_HINGE_MARGIN("loss.hinge.margin", "1.0",
             "Margin m > 0 of the multi-class hinge loss."),
-    LOSS_DOMAIN("loss.domain", "mmd", "Domain terms, comma-separated, each with its own λ: mmd, coral, dann, entropy, pseudo_label,"
-            + " consistency, contrastive; or none."),
+    LOSS_DOMAIN("loss.domain", "mmd", "Domain terms, comma-separated, each with its own λ: mmd, coral, dann, cdan, entropy,"
+            + " pseudo_label, consistency, contrastive; or none."),
     LOSS_LAMBDA("loss.lambda", "1.0",
             "Default weight λ of every domain term (the final value for warmup and dann-ramp schedules)."),
     LOSS_SCHEDULE("loss.schedule", "constant",
@@ -104,7 +104,11 @@ public enum ConfigKey {
     LOSS_DANN_SCHEDULE("loss.dann.schedule", "",
             "λ schedule of the dann term (dann-ramp is the paper’s). Empty: loss.schedule."),
     LOSS_DANN_HIDDEN("loss.dann.hidden", "64",
-            "Width of the dann domain classifier’s hidden layer."),
+            "Width of the domain classifier’s hidden layer (dann and cdan)."),
+    LOSS_CDAN_LAMBDA("loss.cdan.lambda", "",
+            "λ of the cdan term (also the gradient-reversal factor). Empty: loss.lambda."),
+    LOSS_CDAN_SCHEDULE("loss.cdan.schedule", "",
+            "λ schedule of the cdan term (dann-ramp is the paper’s). Empty: loss.schedule."),
     LOSS_ENTROPY_LAMBDA("loss.entropy.lambda", "",
             "λ of the entropy term. Empty: loss.lambda."),
     LOSS_ENTROPY_SCHEDULE("loss.entropy.schedule", "",

@@ -3,6 +3,7 @@ package io.kadapt.training;
 import io.kadapt.config.ConfigException;
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.loss.ConditionalAdversarialLoss;
 import io.kadapt.loss.ConsistencyLoss;
 import io.kadapt.loss.ContrastiveLoss;
 import io.kadapt.loss.CoralLoss;
@@ -221,8 +222,8 @@ public final class ModelSpecs {
     }
 
     /** Configuration names of the domain terms, for messages and the README. */
-    static final List<String> DOMAIN_TERMS = List.of("mmd", "coral", "dann", "entropy", "pseudo_label", "consistency",
-            "contrastive");
+    static final List<String> DOMAIN_TERMS = List.of("mmd", "coral", "dann", "cdan", "entropy", "pseudo_label",
+            "consistency", "contrastive");
 
     private static MmdLoss mmd(KadaptConfig config) {
         MmdLoss.Bandwidth bandwidth = MmdLoss.Bandwidth.fromConfigName(config.string(ConfigKey.LOSS_MMD_BANDWIDTH))
@@ -259,6 +260,8 @@ public final class ModelSpecs {
                 case "coral" -> terms.add(new CoralLoss());
                 case "dann" -> terms.add(new DomainAdversarialLoss(featureDim,
                         config.positiveInteger(ConfigKey.LOSS_DANN_HIDDEN)));
+                case "cdan" -> terms.add(new ConditionalAdversarialLoss(featureDim,
+                        config.positiveInteger(ConfigKey.MODEL_CLASSES), config.positiveInteger(ConfigKey.LOSS_DANN_HIDDEN)));
                 case "entropy" -> {
                     double beta = config.decimal(ConfigKey.LOSS_ENTROPY_DIVERSITY);
                     if (beta < 0) {

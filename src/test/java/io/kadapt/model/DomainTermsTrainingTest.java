@@ -2,6 +2,7 @@ package io.kadapt.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kadapt.loss.ConditionalAdversarialLoss;
 import io.kadapt.loss.ConsistencyLoss;
 import io.kadapt.loss.ContrastiveLoss;
 import io.kadapt.loss.CoralLoss;
@@ -22,7 +23,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Short training runs with the coral, dann, entropy, pseudo_label, consistency and contrastive terms in one graph:
  * each term, switched on, lowers its own quantity compared with a run where it is off (same seed, same data). The
- * terms are always evaluated, so every run reports all of them. The mmd options, one term per graph, likewise.
+ * terms are always evaluated, so every run reports all of them. The mmd options and cdan, one term per graph,
+ * likewise.
  */
 class DomainTermsTrainingTest {
 
@@ -103,6 +105,18 @@ class DomainTermsTrainingTest {
             double on = train(term, 1.0).get("mmd");
             assertTrue(on < 0.5 * off, term + " with λ=1: " + on + ", off: " + off);
         }
+    }
+
+    @Test
+    @DisplayName("cdan on: the conditional domain classifier ends closer to chance (BCE towards log 2)")
+    void cdanConfusesTheConditionalDomainClassifier() {
+        ModelSpec spec = new ModelSpec(DIM, 2, List.of(16, 8), Activation.RELU, 0.0, 99L, DataType.FLOAT,
+                AdamSettings.withLearningRate(0.01), 5.0, new CrossEntropyLoss(),
+                List.of(new ConditionalAdversarialLoss(8, 2, 16)));
+        double off = train(spec, Map.of("cdan", DANN_OFF)).get("cdan");
+        double on = train(spec, Map.of("cdan", 1.0)).get("cdan");
+        assertTrue(off < 0.6, "the classifier separates the domains when unopposed: BCE " + off);
+        assertTrue(on > off + 0.05, "conditional domain BCE with λ=1: " + on + ", off: " + off);
     }
 
     private static synchronized Map<String, Double> run(String termOn) {

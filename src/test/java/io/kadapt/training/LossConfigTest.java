@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kadapt.config.ConfigException;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.loss.ConditionalAdversarialLoss;
 import io.kadapt.loss.ConsistencyLoss;
 import io.kadapt.loss.ContrastiveLoss;
 import io.kadapt.loss.CoralLoss;
@@ -46,7 +47,7 @@ class LossConfigTest {
         for (String term : ModelSpecs.DOMAIN_TERMS) {
             ModelSpecs.lambdaSchedule(config, term); // throws if loss.<term>.lambda/.schedule were missing
         }
-        assertEquals(List.of("mmd", "coral", "dann", "entropy", "pseudo_label", "consistency", "contrastive"),
+        assertEquals(List.of("mmd", "coral", "dann", "cdan", "entropy", "pseudo_label", "consistency", "contrastive"),
                 ModelSpecs.DOMAIN_TERMS,
                 "every catalogued term has keys loss.<term>.lambda and .schedule (lambdaSchedule would throw)");
     }
@@ -61,6 +62,8 @@ class LossConfigTest {
         assertEquals(List.of(new MmdLoss(MmdLoss.Bandwidth.MEDIAN, MmdLoss.Estimator.LINEAR, 0.5, 2.0),
                 new ConsistencyLoss(0.3), new ContrastiveLoss(2.5)), ModelSpecs.from(config).domainLosses());
         assertEquals(0.1, ModelSpecs.training(config).lambda("contrastive", 0));
+        assertEquals(List.of(new ConditionalAdversarialLoss(5, 3, 7)), ModelSpecs.from(KadaptConfig.of(SHAPE).with(
+                Map.of("loss.domain", "cdan", "loss.dann.hidden", "7"))).domainLosses(), "d = 5, C = 3");
         assertEquals(List.of(new MmdLoss()), ModelSpecs.from(KadaptConfig.of(SHAPE)).domainLosses(),
                 "the shipped mmd is unchanged by the new keys");
 
