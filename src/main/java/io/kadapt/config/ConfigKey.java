@@ -37,10 +37,15 @@ public enum ConfigKey {
             "Partitions of the output topics it creates. Input topics always get 1 partition: one model."),
     TOPICS_REPLICATION_FACTOR("topics.replication-factor", "1", "Replication factor of the topics it creates."),
     INPUT_MAX_ABS_FEATURE("input.max-abs-feature", "1e9",
-            "Features beyond ±this are rejected (feature_out_of_range): they would overflow squared distances in"
-                    + " single precision and wreck the running statistics."),
+            "Features (and regression labels) beyond ±this are rejected (feature_out_of_range, label_out_of_range):"
+                    + " they would overflow squared distances in single precision and wreck the running statistics."),
     MODEL_INPUT_DIM("model.input-dim", "", "Number of features per sample. Required for run."),
-    MODEL_CLASSES("model.classes", "", "Number of classes; labels are 0..classes-1. Required for run."),
+    MODEL_TASK("model.task", "classification",
+            "classification (integer labels 0..classes-1, class probabilities out) or regression (numeric labels,"
+                    + " one linear output: the predicted value)."),
+    MODEL_CLASSES("model.classes", "",
+            "Number of classes; labels are 0..classes-1. Required for run with model.task=classification; empty for"
+                    + " regression."),
     MODEL_HIDDEN("model.hidden", "256,128", "Hidden layer sizes of the feature extractor, comma-separated."),
     MODEL_ACTIVATION("model.activation", "relu", "relu, tanh, sigmoid, elu or leaky_relu."),
     MODEL_DROPOUT("model.dropout", "0.0", "Dropout rate on hidden layers while training, in [0, 1)."),
@@ -67,7 +72,9 @@ public enum ConfigKey {
             "Recent trained samples kept per domain for replay steps (used when train.steps-per-batch > 1)."),
     TRAIN_STALL_TIMEOUT_MS("train.stall-timeout-ms", "0",
             "0: training waits for both domains. >0: after this long without a target batch, train source-only."),
-    LOSS_SUPERVISED("loss.supervised", "cross_entropy", "Supervised source term: cross_entropy, focal or hinge."),
+    LOSS_SUPERVISED("loss.supervised", "",
+            "Supervised source term: cross_entropy, focal or hinge (classification), mse (regression). Empty: the"
+                    + " task's default, cross_entropy or mse."),
     LOSS_LABEL_SMOOTHING("loss.label-smoothing", "0.0", "Label smoothing of cross_entropy, in [0, 1)."),
     LOSS_CLASS_WEIGHTS("loss.class-weights", "",
             "Per-class weights of cross_entropy, comma-separated, one per class (weighted mean over the batch). Empty: unweighted."),

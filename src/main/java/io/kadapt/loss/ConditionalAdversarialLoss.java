@@ -43,6 +43,12 @@ public final class ConditionalAdversarialLoss implements DomainLoss {
         return "cdan";
     }
 
+    /** Reads class probabilities: classification only. */
+    @Override
+    public boolean supports(Task task) {
+        return task == Task.CLASSIFICATION;
+    }
+
     @Override
     public SDVariable define(SameDiff sd, DomainInputs in) {
         DataType dtype = in.sourceFeatures().dataType();

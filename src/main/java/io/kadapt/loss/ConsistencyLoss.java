@@ -40,6 +40,12 @@ public final class ConsistencyLoss implements DomainLoss {
         return Optional.of(view);
     }
 
+    /** Reads class probabilities: classification only. */
+    @Override
+    public boolean supports(Task task) {
+        return task == Task.CLASSIFICATION;
+    }
+
     @Override
     public SDVariable define(SameDiff sd, DomainInputs in) {
         // Softmax without a dimension argument (the last is meant): see CrossEntropyLoss.

@@ -39,6 +39,12 @@ public final class ContrastiveLoss implements DomainLoss {
         return "contrastive";
     }
 
+    /** Reads class labels: classification only. */
+    @Override
+    public boolean supports(Task task) {
+        return task == Task.CLASSIFICATION;
+    }
+
     @Override
     public SDVariable define(SameDiff sd, DomainInputs in) {
         SDVariable f = in.sourceFeatures();

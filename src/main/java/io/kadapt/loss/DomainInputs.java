@@ -9,7 +9,8 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * ({@link DomainLoss#perturbedView()}), the logits of a perturbed view of the target batch. Features include the
  * training-path dropout.
  *
- * @param sourceLabels          the source labels as the supervised loss sees them: one-hot [ns, C]
+ * @param sourceLabels          the source labels as the supervised loss sees them: one-hot [ns, C] for
+ *                              classification, the values [ns, 1] for regression
  * @param perturbedTargetLogits logits of the perturbed target view [nt, C], or null when no term asked for one
  */
 public record DomainInputs(SDVariable sourceFeatures, SDVariable targetFeatures,

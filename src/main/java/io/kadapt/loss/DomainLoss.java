@@ -22,6 +22,14 @@ public interface DomainLoss {
      */
     String name();
 
+    /**
+     * Whether the term means anything for this task. Terms on features apply to every task; terms on class
+     * probabilities (softmax of the logits) only to classification: a one-output softmax is constantly 1.
+     */
+    default boolean supports(Task task) {
+        return true;
+    }
+
     /** Adds the term to {@code sd} and returns it as a scalar. */
     SDVariable define(SameDiff sd, DomainInputs in);
 

@@ -36,6 +36,12 @@ public final class InformationMaximizationLoss implements DomainLoss {
         return "entropy";
     }
 
+    /** Reads class probabilities: classification only. */
+    @Override
+    public boolean supports(Task task) {
+        return task == Task.CLASSIFICATION;
+    }
+
     @Override
     public SDVariable define(SameDiff sd, DomainInputs in) {
         SDVariable logits = in.targetLogits();

@@ -26,6 +26,12 @@ public final class PseudoLabelLoss implements DomainLoss {
         return "pseudo_label";
     }
 
+    /** Reads class probabilities: classification only. */
+    @Override
+    public boolean supports(Task task) {
+        return task == Task.CLASSIFICATION;
+    }
+
     @Override
     public SDVariable define(SameDiff sd, DomainInputs in) {
         SDVariable logits = in.targetLogits();

@@ -14,11 +14,17 @@ public interface SupervisedLoss {
     /** Stable name, used as the metric tag. */
     String name();
 
+    /** The task this loss trains for; the model's head and label encoding follow it. */
+    default Task task() {
+        return Task.CLASSIFICATION;
+    }
+
     /**
      * Adds the loss to {@code sd}.
      *
-     * @param logits       unnormalised class scores, shape [n, numClasses]
-     * @param oneHotLabels one-hot labels in the model dtype, shape [n, numClasses]
+     * @param logits       the head's outputs, shape [n, numClasses]: unnormalised class scores, or for
+     *                     {@link Task#REGRESSION} the predicted values ([n, 1])
+     * @param oneHotLabels the labels in the model dtype, same shape: one-hot classes, or the true values
      * @return a scalar: the mean loss over the batch
      */
     SDVariable define(SameDiff sd, SDVariable logits, SDVariable oneHotLabels);

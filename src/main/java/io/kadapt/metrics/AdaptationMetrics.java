@@ -3,6 +3,7 @@ package io.kadapt.metrics;
 import io.kadapt.stream.dlq.DeadLetterListener;
 import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.training.Domain;
+import io.kadapt.training.FeedbackScore;
 import io.kadapt.training.StepReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,6 +34,8 @@ public final class AdaptationMetrics implements DeadLetterListener {
     private final Timer predictionLatency;
     private final GaugeValue modelStep = new GaugeValue();
     private final GaugeValue targetAccuracy = new GaugeValue(Double.NaN);
+    private final GaugeValue targetMae = new GaugeValue(Double.NaN);
+    private final GaugeValue targetRmse = new GaugeValue(Double.NaN);
     private final GaugeValue discrepancy = new GaugeValue(Double.NaN);
     private final GaugeValue targetEntropy = new GaugeValue(Double.NaN);
     private final GaugeValue sourceAccuracy = new GaugeValue(Double.NaN);
@@ -67,6 +70,10 @@ public final class AdaptationMetrics implements DeadLetterListener {
                 .register(registry);
         gauge("kadapt.model.step", modelStep, "Optimiser steps the model has taken, across restarts");
         gauge("kadapt.target.accuracy", targetAccuracy, "Accuracy on the last feedback labels (NaN before any)");
+        gauge("kadapt.target.mae", targetMae,
+                "Regression: mean absolute error on the last feedback labels (NaN before any, and for classification)");
+        gauge("kadapt.target.rmse", targetRmse,
+                "Regression: root mean squared error on the last feedback labels (NaN before any, and for classification)");
         gauge("kadapt.domain.discrepancy", discrepancy, "Multi-kernel MMD² between the last batches' features");
         gauge("kadapt.target.entropy", targetEntropy, "Mean entropy of the last target batch's predictions");
         gauge("kadapt.source.batch.accuracy", sourceAccuracy, "Accuracy on the last source batch");
@@ -97,9 +104,12 @@ public final class AdaptationMetrics implements DeadLetterListener {
         return (long) modelStep.get();
     }
 
-    public void feedback(double windowAccuracy) {
+    /** A feedback label was scored; {@code score} holds the window after it. */
+    public void feedback(FeedbackScore score) {
         feedbackLabels.increment();
-        targetAccuracy.set(windowAccuracy);
+        targetAccuracy.set(score.accuracy());
+        targetMae.set(score.meanAbsoluteError());
+        targetRmse.set(score.rootMeanSquaredError());
     }
 
     public void step(StepReport report) {

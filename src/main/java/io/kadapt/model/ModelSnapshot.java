@@ -1,5 +1,6 @@
 package io.kadapt.model;
 
+import io.kadapt.loss.Task;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,37 +16,48 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An immutable deep copy of a model's trainable state: every parameter array, the Adam moments and the step count.
- * It holds no hyper-parameters: restoring needs the {@link ModelSpec}, which is configuration.
+ * An immutable deep copy of a model's trainable state: its task, every parameter array, the Adam moments and the
+ * step count. It holds no hyper-parameters: restoring needs the {@link ModelSpec}, which is configuration; the task is
+ * kept so a checkpoint is never restored into a model of the other task.
  *
  * <p>The binary form (version {@value #VERSION}) is, with {@link DataOutputStream} (big-endian) encoding: magic
- * {@code "KADS"}, version int, step long, array count int, then per array its name (modified UTF-8), its dtype name,
- * rank int, shape longs and the raw values in row-major order. It is deterministic, so equal states give equal bytes
- * and a checkpoint can be compared or hashed.
+ * {@code "KADS"}, version int, task name (modified UTF-8), step long, array count int, then per array its name
+ * (modified UTF-8), its dtype name, rank int, shape longs and the raw values in row-major order. Version 1 is the
+ * same without the task; it predates regression, so it decodes as a classification snapshot. The form is
+ * deterministic, so equal states give equal bytes and a checkpoint can be compared or hashed.
  */
 public final class ModelSnapshot {
 
     static final int MAGIC = 0x4B414453; // "KADS"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    private static final int CLASSIFICATION_ONLY_VERSION = 1;
     private static final int MAX_RANK = 32;
 
+    private final Task task;
     private final long step;
     private final Map<String, INDArray> arrays;
 
     /** Takes ownership of the arrays: callers pass copies nobody else writes to. */
-    ModelSnapshot(long step, Map<String, INDArray> arrays) {
+    ModelSnapshot(Task task, long step, Map<String, INDArray> arrays) {
         if (step < 0) {
             throw new IllegalArgumentException("step must be >= 0, got " + step);
         }
         Map<String, INDArray> copy = new LinkedHashMap<>();
         arrays.forEach((name, array) -> copy.put(name, compact(array)));
+        this.task = Objects.requireNonNull(task, "task");
         this.step = step;
         this.arrays = Collections.unmodifiableMap(copy);
+    }
+
+    /** The task of the model the snapshot was taken from. */
+    public Task task() {
+        return task;
     }
 
     /** Number of applied optimiser steps when the snapshot was taken. */
@@ -87,6 +99,7 @@ public final class ModelSnapshot {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
+            out.writeUTF(task.name());
             out.writeLong(step);
             out.writeInt(arrays.size());
             for (Map.Entry<String, INDArray> entry : arrays.entrySet()) {
@@ -118,10 +131,11 @@ public final class ModelSnapshot {
                         + Integer.toHexString(magic) + ")");
             }
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version != VERSION && version != CLASSIFICATION_ONLY_VERSION) {
                 throw new IllegalArgumentException("unsupported snapshot version " + version
-                        + ", this build reads version " + VERSION);
+                        + ", this build reads versions " + CLASSIFICATION_ONLY_VERSION + " and " + VERSION);
             }
+            Task task = version == CLASSIFICATION_ONLY_VERSION ? Task.CLASSIFICATION : readTask(in);
             long step = in.readLong();
             if (step < 0) {
                 throw new IllegalArgumentException("corrupt snapshot: negative step " + step);
@@ -141,13 +155,22 @@ public final class ModelSnapshot {
             if (in.available() > 0) {
                 throw new IllegalArgumentException("corrupt snapshot: " + in.available() + " trailing bytes");
             }
-            return new ModelSnapshot(step, arrays);
+            return new ModelSnapshot(task, step, arrays);
         } catch (EOFException e) {
             throw new IllegalArgumentException("corrupt snapshot: truncated", e);
         } catch (UTFDataFormatException e) {
             throw new IllegalArgumentException("corrupt snapshot: bad name encoding", e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading from memory cannot fail", e);
+        }
+    }
+
+    private static Task readTask(DataInputStream in) throws IOException {
+        String name = in.readUTF();
+        try {
+            return Task.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("corrupt snapshot: unknown task '" + name + "'", e);
         }
     }
 
@@ -225,6 +248,6 @@ public final class ModelSnapshot {
     public String toString() {
         List<String> parts = new ArrayList<>();
         arrays.forEach((n, a) -> parts.add(n + Arrays.toString(a.shape())));
-        return "ModelSnapshot[step=" + step + ", arrays=" + parts + "]";
+        return "ModelSnapshot[task=" + task.configName() + ", step=" + step + ", arrays=" + parts + "]";
     }
 }

@@ -2,6 +2,7 @@ package io.kadapt.model;
 
 import io.kadapt.loss.DomainLoss;
 import io.kadapt.loss.SupervisedLoss;
+import io.kadapt.loss.Task;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +14,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Everything that defines a {@link TransferModel}: architecture, seed, numeric type, optimiser and loss terms.
  * Immutable and validated on construction, so a bad configuration fails at start-up with a message naming the field.
  *
+ * @param numClasses       width of the linear head: the number of classes (≥ 2) for classification, 1 for regression
+ *                         (the predicted value); the task is the supervised loss's
  * @param hiddenLayers     widths of the feature extractor's hidden layers, at least one; the last is the feature
  *                         dimension the domain terms see
  * @param dropout          drop probability after each hidden layer on the training path, in [0, 1)
@@ -30,8 +33,14 @@ public record ModelSpec(int inputDim, int numClasses, List<Integer> hiddenLayers
         if (inputDim <= 0) {
             throw new IllegalArgumentException("inputDim must be > 0, got " + inputDim);
         }
-        if (numClasses < 2) {
+        Objects.requireNonNull(supervisedLoss, "supervisedLoss must be set");
+        Task task = supervisedLoss.task();
+        if (task == Task.CLASSIFICATION && numClasses < 2) {
             throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
+        }
+        if (task == Task.REGRESSION && numClasses != 1) {
+            throw new IllegalArgumentException("a regression head has one output: numClasses must be 1, got "
+                    + numClasses);
         }
         if (hiddenLayers == null || hiddenLayers.isEmpty()) {
             throw new IllegalArgumentException("hiddenLayers must name at least one layer width");
@@ -54,7 +63,6 @@ public record ModelSpec(int inputDim, int numClasses, List<Integer> hiddenLayers
             throw new IllegalArgumentException("gradientClipNorm must be finite and >= 0 (0 = off), got "
                     + gradientClipNorm);
         }
-        Objects.requireNonNull(supervisedLoss, "supervisedLoss must be set");
         if (domainLosses == null) {
             throw new IllegalArgumentException("domainLosses must be a list (empty for source-only training)");
         }
@@ -70,8 +78,17 @@ public record ModelSpec(int inputDim, int numClasses, List<Integer> hiddenLayers
             if (!names.add(name)) {
                 throw new IllegalArgumentException("domain loss names must be distinct, '" + name + "' repeats");
             }
+            if (!term.supports(task)) {
+                throw new IllegalArgumentException("domain loss '" + name + "' does not apply to "
+                        + task.configName());
+            }
         }
         domainLosses = List.copyOf(domainLosses);
+    }
+
+    /** Classification or regression: what the supervised loss fits. */
+    public Task task() {
+        return supervisedLoss.task();
     }
 
     /** Width of the feature extractor's output, the space the domain terms compare. */

@@ -15,8 +15,8 @@ import java.util.Map;
  * @param domainLossValues  unweighted d_k by {@code DomainLoss.name()}, in spec order
  * @param totalLoss         ℓ + Σ λ_k·d_k
  * @param gradientNorm      global L2 norm of all gradients, before clipping
- * @param sourceAccuracy    fraction of the source batch whose arg-max logit is the label
- * @param targetMeanEntropy mean over the target batch of −Σ p·ln p (nats)
+ * @param sourceAccuracy    fraction of the source batch whose arg-max logit is the label; NaN for regression
+ * @param targetMeanEntropy mean over the target batch of −Σ p·ln p (nats); NaN for regression
  * @param mmd               multi-kernel MMD² between source and target features, computed even when no MMD term is
  *                          configured, so the domain gap can always be monitored
  */

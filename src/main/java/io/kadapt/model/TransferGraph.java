@@ -27,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class TransferGraph {
 
     static final String SOURCE_X = "source_x";
-    static final String SOURCE_Y = "source_y_onehot";
+    static final String SOURCE_Y = "source_y_onehot"; // one-hot classes, or the values for regression
     static final String TARGET_X = "target_x";
     static final String PREDICT_X = "x";
     /** Standard normal noise [nt, inputDim] of the perturbed target view, scaled in the graph by the view's σ. */
@@ -47,7 +47,7 @@ final class TransferGraph {
     private final String mmdName;
     private final String sourceLogitsName;
     private final String targetLogitsName;
-    private final String probabilitiesName;
+    private final String predictionName;
     private final List<String> stepOutputNames;
 
     TransferGraph(ModelSpec spec) {
@@ -91,9 +91,7 @@ final class TransferGraph {
             perturbedTargetLogits = sd.nn().linear(features(perturbedX, hidden, targetViewMaskNames), headW, headB);
         }
         SDVariable predictLogits = sd.nn().linear(features(predictX, hidden, List.of()), headW, headB);
-        // Softmax ops without an explicit dimension (the last one is meant): createGradFunction clones the graph
-        // through FlatBuffers, and in M2.1 a LogSoftMax with a dimension argument fails to deserialise.
-        probabilitiesName = sd.nn().softmax("probabilities", predictLogits).name();
+        predictionName = OutputHead.of(spec).prediction(sd, predictLogits).name();
 
         SDVariable supervised = spec.supervisedLoss().define(sd, sourceLogits, sourceY);
         supervisedLossName = supervised.name();
@@ -230,8 +228,9 @@ final class TransferGraph {
         return targetLogitsName;
     }
 
-    String probabilitiesName() {
-        return probabilitiesName;
+    /** The prediction path's output: class probabilities, or the values for regression. */
+    String predictionName() {
+        return predictionName;
     }
 
     /** Outputs evaluated together with the gradients on every step. */

@@ -1,5 +1,6 @@
 package io.kadapt.model;
 
+import io.kadapt.loss.Task;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A feature extractor + classifier adapted online: each {@link #step} applies one Adam update on
- * L = ℓ(source) + Σ_k λ_k·d_k(f(source), f(target)).
+ * A feature extractor + linear head (classifier or regressor, by the spec's task) adapted online: each
+ * {@link #step} applies one Adam update on L = ℓ(source) + Σ_k λ_k·d_k(f(source), f(target)).
  *
  * <p>Lifecycle: {@link #initialise} or {@link #restore} → {@link #step}* → {@link #snapshot} → {@link #close}.
  * Deterministic: with {@code OMP_NUM_THREADS=1}, the same spec, snapshot and inputs give bit-identical parameters,
@@ -36,6 +37,7 @@ public final class TransferModel implements AutoCloseable {
     private final AdamOptimizer optimizer;
     private final DropoutMasks dropoutMasks;
     private final DirectForward directForward;
+    private final OutputHead head;
     private boolean closed;
 
     private TransferModel(ModelSpec spec) {
@@ -48,6 +50,7 @@ public final class TransferModel implements AutoCloseable {
         this.dropoutMasks = spec.dropout() > 0.0
                 ? new DropoutMasks(spec.dropout(), spec.dataType()) : null;
         this.directForward = new DirectForward(spec, parameters);
+        this.head = OutputHead.of(spec);
     }
 
     /** A fresh model at step 0 with parameters drawn from {@code spec.seed()}. */
@@ -81,26 +84,35 @@ public final class TransferModel implements AutoCloseable {
     }
 
     /**
-     * Class probabilities on the prediction path (no dropout); does not change the model.
+     * The prediction path (no dropout); does not change the model.
      *
      * @param x [n, inputDim]
-     * @return [n, numClasses], rows summing to 1, in the model dtype
+     * @return in the model dtype, [n, numClasses] class probabilities (rows summing to 1), or for regression the
+     *         [n, 1] predicted values
      */
-    public synchronized INDArray predictProbabilities(INDArray x) {
+    public synchronized INDArray predictOutputs(INDArray x) {
         ensureOpen();
         checkFeatures("x", x);
-        return directForward.probabilities(inModelType(x));
+        return directForward.outputs(inModelType(x));
+    }
+
+    /** {@link #predictOutputs} of a classifier: class probabilities [n, numClasses]. */
+    public INDArray predictProbabilities(INDArray x) {
+        if (spec.task() != Task.CLASSIFICATION) {
+            throw new IllegalStateException("a " + spec.task().configName() + " model has no class probabilities");
+        }
+        return predictOutputs(x);
     }
 
     /**
-     * {@link #predictProbabilities} through the SameDiff graph: the reference the direct path is tested against, and
+     * {@link #predictOutputs} through the SameDiff graph: the reference the direct path is tested against, and
      * the "before" of {@code kadapt bench perf}. Not for serving: milliseconds of per-call overhead.
      */
     public synchronized INDArray predictProbabilitiesWithSameDiff(INDArray x) {
         ensureOpen();
         checkFeatures("x", x);
         return graph.sameDiff().outputSingle(Map.of(TransferGraph.PREDICT_X, inModelType(x)),
-                graph.probabilitiesName());
+                graph.predictionName());
     }
 
     /**
@@ -112,11 +124,11 @@ public final class TransferModel implements AutoCloseable {
      * ({@link StepOutcome#UPDATE_TOO_LARGE}).
      *
      * @param xs      source features [ns, inputDim], ns ≥ 1
-     * @param ys      source labels in [0, numClasses), length ns
+     * @param ys      source labels, length ns: classes in [0, numClasses), or finite values for regression
      * @param xt      target features [nt, inputDim], nt ≥ 1
      * @param lambdas λ_k ≥ 0 for exactly the configured domain terms, keyed by {@code DomainLoss.name()}
      */
-    public synchronized StepOutcome step(INDArray xs, int[] ys, INDArray xt, Map<String, Double> lambdas) {
+    public synchronized StepOutcome step(INDArray xs, double[] ys, INDArray xt, Map<String, Double> lambdas) {
         ensureOpen();
         OutAndGrad result = forwardAndBackward(xs, ys, xt, lambdas);
         Map<String, INDArray> outputs = result.getOutputs();
@@ -141,15 +153,20 @@ public final class TransferModel implements AutoCloseable {
             skipReason = StepOutcome.UPDATE_TOO_LARGE;
         }
         return new StepOutcome(skipReason == null, skipReason, supervised, domainValues, total, gradientNorm,
-                BatchMetrics.accuracy(outputs.get(graph.sourceLogitsName()), ys),
-                BatchMetrics.meanEntropy(outputs.get(graph.targetLogitsName())), scalar(outputs, graph.mmdName()));
+                head.sourceAccuracy(outputs.get(graph.sourceLogitsName()), ys),
+                head.meanEntropy(outputs.get(graph.targetLogitsName())), scalar(outputs, graph.mmdName()));
+    }
+
+    /** {@link #step} with class labels. */
+    public StepOutcome step(INDArray xs, int[] classes, INDArray xt, Map<String, Double> lambdas) {
+        return step(xs, asLabels(classes), xt, lambdas);
     }
 
     /**
      * The gradients {@link #step} would use now (before clipping), by trainable variable name; does not change the
      * model. For diagnostics and gradient checks.
      */
-    public synchronized Map<String, INDArray> gradients(INDArray xs, int[] ys, INDArray xt,
+    public synchronized Map<String, INDArray> gradients(INDArray xs, double[] ys, INDArray xt,
                                                         Map<String, Double> lambdas) {
         ensureOpen();
         Map<String, INDArray> gradients = forwardAndBackward(xs, ys, xt, lambdas).getGradients();
@@ -158,6 +175,15 @@ public final class TransferModel implements AutoCloseable {
             ordered.put(name, gradients.get(name).dup());
         }
         return ordered;
+    }
+
+    /** {@link #gradients} with class labels. */
+    public Map<String, INDArray> gradients(INDArray xs, int[] classes, INDArray xt, Map<String, Double> lambdas) {
+        return gradients(xs, asLabels(classes), xt, lambdas);
+    }
+
+    private static double[] asLabels(int[] classes) {
+        return classes == null ? null : Arrays.stream(classes).asDoubleStream().toArray();
     }
 
     /** Copies of every trainable array, by name, in canonical order. */
@@ -175,7 +201,7 @@ public final class TransferModel implements AutoCloseable {
         parameters.forEach((name, p) -> arrays.put(PARAMETER_PREFIX + name, p));
         optimizer.firstMoments().forEach((name, m) -> arrays.put(FIRST_MOMENT_PREFIX + name, m));
         optimizer.secondMoments().forEach((name, v) -> arrays.put(SECOND_MOMENT_PREFIX + name, v));
-        return new ModelSnapshot(optimizer.step(), arrays); // the snapshot copies
+        return new ModelSnapshot(spec.task(), optimizer.step(), arrays); // the snapshot copies
     }
 
     @Override
@@ -184,6 +210,10 @@ public final class TransferModel implements AutoCloseable {
     }
 
     private void load(ModelSnapshot snapshot) {
+        if (snapshot.task() != spec.task()) {
+            throw new IllegalArgumentException("snapshot is of a " + snapshot.task().configName()
+                    + " model but the spec is " + spec.task().configName());
+        }
         Map<String, INDArray> targets = new LinkedHashMap<>();
         parameters.forEach((name, p) -> targets.put(PARAMETER_PREFIX + name, p));
         optimizer.firstMoments().forEach((name, m) -> targets.put(FIRST_MOMENT_PREFIX + name, m));
@@ -216,7 +246,7 @@ public final class TransferModel implements AutoCloseable {
         optimizer.restoreStep(snapshot.step());
     }
 
-    private OutAndGrad forwardAndBackward(INDArray xs, int[] ys, INDArray xt, Map<String, Double> lambdas) {
+    private OutAndGrad forwardAndBackward(INDArray xs, double[] ys, INDArray xt, Map<String, Double> lambdas) {
         checkFeatures("xs", xs);
         checkFeatures("xt", xt);
         long ns = xs.size(0);
@@ -227,7 +257,7 @@ public final class TransferModel implements AutoCloseable {
         }
         Map<String, INDArray> feeds = new HashMap<>();
         feeds.put(TransferGraph.SOURCE_X, inModelType(xs));
-        feeds.put(TransferGraph.SOURCE_Y, oneHot(ys));
+        feeds.put(TransferGraph.SOURCE_Y, head.labels(ys, spec.dataType()));
         feeds.put(TransferGraph.TARGET_X, inModelType(xt));
         putLambdas(feeds, lambdas);
         // One generator per step, drawn in a fixed order (source masks, target masks, then the perturbed view's
@@ -269,32 +299,6 @@ public final class TransferModel implements AutoCloseable {
             }
             feeds.put(term.getValue(), Nd4j.scalar(spec.dataType(), lambda));
         }
-    }
-
-    private INDArray oneHot(int[] labels) {
-        int classes = spec.numClasses();
-        long[] shape = {labels.length, classes};
-        if (spec.dataType() == DataType.DOUBLE) {
-            double[] values = new double[labels.length * classes];
-            for (int i = 0; i < labels.length; i++) {
-                values[i * classes + checkedLabel(labels, i)] = 1.0;
-            }
-            return Nd4j.create(values, shape, DataType.DOUBLE);
-        }
-        float[] values = new float[labels.length * classes];
-        for (int i = 0; i < labels.length; i++) {
-            values[i * classes + checkedLabel(labels, i)] = 1.0f;
-        }
-        return Nd4j.create(values, shape, DataType.FLOAT);
-    }
-
-    private int checkedLabel(int[] labels, int i) {
-        int label = labels[i];
-        if (label < 0 || label >= spec.numClasses()) {
-            throw new IllegalArgumentException("label " + label + " at index " + i + " is outside [0, "
-                    + spec.numClasses() + ")");
-        }
-        return label;
     }
 
     private void checkFeatures(String what, INDArray x) {

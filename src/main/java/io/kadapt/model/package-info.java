@@ -1,5 +1,6 @@
 /**
- * The transfer model: an MLP feature extractor with a linear classifier head, trained online by one Adam step per
+ * The transfer model: an MLP feature extractor with a linear head (a classifier, or one output for regression:
+ * {@code OutputHead}), trained online by one Adam step per
  * (source batch, target batch) pair on L = ℓ(source) + Σ_k λ_k·d_k, with snapshots for checkpointing.
  *
  * <p>May import ND4J/SameDiff and {@code io.kadapt.loss}; never Kafka. {@link io.kadapt.model.TransferModel} is

@@ -1,5 +1,6 @@
 package io.kadapt.stream;
 
+import io.kadapt.loss.Task;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.dlq.RejectedRecordException;
 import io.kadapt.stream.serde.PredictionMessage;
@@ -8,8 +9,8 @@ import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.stream.state.PredictionLedgerStore;
 import io.kadapt.stream.state.ReplayMemoryStore;
 import io.kadapt.stream.state.SampleBufferStore;
-import io.kadapt.training.AccuracyWindow;
 import io.kadapt.training.Domain;
+import io.kadapt.training.FeedbackScore;
 import io.kadapt.training.OnlineTrainer;
 import io.kadapt.training.Prediction;
 import io.kadapt.training.Sample;
@@ -42,7 +43,7 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     private SampleBufferStore buffer;
     private PredictionLedgerStore ledger;
     private ReplayMemoryStore replay;
-    private AccuracyWindow accuracy;
+    private FeedbackScore score;
     private OnlineTrainer trainer;
     private long lastTargetStepMs;
 
@@ -59,7 +60,7 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         replay = new ReplayMemoryStore(context.getStateStore(ReplayMemoryStore.NAME));
         ledger = new PredictionLedgerStore(context.getStateStore(PredictionLedgerStore.NAME),
                 settings.pendingPredictionsMax(), settings.accuracyWindow());
-        accuracy = ledger.accuracy();
+        score = ledger.score(settings.modelSpec().task());
         // The store is the truth: whatever this instance held before, (re)load the model from it.
         trainer = restoreTrainer();
         metrics.modelStep(trainer.model().step());
@@ -112,12 +113,11 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     }
 
     private void publish(Prediction prediction, long recordTimestamp) {
-        ledger.predicted(prediction.id(), prediction.predictedClass())
-                .ifPresent(label -> score(prediction.predictedClass(), label));
+        ledger.predicted(prediction.id(), prediction.predicted())
+                .ifPresent(label -> score(prediction.predicted(), label));
         long now = context.currentSystemTimeMs();
         double latencyMs = Math.max(0, now - recordTimestamp);
-        context.forward(new Record<>(prediction.id(), new PredictionMessage(prediction.id(),
-                prediction.predictedClass(), prediction.probabilities(), prediction.modelStep(), latencyMs), now),
+        context.forward(new Record<>(prediction.id(), PredictionMessage.of(prediction, latencyMs), now),
                 AdaptationTopology.PREDICTIONS_SINK);
         metrics.predictionPublished(latencyMs);
     }
@@ -126,10 +126,10 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         ledger.labelled(feedback.id(), feedback.label()).ifPresent(predicted -> score(predicted, feedback.label()));
     }
 
-    private void score(int predicted, int label) {
-        accuracy.record(predicted == label);
-        ledger.saveAccuracy(accuracy);
-        metrics.feedback(accuracy.accuracy());
+    private void score(double predicted, double label) {
+        score.record(predicted, label);
+        ledger.saveScore(score);
+        metrics.feedback(score);
     }
 
     private void trainSourceOnlyIfStalled(long nowMs) {
@@ -169,13 +169,19 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         Map<String, Double> losses = new LinkedHashMap<>();
         losses.put("supervised", outcome.supervisedLoss());
         losses.putAll(outcome.domainLossValues());
-        double targetAccuracy = accuracy.accuracy();
+        boolean classifier = settings.modelSpec().task() == Task.CLASSIFICATION;
         return new StepMetricsMessage(report.step(), now, outcome.applied(), outcome.skipReason(), report.sourceOnly(),
                 report.replay(),
                 losses, report.lambdas(), outcome.totalLoss(), report.sourceBatch(), report.targetBatch(),
-                outcome.mmd(), outcome.targetMeanEntropy(), outcome.sourceAccuracy(),
-                Double.isNaN(targetAccuracy) ? null : targetAccuracy, accuracy.total(), outcome.gradientNorm(),
-                report.seconds() * 1000);
+                outcome.mmd(), classifier ? outcome.targetMeanEntropy() : null,
+                classifier ? outcome.sourceAccuracy() : null, nullIfNaN(score.accuracy()), score.total(),
+                outcome.gradientNorm(), report.seconds() * 1000,
+                classifier ? null : nullIfNaN(score.meanAbsoluteError()),
+                classifier ? null : nullIfNaN(score.rootMeanSquaredError()));
+    }
+
+    private static Double nullIfNaN(double value) {
+        return Double.isNaN(value) ? null : value;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kadapt.stream;
 
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.serde.InboundDeserializer;
+import io.kadapt.stream.serde.LabelRule;
 import io.kadapt.stream.serde.InboundDeserializer.Role;
 import io.kadapt.stream.serde.JsonSerializer;
 import io.kadapt.stream.state.ModelCheckpointStore;
@@ -42,14 +43,14 @@ public final class AdaptationTopology {
     public static Topology build(AdaptationSettings settings, AdaptationMetrics metrics) {
         Topics topics = settings.topics();
         int dim = settings.modelSpec().inputDim();
-        int classes = settings.modelSpec().numClasses();
+        LabelRule labels = LabelRule.forSpec(settings.modelSpec(), settings.maxAbsFeature());
         Topology topology = new Topology();
         topology.addSource("source-samples", new ByteArrayDeserializer(),
-                new InboundDeserializer(Role.SOURCE, dim, classes, settings.maxAbsFeature()), topics.source());
+                new InboundDeserializer(Role.SOURCE, dim, labels, settings.maxAbsFeature()), topics.source());
         topology.addSource("target-samples", new ByteArrayDeserializer(),
-                new InboundDeserializer(Role.TARGET, dim, classes, settings.maxAbsFeature()), topics.target());
+                new InboundDeserializer(Role.TARGET, dim, labels, settings.maxAbsFeature()), topics.target());
         topology.addSource("feedback-labels", new ByteArrayDeserializer(),
-                new InboundDeserializer(Role.FEEDBACK, dim, classes, settings.maxAbsFeature()), topics.feedback());
+                new InboundDeserializer(Role.FEEDBACK, dim, labels, settings.maxAbsFeature()), topics.feedback());
         topology.addProcessor(PROCESSOR, () -> new AdaptationProcessor(settings, metrics),
                 "source-samples", "target-samples", "feedback-labels");
         topology.addStateStore(store(ModelCheckpointStore.NAME).withCachingEnabled()

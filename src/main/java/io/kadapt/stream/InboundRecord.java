@@ -9,8 +9,8 @@ public sealed interface InboundRecord {
     record DomainSample(Domain domain, Sample sample) implements InboundRecord {
     }
 
-    /** A late true label for a target sample the service predicted earlier. */
-    record FeedbackLabel(String id, int label) implements InboundRecord {
+    /** A late true label (class or value) for a target sample the service predicted earlier. */
+    record FeedbackLabel(String id, double label) implements InboundRecord {
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.kadapt.stream;
 
 import io.kadapt.stream.serde.InboundDeserializer;
+import io.kadapt.stream.serde.LabelRule;
 import io.kadapt.stream.serde.InboundDeserializer.Role;
 import io.kadapt.stream.serde.JsonSerializer;
 import io.kadapt.stream.serde.PredictionMessage;
@@ -25,14 +26,15 @@ public final class PassThroughTopology {
     public static Topology build(AdaptationSettings settings) {
         Topics topics = settings.topics();
         int dim = settings.modelSpec().inputDim();
-        int classes = settings.modelSpec().numClasses();
+        LabelRule labels = LabelRule.forSpec(settings.modelSpec(), settings.maxAbsFeature());
         Topology topology = new Topology();
         topology.addSource("source-samples", new ByteArrayDeserializer(),
-                new InboundDeserializer(Role.SOURCE, dim, classes, settings.maxAbsFeature()), topics.source());
+                new InboundDeserializer(Role.SOURCE, dim, labels, settings.maxAbsFeature()), topics.source());
         topology.addSource("target-samples", new ByteArrayDeserializer(),
-                new InboundDeserializer(Role.TARGET, dim, classes, settings.maxAbsFeature()), topics.target());
+                new InboundDeserializer(Role.TARGET, dim, labels, settings.maxAbsFeature()), topics.target());
         topology.addSource("feedback-labels", new ByteArrayDeserializer(),
-                new InboundDeserializer(Role.FEEDBACK, dim, classes, settings.maxAbsFeature()), topics.feedback());
+                new InboundDeserializer(Role.FEEDBACK, dim, labels, settings.maxAbsFeature()), topics.feedback());
+        int classes = settings.modelSpec().numClasses();
         float[] uniform = new float[classes];
         java.util.Arrays.fill(uniform, 1.0f / classes);
         topology.addProcessor(PROCESSOR, () -> new Processor<byte[], InboundRecord, String, PredictionMessage>() {

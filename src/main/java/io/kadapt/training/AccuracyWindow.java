@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
  * Accuracy over the last {@code capacity} feedback labels, plus the all-time count of labels. A window,
  * not a lifetime average, so the metric shows adaptation as it happens.
  */
-public final class AccuracyWindow {
+public final class AccuracyWindow implements FeedbackScore {
     private final boolean[] hits;
     private long total;
     private int correctInWindow;
@@ -30,16 +30,37 @@ public final class AccuracyWindow {
         total++;
     }
 
+    /** Right when the predicted class is the label. */
+    @Override
+    public void record(double predicted, double label) {
+        record(predicted == label);
+    }
+
+    @Override
     public long total() {
         return total;
     }
 
     /** NaN until the first label arrives. */
+    @Override
     public double accuracy() {
         long inWindow = Math.min(total, hits.length);
         return inWindow == 0 ? Double.NaN : (double) correctInWindow / inWindow;
     }
 
+    /** Not defined for classification: NaN. */
+    @Override
+    public double meanAbsoluteError() {
+        return Double.NaN;
+    }
+
+    /** Not defined for classification: NaN. */
+    @Override
+    public double rootMeanSquaredError() {
+        return Double.NaN;
+    }
+
+    @Override
     public byte[] encode() {
         ByteBuffer buffer = ByteBuffer.allocate(12 + hits.length);
         buffer.putInt(hits.length).putLong(total);

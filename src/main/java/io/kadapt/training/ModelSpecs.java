@@ -12,16 +12,19 @@ import io.kadapt.loss.DomainAdversarialLoss;
 import io.kadapt.loss.DomainLoss;
 import io.kadapt.loss.FocalLoss;
 import io.kadapt.loss.InformationMaximizationLoss;
+import io.kadapt.loss.MeanSquaredErrorLoss;
 import io.kadapt.loss.MmdLoss;
 import io.kadapt.loss.MultiMarginLoss;
 import io.kadapt.loss.PseudoLabelLoss;
 import io.kadapt.loss.SupervisedLoss;
+import io.kadapt.loss.Task;
 import io.kadapt.model.Activation;
 import io.kadapt.model.AdamSettings;
 import io.kadapt.model.LearningRateSchedule;
 import io.kadapt.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,13 +53,13 @@ public final class ModelSpecs {
         AdamSettings adam = new AdamSettings(config.decimal(ConfigKey.TRAIN_LEARNING_RATE),
                 config.decimal(ConfigKey.TRAIN_ADAM_BETA1), config.decimal(ConfigKey.TRAIN_ADAM_BETA2),
                 config.decimal(ConfigKey.TRAIN_ADAM_EPSILON), learningRateSchedule(config));
+        Task task = config.choice(ConfigKey.MODEL_TASK, Task.class);
         try {
-            return new ModelSpec(config.positiveInteger(ConfigKey.MODEL_INPUT_DIM),
-                    config.positiveInteger(ConfigKey.MODEL_CLASSES), hidden,
+            return new ModelSpec(config.positiveInteger(ConfigKey.MODEL_INPUT_DIM), outputs(config, task), hidden,
                     config.choice(ConfigKey.MODEL_ACTIVATION, Activation.class),
                     config.decimalInRange(ConfigKey.MODEL_DROPOUT, 0, 1), config.longValue(ConfigKey.MODEL_SEED),
-                    dataType, adam, config.decimal(ConfigKey.TRAIN_GRAD_CLIP_NORM), supervised(config),
-                    domainLosses(config, hidden.isEmpty() ? 1 : hidden.get(hidden.size() - 1)));
+                    dataType, adam, config.decimal(ConfigKey.TRAIN_GRAD_CLIP_NORM), supervised(config, task),
+                    domainLosses(config, task, hidden.isEmpty() ? 1 : hidden.get(hidden.size() - 1)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid model configuration: " + e.getMessage());
         }
@@ -69,7 +72,7 @@ public final class ModelSpecs {
             default -> throw new ConfigException(ConfigKey.PREPROCESS_STANDARDIZE.key() + " must be per-domain or none");
         };
         Map<String, LambdaSchedule> schedules = new LinkedHashMap<>();
-        for (DomainLoss term : domainLosses(config, 1)) {
+        for (DomainLoss term : domainLosses(config, config.choice(ConfigKey.MODEL_TASK, Task.class), 1)) {
             schedules.put(term.name(), lambdaSchedule(config, term.name()));
         }
         try {
@@ -162,11 +165,48 @@ public final class ModelSpecs {
                 () -> new IllegalStateException("domain term '" + term + "' lacks config key " + key));
     }
 
-    /** Configuration names of the supervised losses. */
-    static final List<String> SUPERVISED_LOSSES = List.of("cross_entropy", "focal", "hinge");
+    /** Width of the head: model.classes for classification; one value for regression, which takes no classes. */
+    private static int outputs(KadaptConfig config, Task task) {
+        if (task == Task.CLASSIFICATION) {
+            return config.positiveInteger(ConfigKey.MODEL_CLASSES);
+        }
+        if (config.isSet(ConfigKey.MODEL_CLASSES)) {
+            throw new ConfigException(ConfigKey.MODEL_CLASSES.key() + " does not apply to " + ConfigKey.MODEL_TASK.key()
+                    + "=regression (one predicted value); leave it empty, got '" + config.string(ConfigKey.MODEL_CLASSES)
+                    + "'");
+        }
+        return 1;
+    }
 
-    private static SupervisedLoss supervised(KadaptConfig config) {
-        String name = config.string(ConfigKey.LOSS_SUPERVISED);
+    /** Configuration names of the supervised losses, with the task each trains, in README order. */
+    static final Map<String, Task> SUPERVISED_LOSSES;
+
+    static {
+        Map<String, Task> losses = new LinkedHashMap<>();
+        losses.put("cross_entropy", Task.CLASSIFICATION);
+        losses.put("focal", Task.CLASSIFICATION);
+        losses.put("hinge", Task.CLASSIFICATION);
+        losses.put("mse", Task.REGRESSION);
+        SUPERVISED_LOSSES = Collections.unmodifiableMap(losses);
+    }
+
+    /** The configured loss, or the task's default (cross_entropy, mse) when {@code loss.supervised} is empty. */
+    private static SupervisedLoss supervised(KadaptConfig config, Task task) {
+        String name = config.isSet(ConfigKey.LOSS_SUPERVISED) ? config.string(ConfigKey.LOSS_SUPERVISED)
+                : task == Task.REGRESSION ? "mse" : "cross_entropy";
+        Task lossTask = SUPERVISED_LOSSES.get(name);
+        if (lossTask == null) {
+            throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name + "' (known: "
+                    + String.join(", ", SUPERVISED_LOSSES.keySet()) + ")");
+        }
+        if (lossTask != task) {
+            throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + "=" + name + " is a " + lossTask.configName()
+                    + " loss but " + ConfigKey.MODEL_TASK.key() + " is " + task.configName() + " (use one of "
+                    + String.join(", ", lossesFor(task)) + ")");
+        }
+        if (task == Task.REGRESSION) {
+            return new MeanSquaredErrorLoss();
+        }
         int classes = config.positiveInteger(ConfigKey.MODEL_CLASSES);
         return switch (name) {
             case "cross_entropy" -> new CrossEntropyLoss(config.decimalInRange(ConfigKey.LOSS_LABEL_SMOOTHING, 0, 1),
@@ -187,9 +227,12 @@ public final class ModelSpecs {
                 }
                 yield new MultiMarginLoss(margin);
             }
-            default -> throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name
-                    + "' (known: " + String.join(", ", SUPERVISED_LOSSES) + ")");
+            default -> throw new IllegalStateException("supervised loss '" + name + "' is listed but not built");
         };
+    }
+
+    private static List<String> lossesFor(Task task) {
+        return SUPERVISED_LOSSES.entrySet().stream().filter(e -> e.getValue() == task).map(Map.Entry::getKey).toList();
     }
 
     /** One finite weight ≥ 0 per class, not all 0; null when the key is empty. */
@@ -251,7 +294,7 @@ public final class ModelSpecs {
         return new MmdLoss(bandwidth, estimator, multipliers);
     }
 
-    private static List<DomainLoss> domainLosses(KadaptConfig config, int featureDim) {
+    private static List<DomainLoss> domainLosses(KadaptConfig config, Task task, int featureDim) {
         List<DomainLoss> terms = new ArrayList<>();
         for (String name : config.list(ConfigKey.LOSS_DOMAIN)) {
             switch (name) {
@@ -283,6 +326,13 @@ public final class ModelSpecs {
                 case "contrastive" -> terms.add(new ContrastiveLoss(positive(config, ConfigKey.LOSS_CONTRASTIVE_MARGIN)));
                 default -> throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": unknown domain term '" + name
                         + "' (known: " + String.join(", ", DOMAIN_TERMS) + ", none)");
+            }
+        }
+        for (DomainLoss term : terms) {
+            if (!term.supports(task)) {
+                throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": '" + term.name() + "' reads class"
+                        + " probabilities and does not apply to " + ConfigKey.MODEL_TASK.key() + "=" + task.configName()
+                        + " (feature terms do: mmd, coral, dann)");
             }
         }
         for (int i = 0; i < terms.size(); i++) {

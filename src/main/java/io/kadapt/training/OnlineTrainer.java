@@ -108,7 +108,14 @@ public final class OnlineTrainer implements AutoCloseable {
      * admitting none of them (what the finished model says about samples it has already seen).
      */
     public List<Prediction> predict(List<Sample> targets) {
-        float[][] probabilities = model.predictProbabilities(toMatrix(Domain.TARGET, targets)).toFloatMatrix();
+        INDArray outputs = model.predictOutputs(toMatrix(Domain.TARGET, targets));
+        return switch (model.spec().task()) {
+            case CLASSIFICATION -> classes(targets, outputs.toFloatMatrix());
+            case REGRESSION -> values(targets, outputs.reshape(-1).toDoubleVector());
+        };
+    }
+
+    private List<Prediction> classes(List<Sample> targets, float[][] probabilities) {
         List<Prediction> predictions = new ArrayList<>(targets.size());
         for (int i = 0; i < targets.size(); i++) {
             float[] p = probabilities[i];
@@ -119,6 +126,14 @@ public final class OnlineTrainer implements AutoCloseable {
                 }
             }
             predictions.add(new Prediction(targets.get(i).id(), best, p, model.step()));
+        }
+        return predictions;
+    }
+
+    private List<Prediction> values(List<Sample> targets, double[] values) {
+        List<Prediction> predictions = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            predictions.add(new Prediction(targets.get(i).id(), values[i], null, model.step()));
         }
         return predictions;
     }
@@ -142,7 +157,7 @@ public final class OnlineTrainer implements AutoCloseable {
         List<Sample> target = sourceOnly ? List.of() : take(Domain.TARGET, settings.targetBatch());
         INDArray xs = toMatrix(Domain.SOURCE, source);
         INDArray xt = sourceOnly ? xs : toMatrix(Domain.TARGET, target);
-        int[] ys = source.stream().mapToInt(Sample::label).toArray();
+        double[] ys = labels(source);
         Map<String, Double> lambdas = new LinkedHashMap<>();
         model.spec().domainLosses().forEach(term -> lambdas.put(term.name(),
                 sourceOnly ? 0.0 : settings.lambda(term.name(), model.step())));
@@ -198,7 +213,7 @@ public final class OnlineTrainer implements AutoCloseable {
         Map<String, Double> lambdas = new LinkedHashMap<>();
         model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), settings.lambda(term.name(), model.step())));
         long started = System.nanoTime();
-        StepOutcome outcome = model.step(toMatrix(Domain.SOURCE, source), source.stream().mapToInt(Sample::label).toArray(),
+        StepOutcome outcome = model.step(toMatrix(Domain.SOURCE, source), labels(source),
                 toMatrix(Domain.TARGET, target), lambdas);
         double seconds = (System.nanoTime() - started) / 1e9;
         if (!outcome.applied()) {
@@ -224,6 +239,10 @@ public final class OnlineTrainer implements AutoCloseable {
             taken[i] = buffer.removeFirst();
         }
         return List.of(taken);
+    }
+
+    private static double[] labels(List<Sample> samples) {
+        return samples.stream().mapToDouble(Sample::label).toArray();
     }
 
     private INDArray toMatrix(Domain domain, List<Sample> samples) {

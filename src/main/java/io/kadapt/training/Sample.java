@@ -1,13 +1,14 @@
 package io.kadapt.training;
 
 /**
- * One validated input sample. {@code label} is {@link #NO_LABEL} for target samples, whose labels the
- * service never sees during training.
+ * One validated input sample. {@code label} is the class index (classification) or the true value (regression);
+ * {@link #NO_LABEL} for target samples, whose labels the service never sees during training.
  */
-public record Sample(String id, float[] features, int label) {
-    public static final int NO_LABEL = -1;
+public record Sample(String id, float[] features, double label) {
+    /** NaN, not −1: every finite number is a valid regression label, and NaN labels are rejected at the door. */
+    public static final double NO_LABEL = Double.NaN;
 
     public boolean labelled() {
-        return label != NO_LABEL;
+        return !Double.isNaN(label);
     }
 }

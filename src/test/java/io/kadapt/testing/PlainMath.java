@@ -37,4 +37,18 @@ public final class PlainMath {
         }
         return out;
     }
+
+    /** Mean over every entry of (outputs − labels)². */
+    public static double meanSquaredError(double[][] outputs, double[][] labels) {
+        double sum = 0.0;
+        int count = 0;
+        for (int i = 0; i < outputs.length; i++) {
+            for (int j = 0; j < outputs[i].length; j++) {
+                double error = outputs[i][j] - labels[i][j];
+                sum += error * error;
+                count++;
+            }
+        }
+        return sum / count;
+    }
 }

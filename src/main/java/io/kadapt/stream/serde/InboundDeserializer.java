@@ -20,14 +20,19 @@ public final class InboundDeserializer implements Deserializer<InboundRecord> {
 
     private final Role role;
     private final int inputDim;
-    private final int classes;
+    private final LabelRule labels;
     private final double maxAbsFeature;
 
-    public InboundDeserializer(Role role, int inputDim, int classes, double maxAbsFeature) {
+    public InboundDeserializer(Role role, int inputDim, LabelRule labels, double maxAbsFeature) {
         this.role = role;
         this.inputDim = inputDim;
-        this.classes = classes;
+        this.labels = labels;
         this.maxAbsFeature = maxAbsFeature;
+    }
+
+    /** A classification deserializer: labels are classes 0..classes−1. */
+    public InboundDeserializer(Role role, int inputDim, int classes, double maxAbsFeature) {
+        this(role, inputDim, new LabelRule.ClassLabels(classes), maxAbsFeature);
     }
 
     @Override
@@ -82,19 +87,11 @@ public final class InboundDeserializer implements Deserializer<InboundRecord> {
         return new InboundRecord.FeedbackLabel(requireId(message.id()), label(message.label()));
     }
 
-    private int label(JsonNode label) {
+    private double label(JsonNode label) {
         if (label == null || label.isNull()) {
             throw new RejectedRecordException(RejectReason.MISSING_LABEL, "no 'label'");
         }
-        if (!label.isIntegralNumber() && !(label.isNumber() && label.asDouble() == Math.rint(label.asDouble()))) {
-            throw new RejectedRecordException(RejectReason.INVALID_LABEL, "label " + label + " is not an integer class");
-        }
-        double value = label.asDouble();
-        if (value < 0 || value >= classes) {
-            throw new RejectedRecordException(RejectReason.LABEL_OUT_OF_RANGE,
-                    "label " + label + " outside 0.." + (classes - 1) + " (model.classes is " + classes + ")");
-        }
-        return (int) value;
+        return labels.parse(label);
     }
 
     private static String requireId(String id) {

@@ -1,9 +1,16 @@
 package io.kadapt.stream.state;
 
-import io.kadapt.training.AccuracyWindow;
+import io.kadapt.loss.Task;
+import io.kadapt.training.FeedbackScore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.OptionalInt;
+import java.util.OptionalDouble;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -18,7 +25,7 @@ public final class PredictionLedgerStore {
     private static final String LABELLED = "l/";
     private static final String BY_SEQUENCE = "seq/";
     private static final String COUNTERS = "~counters";
-    private static final String ACCURACY = "~accuracy";
+    private static final String SCORE = "~accuracy"; // the key from before regression, so old stores restore
 
     private final KeyValueStore<String, byte[]> store;
     private final int capacity;
@@ -38,24 +45,30 @@ public final class PredictionLedgerStore {
         }
     }
 
-    /** A prediction was made; returns the label if it had already arrived (then the pair is scored now). */
-    public OptionalInt predicted(String id, int predictedClass) {
-        return matchOrWait(LABELLED + id, PREDICTED + id, predictedClass);
+    /**
+     * A prediction (class or value) was made; returns the label if it had already arrived (then the pair is scored
+     * now).
+     */
+    public OptionalDouble predicted(String id, double predicted) {
+        return matchOrWait(LABELLED + id, PREDICTED + id, predicted);
     }
 
-    /** A label arrived; returns the predicted class if the prediction was made already. */
-    public OptionalInt labelled(String id, int label) {
+    /** A label arrived; returns the prediction if it was made already. */
+    public OptionalDouble labelled(String id, double label) {
         return matchOrWait(PREDICTED + id, LABELLED + id, label);
     }
 
-    private OptionalInt matchOrWait(String counterpartKey, String ownKey, int value) {
+    private OptionalDouble matchOrWait(String counterpartKey, String ownKey, double value) {
         byte[] counterpart = store.delete(counterpartKey);
         if (counterpart != null) {
-            ByteBuffer buffer = ByteBuffer.wrap(counterpart);
-            store.delete(sequenceKey(buffer.getLong()));
-            return OptionalInt.of(buffer.getInt());
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(counterpart))) {
+                store.delete(sequenceKey(in.readLong()));
+                return OptionalDouble.of(LabelCodec.read(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        store.put(ownKey, ByteBuffer.allocate(12).putLong(next).putInt(value).array());
+        store.put(ownKey, entry(next, value));
         store.put(sequenceKey(next), ownKey.getBytes(StandardCharsets.UTF_8));
         next++;
         while (next - oldest > capacity) {
@@ -71,16 +84,30 @@ public final class PredictionLedgerStore {
             oldest++;
         }
         store.put(COUNTERS, ByteBuffer.allocate(16).putLong(next).putLong(oldest).array());
-        return OptionalInt.empty();
+        return OptionalDouble.empty();
     }
 
-    public AccuracyWindow accuracy() {
-        byte[] stored = store.get(ACCURACY);
-        return stored == null ? new AccuracyWindow(accuracyWindow) : AccuracyWindow.decode(stored, accuracyWindow);
+    /** Sequence number, then the value in {@link LabelCodec}'s form (12 bytes for a class, as before regression). */
+    private static byte[] entry(long sequence, double value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(12);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(sequence);
+            LabelCodec.write(out, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
     }
 
-    public void saveAccuracy(AccuracyWindow window) {
-        store.put(ACCURACY, window.encode());
+    /** The feedback score of the model's task, as last saved (a fresh one at first). */
+    public FeedbackScore score(Task task) {
+        byte[] stored = store.get(SCORE);
+        return stored == null ? FeedbackScore.forTask(task, accuracyWindow)
+                : FeedbackScore.decode(task, stored, accuracyWindow);
+    }
+
+    public void saveScore(FeedbackScore score) {
+        store.put(SCORE, score.encode());
     }
 
     private static String sequenceKey(long sequence) {

@@ -32,7 +32,7 @@ final class SampleCodec {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 4 * sample.features().length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(sample.id());
-            out.writeInt(sample.label());
+            LabelCodec.write(out, sample.label());
             out.writeInt(sample.features().length);
             for (float value : sample.features()) {
                 out.writeFloat(value);
@@ -46,7 +46,7 @@ final class SampleCodec {
     static Sample decode(byte[] encoded) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
             String id = in.readUTF();
-            int label = in.readInt();
+            double label = LabelCodec.read(in);
             float[] features = new float[in.readInt()];
             for (int i = 0; i < features.length; i++) {
                 features[i] = in.readFloat();
