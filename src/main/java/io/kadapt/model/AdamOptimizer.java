@@ -61,6 +61,7 @@ final class AdamOptimizer {
         double adjustedEpsilon = settings.epsilon() * Math.sqrt(biasCorrection2);
         // The op takes the 0-based iteration and raises β to iteration+1; past 2³¹ steps β^t is 0 anyway.
         int iteration = (int) Math.min(step, Integer.MAX_VALUE - 1);
+        double learningRate = settings.learningRateAt(step); // a function of the step alone: restarts continue it
         double updateSquared = 0;
         double parameterSquared = 0;
         for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
@@ -75,7 +76,7 @@ final class AdamOptimizer {
             savedFirst.get(name).assign(firstMoments.get(name));
             savedSecond.get(name).assign(secondMoments.get(name));
             Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
-                    settings.learningRate(), settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
+                    learningRate, settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
             double updateNorm = gradient.norm2Number().doubleValue();
             double parameterNorm = entry.getValue().norm2Number().doubleValue();
             updateSquared += updateNorm * updateNorm;
