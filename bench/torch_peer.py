@@ -5,10 +5,13 @@ Same model (MLP, ReLU hidden layers, linear head), same loss (cross-entropy on t
 term), same optimiser (Adam, lr 1e-3, no weight decay), same batch, one thread. Each step also computes what a
 kadapt step computes besides the loss: the multi-kernel MMD^2 monitor between the batches' features (under no_grad
 when MMD is not a loss term) and the global gradient norm. The MMD is kadapt's MmdLoss: Gaussian kernels averaged
-over bandwidth multipliers 2^-2..2^2 of the detached mean squared pairwise distance, biased estimator.
+over bandwidth multipliers 2^-2..2^2 of the detached mean squared pairwise distance, biased estimator. DANN is
+kadapt's DomainAdversarialLoss: a domain classifier (one ReLU hidden layer of "dann_hidden" units, Xavier-initialised,
+trained by the same Adam) behind a gradient-reversal layer, class-balanced BCE source 0 / target 1.
 
 Input: one JSON object on argv[1]: {"shapes": [[in, classes], ...], "hidden": [256, 128],
-"batches": [[ns, nt], ...], "methods": ["none", "mmd", "coral"], "warmup": 30, "steps": 50}.
+"batches": [[ns, nt], ...], "methods": ["none", "mmd", "coral", "dann"], "dann_hidden": 64, "warmup": 30,
+"steps": 50}.
 Output: one JSON line per configuration on stdout: in, classes, ns, nt, method, and per-step wall and CPU
 milliseconds (sorted lists); {"skipped": reason} for a method this script does not implement.
 """
@@ -47,10 +50,38 @@ def coral(fs, ft):
     return ((cov(fs) - cov(ft)) ** 2).sum() / (4.0 * d * d)
 
 
-DOMAIN_TERMS = {"none": None, "mmd": mmd2, "coral": coral}
+class GradientReversal(torch.autograd.Function):
+    """Identity forward, gradient times -1 backward (Ganin et al. 2016); lambda is applied outside, as in kadapt."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
 
 
-def run(inputs, classes, hidden, ns, nt, method, warmup, steps):
+def domain_classifier(width, hidden):
+    net = torch.nn.Sequential(torch.nn.Linear(width, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 1))
+    for layer in (net[0], net[2]):
+        torch.nn.init.xavier_uniform_(layer.weight)
+        torch.nn.init.zeros_(layer.bias)
+    return net
+
+
+def dann(classifier):
+    def term(fs, ft):
+        zs, zt = classifier(GradientReversal.apply(fs)), classifier(GradientReversal.apply(ft))
+        bce = torch.nn.functional.binary_cross_entropy_with_logits
+        return 0.5 * (bce(zs, torch.zeros_like(zs)) + bce(zt, torch.ones_like(zt)))
+    return term
+
+
+DOMAIN_TERMS = {"none": None, "mmd": mmd2, "coral": coral, "dann": dann}
+
+
+def run(inputs, classes, hidden, dann_hidden, ns, nt, method, warmup, steps):
     torch.manual_seed(1)
     layers, width = [], inputs
     for h in hidden:
@@ -59,8 +90,12 @@ def run(inputs, classes, hidden, ns, nt, method, warmup, steps):
     features = torch.nn.Sequential(*layers)
     head = torch.nn.Linear(width, classes)
     params = list(features.parameters()) + list(head.parameters())
-    opt = torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     term = DOMAIN_TERMS[method]
+    if method == "dann":
+        classifier = domain_classifier(width, dann_hidden)
+        params += list(classifier.parameters())
+        term = dann(classifier)
+    opt = torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
     xs = torch.rand(ns, inputs)
     xt = torch.rand(nt, inputs) + 0.5
     ys = torch.randint(0, classes, (ns,))
@@ -97,8 +132,8 @@ def main():
                 if method not in DOMAIN_TERMS:
                     row["skipped"] = "method not implemented in torch_peer.py"
                 else:
-                    row["wall_ms"], row["cpu_ms"] = run(inputs, classes, req["hidden"], ns, nt, method,
-                                                         req["warmup"], req["steps"])
+                    row["wall_ms"], row["cpu_ms"] = run(inputs, classes, req["hidden"], req.get("dann_hidden", 64), ns,
+                                                         nt, method, req["warmup"], req["steps"])
                 print(json.dumps(row), flush=True)
 
 

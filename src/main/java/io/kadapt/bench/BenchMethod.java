@@ -31,7 +31,14 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
             // The other domain terms of the loss catalogue (README "Loss catalogue"), on request.
             of("coral", "loss.domain=coral").optional(),
             of("dann", "loss.domain=dann,loss.dann.schedule=dann-ramp").optional(),
-            of("entropy", "loss.domain=entropy").optional());
+            of("cdan", "loss.domain=cdan,loss.cdan.schedule=dann-ramp").optional(),
+            of("entropy", "loss.domain=entropy").optional(),
+            of("consistency", "loss.domain=consistency").optional(),
+            // Contrastive shapes the source features; beside mmd it gives the domain term clusters to align.
+            of("contrastive", "loss.domain=mmd,contrastive,loss.contrastive.lambda=0.1").optional(),
+            of("mmd-median", "loss.mmd.bandwidth=median").optional(),
+            of("mmd-linear", "loss.mmd.estimator=linear").optional(),
+            of("mmd-lr-decay", "train.lr-schedule=inverse-decay").optional());
 
     /** A method from {@code key=value,key=value} (empty: the defaults as shipped). */
     public static BenchMethod of(String name, String settings) {

@@ -1,6 +1,7 @@
 package io.kadapt.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kadapt.config.ConfigKey;
 import io.kadapt.stream.serde.JsonCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -58,7 +59,8 @@ final class TorchPeer {
         request.append("],\"methods\":[");
         methods.forEach(m -> request.append('"').append(m).append("\","));
         request.setLength(request.length() - 1);
-        request.append("],\"warmup\":").append(settings.warmupSteps()).append(",\"steps\":")
+        request.append("],\"dann_hidden\":").append(ConfigKey.LOSS_DANN_HIDDEN.defaultValue());
+        request.append(",\"warmup\":").append(settings.warmupSteps()).append(",\"steps\":")
                 .append(settings.measuredSteps()).append('}');
 
         Map<String, String> env = new HashMap<>(Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_NUM_THREADS", "1",

@@ -3,7 +3,6 @@ package io.kadapt.chaos;
 import io.kadapt.broker.StandaloneBroker;
 import io.kadapt.broker.TopicProvisioner;
 import io.kadapt.broker.TopicSpec;
-import io.kadapt.cli.KadaptCli;
 import io.kadapt.demo.DomainShiftStream;
 import io.kadapt.stream.Topics;
 import io.kadapt.stream.serde.JsonCodec;
@@ -18,15 +17,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -44,14 +48,22 @@ public final class ChaosHarness implements AutoCloseable {
      */
     static final int STEPS_PER_BATCH = 4;
 
-    /** The child's banner once Kafka Streams is RUNNING (see {@code ServiceBanner}). */
-    static final String RUNNING_LINE = "kadapt: running.";
     static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     /** SIGTERM must finish well inside a container's grace period; RunCommand closes within 10 s. */
     static final Duration SIGTERM_GRACE = Duration.ofSeconds(30);
     private static final int INPUT_DIM = DomainShiftStream.FEATURES;
     private static final int CLASSES = DomainShiftStream.CLASSES;
     private static final int MAX_KILL_JITTER_MS = 100;
+    private static final List<String> KADAPT_JVM = List.of("-Xmx768m", "-XX:+UseSerialGC");
+    /**
+     * A SIGKILLed member leaves no LeaveGroup: its task waits for the session to expire (default 45 s) before a
+     * restarted or standby instance gets it. 6 s is the broker's minimum session timeout.
+     */
+    static final Map<String, String> FAST_FAILOVER = Map.of("kafka.session.timeout.ms", "6000",
+            "kafka.heartbeat.interval.ms", "1500");
+    static final String THREAD_REPLACEMENTS = "kadapt_stream_thread_replacements_total";
+    static final String STANDBY_RECORDS = "kadapt_state_standby_records_total";
+    static final String RESTORED_RECORDS = "kadapt_state_restored_records_total";
 
     private final Path workDir;
     private final PrintStream log;
@@ -116,82 +128,212 @@ public final class ChaosHarness implements AutoCloseable {
 
     /** kadapt on the input with no interruption: the run every crash run must reproduce exactly. */
     public RunReport runReference(ChaosSettings settings) throws InterruptedException {
-        return run("reference", settings.withKills(0, ChaosSettings.StopSignal.SIGTERM), null);
+        return run("reference", settings.withKills(0, ChaosSettings.StopSignal.SIGTERM)
+                .withBrokerBounces(0, settings.brokerOutage()), null);
     }
 
-    /** kadapt on the input, stopped {@code settings.kills()} times mid-stream, verified against {@code reference}. */
+    /**
+     * kadapt on the input, stopped {@code settings.kills()} times and the broker bounced
+     * {@code settings.brokerBounces()} times mid-stream, verified against {@code reference}.
+     */
     public RunReport runChaos(String name, ChaosSettings settings, RunReport reference) throws InterruptedException {
         return run(name, settings, reference);
     }
 
     private RunReport run(String name, ChaosSettings settings, RunReport reference) throws InterruptedException {
-        if (input == null) {
-            throw new IllegalStateException("produce the input first");
-        }
-        String applicationId = "chaos-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Topics topics = new Topics(inputTopics.source(), inputTopics.target(), inputTopics.feedback(),
-                applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq");
-        List<String> args = kadaptArguments(settings, applicationId, topics);
-        Path runLog = workDir.resolve(applicationId + ".log");
-        long steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch()) * STEPS_PER_BATCH;
-        int targets = input.targetIds().size();
-        int[] killPoints = killPoints(settings, targets);
-        log.printf("chaos: %s run %s: %d kills (%s) at committed predictions %s; expect %d predictions, %d steps%n",
-                name, applicationId, settings.kills(), settings.stop(), Arrays.toString(killPoints), targets, steps);
-
+        Attempt attempt = new Attempt(name, settings);
+        List<String> args = kadaptArguments(settings, attempt.applicationId, attempt.topics, "");
+        int disruptions = settings.kills() + settings.brokerBounces();
+        int[] points = killPoints(settings.seed(), disruptions, attempt.targets);
+        Set<Integer> bouncePoints = bouncePoints(settings);
+        log.printf("chaos: %s run %s: %d kills (%s), %d broker bounces at committed predictions %s (bounces at "
+                        + "indices %s); expect %d predictions, %d steps%n", name, attempt.applicationId,
+                settings.kills(), settings.stop(), settings.brokerBounces(), Arrays.toString(points), bouncePoints,
+                attempt.targets, attempt.steps);
         SplittableRandom jitter = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
-        List<Integer> killedAt = new ArrayList<>();
-        List<Duration> sigtermExits = new ArrayList<>();
-        int starts = 0;
-        long started = System.nanoTime();
-        long deadline = started + settings.runTimeout().toNanos();
-        try (Progress progress = new Progress(topics)) {
-            ChildJvm kadapt = startKadapt(args, runLog, ++starts);
+        try (Progress progress = new Progress(attempt.topics)) {
+            KadaptProcess kadapt = startKadapt(args, attempt.log(""), ++attempt.starts);
             try {
-                for (int killPoint : killPoints) {
-                    if (!progress.awaitPredictions(killPoint, steps, deadline, kadapt)) {
-                        break; // finished before this kill point (or timed out): stop killing
+                for (int i = 0; i < points.length; i++) {
+                    if (!progress.awaitPredictions(points[i], attempt, kadapt.jvm())) {
+                        break; // finished before this point (or timed out): stop disrupting
                     }
                     Thread.sleep(jitter.nextInt(MAX_KILL_JITTER_MS + 1));
                     progress.update();
-                    if (progress.done(targets, steps)) {
+                    if (progress.done(attempt)) {
                         break; // it finished during the jitter: a stop now would not interrupt anything
                     }
-                    killedAt.add(progress.distinct());
-                    stop(kadapt, settings.stop(), sigtermExits);
+                    if (bouncePoints.contains(i)) {
+                        attempt.bounces.add(bounceBroker(attempt, progress, kadapt));
+                        continue;
+                    }
+                    attempt.killedAt.add(progress.distinct());
+                    stop(kadapt.jvm(), settings.stop(), attempt.sigtermExits);
                     log.printf("chaos: %s: %s at %d committed predictions, step %d%n", name, settings.stop(),
                             progress.distinct(), progress.maxStep());
-                    kadapt = startKadapt(args, runLog, ++starts);
+                    kadapt = startKadapt(args, attempt.log(""), ++attempt.starts);
                 }
-                boolean done = progress.awaitDone(targets, steps, deadline, kadapt);
-                stop(kadapt, ChaosSettings.StopSignal.SIGTERM, sigtermExits);
-                if (!done) {
-                    log.printf("chaos: %s: not done within %s (%d predictions, step %d)%n", name,
-                            settings.runTimeout(), progress.distinct(), progress.maxStep());
-                }
+                finish(attempt, progress, kadapt);
             } finally {
                 kadapt.close();
             }
         }
-        Duration wall = Duration.ofNanos(System.nanoTime() - started);
-        RunOutput output = RunOutput.read(bootstrap, applicationId, topics);
-        ChaosVerdict verdict = new ChaosVerifier(input, settings.sourceBatch(), settings.targetBatch(), INPUT_DIM)
-                .verify(output, reference == null ? null : reference.output());
-        if (sigtermExits.stream().anyMatch(d -> d == null || d.compareTo(Duration.ofSeconds(10)) > 0)) {
-            List<String> failures = new ArrayList<>(verdict.failures());
-            failures.add("a SIGTERM took longer than 10 s: " + sigtermExits);
-            verdict = new ChaosVerdict(failures, verdict.facts());
-        }
-        RunReport report = new RunReport(name, applicationId, settings, starts, killedAt, sigtermExits, wall, output,
-                verdict);
-        log.print(report.summary());
-        return report;
+        return attempt.report(reference);
     }
 
-    private List<String> kadaptArguments(ChaosSettings settings, String applicationId, Topics topics) {
+    /**
+     * Two kadapt instances of one application with {@code standbyReplicas} standby copies; once the survivor-to-be
+     * holds a warm standby (it has applied changelog records), the instance owning the task is SIGKILLed and the
+     * other must take over. With {@code standbyReplicas = 0} it is the control: the survivor restores from scratch.
+     */
+    public RunReport runStandbyTakeover(String name, ChaosSettings settings, RunReport reference, int standbyReplicas)
+            throws InterruptedException {
+        ChaosSettings standby = settings.withKills(1, ChaosSettings.StopSignal.SIGKILL).withBrokerBounces(0,
+                settings.brokerOutage()).withKadapt(Map.of("num.standby.replicas", Integer.toString(standbyReplicas)));
+        Attempt attempt = new Attempt(name, standby);
+        log.printf("chaos: %s run %s: two instances, num.standby.replicas=%d, SIGKILL of the active one; expect %d "
+                + "predictions, %d steps%n", name, attempt.applicationId, standbyReplicas, attempt.targets, attempt.steps);
+        try (Progress progress = new Progress(attempt.topics);
+             KadaptProcess a = launchKadapt(kadaptArguments(standby, attempt.applicationId, attempt.topics, "a"),
+                     attempt.log("a"));
+             KadaptProcess b = launchKadapt(kadaptArguments(standby, attempt.applicationId, attempt.topics, "b"),
+                     attempt.log("b"))) {
+            a.awaitRunning(START_TIMEOUT);
+            b.awaitRunning(START_TIMEOUT);
+            attempt.starts = 2;
+            String active = awaitActiveInstance(attempt.applicationId, attempt.deadline);
+            KadaptProcess activeProcess = active.equals("a") ? a : b;
+            KadaptProcess survivor = active.equals("a") ? b : a;
+            int killPoint = killPoints(standby.seed(), 1, attempt.targets)[0];
+            while ((standbyReplicas > 0 && survivor.scrape().sum(STANDBY_RECORDS) == 0 || progress.distinct() < killPoint)
+                    && !progress.done(attempt) && System.nanoTime() < attempt.deadline) {
+                progress.update();
+            }
+            if (progress.done(attempt)) {
+                attempt.failures.add("the stream finished before the standby was warm: nothing was taken over");
+            } else {
+                int at = progress.distinct();
+                long standbyRecords = (long) survivor.scrape().sum(STANDBY_RECORDS);
+                long restoredBefore = (long) survivor.scrape().sum(RESTORED_RECORDS);
+                long killed = System.nanoTime();
+                activeProcess.jvm().kill();
+                attempt.killedAt.add(at);
+                long changelogRecords = committedChangelogRecords(attempt.applicationId);
+                log.printf("chaos: %s: SIGKILL of active instance %s at %d committed predictions, step %d%n", name,
+                        active, at, progress.maxStep());
+                progress.catchUp(); // what the killed instance committed: only the survivor commits from now on
+                progress.awaitPredictions(progress.distinct() + 1, attempt, survivor.jvm());
+                Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+                long restored = (long) survivor.scrape().sum(RESTORED_RECORDS) - restoredBefore;
+                attempt.takeover = new StandbyTakeover(at, standbyRecords, changelogRecords, restored, takeover);
+                if (!attempt.takeover.warm()) {
+                    attempt.failures.add("the survivor did not take over warm: " + attempt.takeover);
+                }
+            }
+            finish(attempt, progress, survivor);
+        }
+        return attempt.report(reference);
+    }
+
+    /** Waits for the run to finish, checks the surviving kadapt never failed, and stops it with SIGTERM. */
+    private void finish(Attempt attempt, Progress progress, KadaptProcess kadapt) throws InterruptedException {
+        boolean done = progress.awaitDone(attempt, kadapt.jvm());
+        if (!kadapt.jvm().alive()) {
+            attempt.failures.add("kadapt exited by itself with " + kadapt.jvm().exitValue() + "; stderr tail:\n"
+                    + kadapt.jvm().logTail(20));
+        } else {
+            double replaced = kadapt.scrape().sum(THREAD_REPLACEMENTS);
+            if (replaced > 0) {
+                attempt.failures.add("kadapt replaced its stream thread " + (long) replaced + " times");
+            }
+        }
+        stop(kadapt.jvm(), ChaosSettings.StopSignal.SIGTERM, attempt.sigtermExits);
+        if (!done) {
+            log.printf("chaos: %s: not done within %s (%d predictions, step %d)%n", attempt.name,
+                    attempt.settings.runTimeout(), progress.distinct(), progress.maxStep());
+        }
+    }
+
+    /**
+     * Stops the broker (SIGTERM: controlled shutdown; SIGKILL: nothing flushed), keeps it down for the configured
+     * outage, restarts it on the same port and data, and waits for kadapt's next committed prediction.
+     */
+    private BrokerBounce bounceBroker(Attempt attempt, Progress progress, KadaptProcess kadapt)
+            throws InterruptedException {
+        ChaosSettings.StopSignal signal = attempt.bounces.size() % 2 == 0
+                ? ChaosSettings.StopSignal.SIGTERM : ChaosSettings.StopSignal.SIGKILL;
+        int at = progress.distinct();
+        double restoredBefore = kadapt.scrape().sum(RESTORED_RECORDS);
+        long stopped = System.nanoTime();
+        if (signal == ChaosSettings.StopSignal.SIGKILL) {
+            broker.kill();
+        } else if (broker.terminate(SIGTERM_GRACE) == null) {
+            attempt.failures.add("the broker did not shut down within " + SIGTERM_GRACE);
+        }
+        log.printf("chaos: %s: broker %s at %d committed predictions, step %d%n", attempt.name, signal, at,
+                progress.maxStep());
+        long sleep = attempt.settings.brokerOutage().toMillis() - millisSince(stopped);
+        if (sleep > 0) {
+            Thread.sleep(sleep);
+        }
+        startBroker();
+        long ready = System.nanoTime();
+        progress.catchUp(); // what kadapt committed before the stop: nothing can commit while the broker is down
+        progress.awaitPredictions(progress.distinct() + 1, attempt, kadapt.jvm());
+        Duration recovery = Duration.ofNanos(System.nanoTime() - ready);
+        long restored = kadapt.jvm().alive() ? (long) (kadapt.scrape().sum(RESTORED_RECORDS) - restoredBefore) : -1;
+        BrokerBounce bounce = new BrokerBounce(signal, at, Duration.ofNanos(ready - stopped), recovery, restored);
+        log.printf("chaos: %s: broker %s%n", attempt.name, bounce);
+        return bounce;
+    }
+
+    /** Which instance ("a" or "b") owns the input partitions, from the group's assignment. */
+    private String awaitActiveInstance(String applicationId, long deadline) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            while (System.nanoTime() < deadline) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId)).all().get()
+                        .get(applicationId);
+                List<String> owners = group.members().stream()
+                        .filter(m -> m.assignment().topicPartitions().stream()
+                                .anyMatch(tp -> tp.topic().equals(inputTopics.source())))
+                        .map(m -> m.clientId().substring(applicationId.length() + 1, applicationId.length() + 2))
+                        .toList();
+                if (group.members().size() == 2 && owners.size() == 1) {
+                    return owners.get(0);
+                }
+                Thread.sleep(200);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe group " + applicationId, e);
+        }
+        throw new IllegalStateException("no single owner of the task among two members of " + applicationId);
+    }
+
+    /** Committed records in the application's changelogs: what restoring its state from scratch replays. */
+    private long committedChangelogRecords(String applicationId) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<String> changelogs = admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(applicationId + "-") && t.endsWith("-changelog")).sorted().toList();
+            try (CommittedLog committed = new CommittedLog(bootstrap, changelogs)) {
+                return committed.readToEnd(RunOutput.READ_TIMEOUT).size();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list the changelogs of " + applicationId, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** kadapt's settings for one run; {@code instance} (non-empty) names one of several instances of it. */
+    private List<String> kadaptArguments(ChaosSettings settings, String applicationId, Topics topics, String instance) {
         Map<String, String> set = new LinkedHashMap<>();
         set.put("application.id", applicationId);
-        set.put("state.dir", workDir.resolve(applicationId + "-state").toString());
+        String suffix = instance.isEmpty() ? "" : "-" + instance;
+        set.put("state.dir", workDir.resolve(applicationId + suffix + "-state").toString());
+        if (!instance.isEmpty()) {
+            set.put("kafka.client.id", applicationId + suffix); // names its members in the group
+        }
         set.put("processing.guarantee", settings.guarantee());
         set.put("commit.interval.ms", Long.toString(settings.commitIntervalMs()));
         set.put("model.input-dim", Integer.toString(INPUT_DIM));
@@ -206,24 +348,21 @@ public final class ChaosHarness implements AutoCloseable {
         set.put("topics.predictions", topics.predictions());
         set.put("topics.metrics", topics.metrics());
         set.put("topics.dlq", topics.deadLetter());
-        // A SIGKILLed member leaves no LeaveGroup: the restarted one waits for its session to expire (default 45 s).
-        set.put("kafka.session.timeout.ms", "6000");
-        set.put("kafka.heartbeat.interval.ms", "1500");
+        set.putAll(FAST_FAILOVER);
         set.putAll(settings.kadapt());
-        List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrap, "--http-port", "0"));
-        set.forEach((key, value) -> {
-            args.add("--set");
-            args.add(key + "=" + value);
-        });
-        return args;
+        return KadaptProcess.runArguments(bootstrap, set);
     }
 
-    private ChildJvm startKadapt(List<String> args, Path runLog, int start) throws InterruptedException {
+    private static KadaptProcess launchKadapt(List<String> args, Path runLog) {
+        return KadaptProcess.launch(KADAPT_JVM, args, runLog);
+    }
+
+    private KadaptProcess startKadapt(List<String> args, Path runLog, int start) throws InterruptedException {
         long started = System.nanoTime();
-        ChildJvm kadapt = ChildJvm.start("kadapt", List.of("-Xmx768m", "-XX:+UseSerialGC"),
-                KadaptCli.class.getName(), args, runLog);
-        kadapt.awaitLine(RUNNING_LINE, START_TIMEOUT);
-        log.printf("chaos: kadapt pid %d RUNNING in %d ms (start %d)%n", kadapt.pid(), millisSince(started), start);
+        KadaptProcess kadapt = launchKadapt(args, runLog);
+        kadapt.awaitRunning(START_TIMEOUT);
+        log.printf("chaos: kadapt pid %d RUNNING in %d ms (start %d)%n", kadapt.jvm().pid(), millisSince(started),
+                start);
         return kadapt;
     }
 
@@ -238,24 +377,84 @@ public final class ChaosHarness implements AutoCloseable {
     }
 
     /**
-     * K kill points, committed prediction counts after which to stop kadapt: one uniformly random point in each of K
-     * equal strata of (0, targets), so the stops spread over the whole stream.
+     * Disruption points, committed prediction counts at which to stop kadapt or bounce the broker: one uniformly
+     * random point in each of {@code count} equal strata of the first half of the stream. Only the first half: on an
+     * idle machine the tail of a small test stream is processed faster than a stop can be aimed at it, and a stop
+     * after the last prediction proves nothing.
      */
-    /**
-     * Kill points spread over the first half of the stream: on an idle machine the tail of a small test stream is
-     * processed faster than a stop can be aimed at it, and a stop after the last prediction proves nothing.
-     */
-    private static int[] killPoints(ChaosSettings settings, int targets) {
-        SplittableRandom random = new SplittableRandom(settings.seed());
-        int kills = settings.kills();
-        int[] points = new int[kills];
+    private static int[] killPoints(long seed, int count, int targets) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] points = new int[count];
         int span = Math.max(1, targets / 2);
-        for (int k = 0; k < kills; k++) {
-            long from = 1 + (long) (span - 1) * k / kills;
-            long to = 1 + (long) (span - 1) * (k + 1) / kills;
+        for (int k = 0; k < count; k++) {
+            long from = 1 + (long) (span - 1) * k / count;
+            long to = 1 + (long) (span - 1) * (k + 1) / count;
             points[k] = (int) (from + random.nextLong(Math.max(1, to - from)));
         }
         return points;
+    }
+
+    /** Which of the disruption points bounce the broker: a seeded choice among kills + bounces. */
+    private static Set<Integer> bouncePoints(ChaosSettings settings) {
+        List<Integer> indices = new ArrayList<>();
+        for (int i = 0; i < settings.kills() + settings.brokerBounces(); i++) {
+            indices.add(i);
+        }
+        Collections.shuffle(indices, new Random(settings.seed()));
+        return new TreeSet<>(indices.subList(0, settings.brokerBounces()));
+    }
+
+    /** One run in progress: its names, what happened to it so far, and, once verified, its report. */
+    private final class Attempt {
+        final String name;
+        final ChaosSettings settings;
+        final String applicationId;
+        final Topics topics;
+        final long steps;
+        final int targets;
+        final long started = System.nanoTime();
+        final long deadline;
+        int starts;
+        final List<Integer> killedAt = new ArrayList<>();
+        final List<Duration> sigtermExits = new ArrayList<>();
+        final List<BrokerBounce> bounces = new ArrayList<>();
+        StandbyTakeover takeover;
+        final List<String> failures = new ArrayList<>();
+
+        Attempt(String name, ChaosSettings settings) {
+            if (input == null) {
+                throw new IllegalStateException("produce the input first");
+            }
+            this.name = name;
+            this.settings = settings;
+            applicationId = "chaos-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+            topics = new Topics(inputTopics.source(), inputTopics.target(), inputTopics.feedback(),
+                    applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq");
+            steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch()) * STEPS_PER_BATCH;
+            targets = input.targetIds().size();
+            deadline = started + settings.runTimeout().toNanos();
+        }
+
+        Path log(String instance) {
+            return workDir.resolve(applicationId + (instance.isEmpty() ? "" : "-" + instance) + ".log");
+        }
+
+        RunReport report(RunReport reference) {
+            Duration wall = Duration.ofNanos(System.nanoTime() - started);
+            RunOutput output = RunOutput.read(bootstrap, applicationId, topics);
+            ChaosVerdict checked = new ChaosVerifier(input, settings.sourceBatch(), settings.targetBatch(), INPUT_DIM)
+                    .verify(output, reference == null ? null : reference.output());
+            List<String> all = new ArrayList<>(checked.failures());
+            all.addAll(failures);
+            if (sigtermExits.stream().anyMatch(d -> d == null || d.compareTo(Duration.ofSeconds(10)) > 0)) {
+                all.add("a SIGTERM took longer than 10 s: " + sigtermExits);
+            }
+            RunReport report = new RunReport(name, applicationId, settings, starts, List.copyOf(killedAt),
+                    List.copyOf(sigtermExits), List.copyOf(bounces), takeover, wall, output,
+                    new ChaosVerdict(List.copyOf(all), checked.facts()));
+            log.print(report.summary());
+            return report;
+        }
     }
 
     /** The committed progress of a run, as a read_committed consumer sees it. */
@@ -272,14 +471,31 @@ public final class ChaosHarness implements AutoCloseable {
         private CommittedLog log;
 
         void update() {
+            if (open()) {
+                take(log.poll(Duration.ofMillis(100)));
+            }
+        }
+
+        /** Reads everything committed so far (e.g. before an outage, once the broker is back). */
+        void catchUp() {
+            if (open()) {
+                take(log.readToEnd(RunOutput.READ_TIMEOUT));
+            }
+        }
+
+        private boolean open() {
             if (log == null) {
                 try {
                     log = new CommittedLog(bootstrap, List.of(topics.predictions(), topics.metrics()));
                 } catch (RuntimeException e) {
-                    return; // topics not there yet
+                    return false; // topics not there yet
                 }
             }
-            for (ConsumerRecord<String, byte[]> record : log.poll(Duration.ofMillis(100))) {
+            return true;
+        }
+
+        private void take(List<ConsumerRecord<String, byte[]>> records) {
+            for (ConsumerRecord<String, byte[]> record : records) {
                 if (record.topic().equals(topics.predictions())) {
                     predicted.add(JsonCodec.read(record.value(), PredictionMessage.class).id());
                 } else {
@@ -297,10 +513,10 @@ public final class ChaosHarness implements AutoCloseable {
         }
 
         /** True once {@code count} predictions are committed and the run is not yet done. */
-        boolean awaitPredictions(int count, long steps, long deadline, ChildJvm kadapt) {
-            while (System.nanoTime() < deadline && kadapt.alive()) {
+        boolean awaitPredictions(int count, Attempt attempt, ChildJvm kadapt) {
+            while (System.nanoTime() < attempt.deadline && kadapt.alive()) {
                 update();
-                if (done(input.targetIds().size(), steps)) {
+                if (done(attempt)) {
                     return false;
                 }
                 if (predicted.size() >= count) {
@@ -310,18 +526,18 @@ public final class ChaosHarness implements AutoCloseable {
             return false;
         }
 
-        boolean awaitDone(int targets, long steps, long deadline, ChildJvm kadapt) {
-            while (System.nanoTime() < deadline && kadapt.alive()) {
+        boolean awaitDone(Attempt attempt, ChildJvm kadapt) {
+            while (System.nanoTime() < attempt.deadline && kadapt.alive()) {
                 update();
-                if (done(targets, steps)) {
+                if (done(attempt)) {
                     return true;
                 }
             }
             return false;
         }
 
-        boolean done(int targets, long steps) {
-            return predicted.size() >= targets && maxStep >= steps;
+        boolean done(Attempt attempt) {
+            return predicted.size() >= attempt.targets && maxStep >= attempt.steps;
         }
 
         @Override

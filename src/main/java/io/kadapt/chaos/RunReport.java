@@ -9,10 +9,11 @@ import java.util.List;
  * @param killedAtPredictions committed predictions seen just before each stop (how far in the stream it landed)
  * @param sigtermExits        for each SIGTERM (the kill points in SIGTERM mode, and the final stop): how long the
  *                            process took to exit; {@code null} if it had to be killed after the grace period
+ * @param takeover            the failover of a standby run, {@code null} in other runs
  */
 public record RunReport(String name, String applicationId, ChaosSettings settings, int starts,
-                        List<Integer> killedAtPredictions, List<Duration> sigtermExits, Duration wallTime,
-                        RunOutput output, ChaosVerdict verdict) {
+                        List<Integer> killedAtPredictions, List<Duration> sigtermExits, List<BrokerBounce> brokerBounces,
+                        StandbyTakeover takeover, Duration wallTime, RunOutput output, ChaosVerdict verdict) {
 
     public String summary() {
         StringBuilder text = new StringBuilder();
@@ -21,6 +22,10 @@ public record RunReport(String name, String applicationId, ChaosSettings setting
                 settings.commitIntervalMs(), verdict.passed() ? "PASSED" : "FAILED", wallTime.toMillis() / 1000.0,
                 starts, killedAtPredictions.size(), settings.stop(), killedAtPredictions,
                 sigtermExits.stream().map(d -> d == null ? "timeout" : d.toMillis() + " ms").toList()));
+        brokerBounces.forEach(bounce -> text.append("  broker ").append(bounce).append('\n'));
+        if (takeover != null) {
+            text.append("  standby ").append(takeover).append('\n');
+        }
         verdict.facts().forEach(fact -> text.append("  ok    ").append(fact).append('\n'));
         verdict.failures().forEach(failure -> text.append("  FAIL  ").append(failure).append('\n'));
         return text.toString();

@@ -4,13 +4,16 @@
  * sample was lost or applied twice.
  *
  * <ul>
- *   <li>{@link io.kadapt.chaos.ChaosHarness}: broker, seeded input, an uninterrupted reference run, crash loops.</li>
+ *   <li>{@link io.kadapt.chaos.ChaosHarness}: broker, seeded input, an uninterrupted reference run, crash loops,
+ *       broker bounces and standby takeovers.</li>
  *   <li>{@link io.kadapt.chaos.ChaosVerifier}: the exactly-once checks on what a run committed.</li>
  *   <li>{@link io.kadapt.chaos.ChildJvm}: a Java child process (SIGTERM = {@code destroy}, SIGKILL =
  *       {@code destroyForcibly}).</li>
+ *   <li>{@link io.kadapt.chaos.SoakRun}: {@code kadapt bench soak}, steady load with lag, memory and errors sampled;
+ *       {@link io.kadapt.chaos.SoakReport} its table and verdict.</li>
  * </ul>
  *
- * <p>May import the client, broker, stream (state and serde names), training and model packages; nothing imports it
- * but the CLI and tests.
+ * <p>May import the client, broker, demo (the stream generator), bench ({@code MachineInfo}), stream (state and serde
+ * names), training and model packages; nothing imports it but the CLI and tests.
  */
 package io.kadapt.chaos;

@@ -5,19 +5,23 @@ import io.kadapt.bench.PerfSettings;
 import io.kadapt.chaos.ChaosHarness;
 import io.kadapt.chaos.ChaosSettings;
 import io.kadapt.chaos.RunReport;
-import java.nio.file.Files;
+import io.kadapt.chaos.SoakReport;
+import io.kadapt.chaos.SoakRun;
+import io.kadapt.chaos.SoakSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kadapt bench}: the benchmarks, one subcommand each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: quality on real datasets, performance, and the crash loop.",
-        subcommands = {QualityBenchCommand.class, BenchCommand.Perf.class, BenchCommand.Chaos.class})
+        description = "Benchmarks: quality on real datasets, performance, the crash loop and the soak.",
+        subcommands = {QualityBenchCommand.class, BenchCommand.Perf.class, BenchCommand.Chaos.class,
+                BenchCommand.Soak.class})
 final class BenchCommand {
 
     /** {@code kadapt bench chaos}: the crash loop with the exactly-once proof (see docs/RELIABILITY.md). */
@@ -25,7 +29,8 @@ final class BenchCommand {
             description = {"Starts a broker and kadapt as child processes, stops kadapt --kills times at random points "
                     + "of a fixed seeded stream and restarts it, then proves from the committed output and the model "
                     + "changelog that every target was predicted once, every sample trained once, and the model is "
-                    + "bit-identical to an uninterrupted run. Exit code 0: every check held; 1: a check failed."})
+                    + "bit-identical to an uninterrupted run. With --broker-bounces the broker is also stopped and "
+                    + "restarted under the running kadapt. Exit code 0: every check held; 1: a check failed."})
     static final class Chaos implements Callable<Integer> {
         @Option(names = "--kills", defaultValue = "20", description = "Stops per run (default ${DEFAULT-VALUE}).")
         int kills;
@@ -33,6 +38,15 @@ final class BenchCommand {
         @Option(names = "--signal", defaultValue = "SIGKILL",
                 description = "How kadapt is stopped: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
         ChaosSettings.StopSignal signal;
+
+        @Option(names = "--broker-bounces", defaultValue = "0",
+                description = "Broker stops and restarts per run, alternately SIGTERM and SIGKILL, on the same port "
+                        + "and data; kadapt keeps running (default ${DEFAULT-VALUE}).")
+        int brokerBounces;
+
+        @Option(names = "--broker-outage", defaultValue = "15s", converter = DurationConverter.class,
+                description = "Least time the broker stays down at each bounce (default ${DEFAULT-VALUE}).")
+        Duration brokerOutage;
 
         @Option(names = "--samples", defaultValue = "2000",
                 description = "Source and target samples each (default ${DEFAULT-VALUE}).")
@@ -55,19 +69,16 @@ final class BenchCommand {
                 description = "Most time per run, restarts included (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
-        @Option(names = "--work-dir", description = "Broker data, state dirs and logs (default: a new temporary dir, kept).")
-        Path workDir;
-
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any kadapt config key for the runs, repeatable.")
-        Map<String, String> settings = new LinkedHashMap<>();
+        @Mixin
+        ChildRunOptions childRun;
 
         @Override
         public Integer call() throws Exception {
-            Path dir = workDir != null ? workDir : Files.createTempDirectory("kadapt-chaos-");
+            Path dir = childRun.workDir("kadapt-chaos-");
             Map<String, String> kadapt = new LinkedHashMap<>(Map.of("model.hidden", "64,32"));
-            kadapt.putAll(settings);
+            kadapt.putAll(childRun.settings);
             ChaosSettings chaos = new ChaosSettings(seed, samples, samples, batch, batch, kills, signal,
-                    guarantee, commitIntervalMs, kadapt, timeout);
+                    brokerBounces, brokerOutage, guarantee, commitIntervalMs, kadapt, timeout);
             System.out.println("kadapt bench chaos: work dir " + dir);
             try (ChaosHarness harness = ChaosHarness.start(dir, System.out)) {
                 harness.produceInput(seed, samples, samples);
@@ -75,9 +86,45 @@ final class BenchCommand {
                 RunReport run = harness.runChaos("chaos", chaos, reference);
                 boolean passed = reference.verdict().passed() && run.verdict().passed();
                 System.out.println("kadapt bench chaos: " + (passed ? "PASSED" : "FAILED") + " (" + run.killedAtPredictions().size()
-                        + " of " + kills + " stops landed mid-stream)");
+                        + " of " + kills + " stops and " + run.brokerBounces().size() + " of " + brokerBounces
+                        + " broker bounces landed mid-stream)");
                 return passed ? 0 : 1;
             }
+        }
+    }
+
+    /** {@code kadapt bench soak}: steady load for a long time; lag, memory and errors sampled throughout. */
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = {"Starts a broker and kadapt as child processes, produces the demo stream at --rate for "
+                    + "--duration, and samples kadapt's input lag, resident set, live heap and error counters every "
+                    + "--sample-every. Prints start/mid/end, the largest lag and the RSS slope, and a verdict: lag "
+                    + "bounded, RSS flat, no errors. Exit code 0: passed; 1: failed."})
+    static final class Soak implements Callable<Integer> {
+        @Option(names = "--duration", defaultValue = "10m", converter = DurationConverter.class,
+                description = "How long the load runs (default ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--rate", defaultValue = "" + SoakSettings.DEFAULT_RATE,
+                description = "Source samples per second, as many target samples and feedback labels "
+                        + "(default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--sample-every", defaultValue = "5s", converter = DurationConverter.class,
+                description = "Sampling interval (default ${DEFAULT-VALUE}).")
+        Duration sampleEvery;
+
+        @Mixin
+        ChildRunOptions childRun;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = childRun.workDir("kadapt-soak-");
+            System.out.println("kadapt bench soak: work dir " + dir);
+            SoakReport report = new SoakRun(dir, new SoakSettings(duration, rate, sampleEvery, childRun.settings), System.out)
+                    .run();
+            System.out.println();
+            System.out.print(report.table());
+            return report.failures().isEmpty() ? 0 : 1;
         }
     }
 

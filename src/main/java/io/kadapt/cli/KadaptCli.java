@@ -12,7 +12,18 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class KadaptCli {
 
+    /**
+     * JavaCPP's limit on the process's physical memory, checked on every native allocation and release: reading
+     * the resident size costs a system call each time, 6 % of a training step in a profile (docs/BENCHMARKS.md),
+     * and ND4J's own limits (-Xmx-derived {@code maxbytes}) still bound its arrays. 0 turns the check off; an
+     * explicit {@code -D} setting wins.
+     */
+    static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxphysicalbytes";
+
     public static void main(String[] args) {
+        if (System.getProperty(MAX_PHYSICAL_BYTES) == null) {
+            System.setProperty(MAX_PHYSICAL_BYTES, "0"); // before any ND4J class loads JavaCPP's Pointer
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -1,5 +1,6 @@
 package io.kadapt.loss;
 
+import java.util.Optional;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -31,4 +32,12 @@ public interface DomainLoss {
 
     /** Adds the term to {@code sd} and returns it as a scalar. */
     SDVariable define(SameDiff sd, DomainInputs in);
+
+    /**
+     * The perturbed target view this term compares with ({@link DomainInputs#perturbedTargetLogits()}), if any: the
+     * model builds that third training path only when a term asks for it.
+     */
+    default Optional<PerturbedView> perturbedView() {
+        return Optional.empty();
+    }
 }

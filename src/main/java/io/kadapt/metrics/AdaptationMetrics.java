@@ -30,6 +30,9 @@ public final class AdaptationMetrics implements DeadLetterListener {
     private final Counter steps;
     private final Counter skippedSteps;
     private final Counter feedbackLabels;
+    private final Counter threadReplacements;
+    private final Map<String, Counter> restoredRecords = new ConcurrentHashMap<>();
+    private final Map<String, Counter> standbyRecords = new ConcurrentHashMap<>();
     private final Timer stepTimer;
     private final Timer predictionLatency;
     private final GaugeValue modelStep = new GaugeValue();
@@ -59,6 +62,8 @@ public final class AdaptationMetrics implements DeadLetterListener {
                 .description("Steps skipped because the loss or a gradient was not finite").register(registry);
         feedbackLabels = Counter.builder("kadapt.feedback.labels")
                 .description("Feedback labels matched to a prediction").register(registry);
+        threadReplacements = Counter.builder("kadapt.stream.thread.replacements")
+                .description("Stream threads that died of an unexpected exception and were replaced").register(registry);
         stepTimer = Timer.builder("kadapt.step").description("Time of one optimiser step")
                 .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
@@ -134,6 +139,27 @@ public final class AdaptationMetrics implements DeadLetterListener {
     private void loss(String term, double value) {
         losses.computeIfAbsent(term, t -> gauge("kadapt.loss", new GaugeValue(), "Loss term value of the last step",
                 "term", t)).set(value);
+    }
+
+    public void streamThreadReplaced() {
+        threadReplacements.increment();
+    }
+
+    /** Changelog records an active task replayed into {@code store} before it could process (a restore). */
+    public void restored(String store, long records) {
+        storeCounter(restoredRecords, "kadapt.state.restored.records",
+                "Changelog records replayed into a store before its task could process", store).increment(records);
+    }
+
+    /** Changelog records a standby task applied to its copy of {@code store} (KIP-988). */
+    public void standbyUpdated(String store, long records) {
+        storeCounter(standbyRecords, "kadapt.state.standby.records",
+                "Changelog records applied to a standby copy of a store", store).increment(records);
+    }
+
+    private Counter storeCounter(Map<String, Counter> counters, String name, String description, String store) {
+        return counters.computeIfAbsent(store, s -> Counter.builder(name).tag("store", s).description(description)
+                .register(registry));
     }
 
     @Override

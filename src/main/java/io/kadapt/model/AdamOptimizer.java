@@ -20,6 +20,10 @@ final class AdamOptimizer {
     private final AdamSettings settings;
     private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
+    // The moments before the current update, for a rollback: allocated once, since a step's other arrays are few
+    // and fresh native allocations are a good part of its cost.
+    private final Map<String, INDArray> savedFirst = new LinkedHashMap<>();
+    private final Map<String, INDArray> savedSecond = new LinkedHashMap<>();
     private long step;
 
     /** Zero moments shaped like {@code parameters}, step 0. */
@@ -28,6 +32,8 @@ final class AdamOptimizer {
         parameters.forEach((name, p) -> {
             firstMoments.put(name, Nd4j.zeros(p.dataType(), p.shape()));
             secondMoments.put(name, Nd4j.zeros(p.dataType(), p.shape()));
+            savedFirst.put(name, Nd4j.create(p.dataType(), p.shape()));
+            savedSecond.put(name, Nd4j.create(p.dataType(), p.shape()));
         });
     }
 
@@ -55,8 +61,7 @@ final class AdamOptimizer {
         double adjustedEpsilon = settings.epsilon() * Math.sqrt(biasCorrection2);
         // The op takes the 0-based iteration and raises β to iteration+1; past 2³¹ steps β^t is 0 anyway.
         int iteration = (int) Math.min(step, Integer.MAX_VALUE - 1);
-        Map<String, INDArray> savedFirst = new LinkedHashMap<>();
-        Map<String, INDArray> savedSecond = new LinkedHashMap<>();
+        double learningRate = settings.learningRateAt(step); // a function of the step alone: restarts continue it
         double updateSquared = 0;
         double parameterSquared = 0;
         for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
@@ -68,10 +73,10 @@ final class AdamOptimizer {
             if (gradientScale != 1.0) {
                 gradient.muli(gradientScale);
             }
-            savedFirst.put(name, firstMoments.get(name).dup());
-            savedSecond.put(name, secondMoments.get(name).dup());
+            savedFirst.get(name).assign(firstMoments.get(name));
+            savedSecond.get(name).assign(secondMoments.get(name));
             Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
-                    settings.learningRate(), settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
+                    learningRate, settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
             double updateNorm = gradient.norm2Number().doubleValue();
             double parameterNorm = entry.getValue().norm2Number().doubleValue();
             updateSquared += updateNorm * updateNorm;

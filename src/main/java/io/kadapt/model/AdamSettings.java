@@ -3,8 +3,17 @@ package io.kadapt.model;
 /**
  * Hyper-parameters of Adam (Kingma &amp; Ba 2015). The update is PyTorch's form,
  * θ −= lr·m̂ / (√v̂ + ε), so that ε means the same as in the PyTorch baseline.
+ *
+ * @param learningRate       lr₀, the rate at step 0
+ * @param learningRateSchedule how the rate changes with the step; {@link LearningRateSchedule#CONSTANT} keeps lr₀
  */
-public record AdamSettings(double learningRate, double beta1, double beta2, double epsilon) {
+public record AdamSettings(double learningRate, double beta1, double beta2, double epsilon,
+                           LearningRateSchedule learningRateSchedule) {
+
+    /** A constant learning rate. */
+    public AdamSettings(double learningRate, double beta1, double beta2, double epsilon) {
+        this(learningRate, beta1, beta2, epsilon, LearningRateSchedule.CONSTANT);
+    }
 
     /** PyTorch's defaults with the given learning rate. */
     public static AdamSettings withLearningRate(double learningRate) {
@@ -24,5 +33,13 @@ public record AdamSettings(double learningRate, double beta1, double beta2, doub
         if (!(epsilon > 0.0) || Double.isInfinite(epsilon)) {
             throw new IllegalArgumentException("adam epsilon must be finite and > 0, got " + epsilon);
         }
+        if (learningRateSchedule == null) {
+            throw new IllegalArgumentException("adam learningRateSchedule must be set");
+        }
+    }
+
+    /** The learning rate of the update that follows {@code step} applied ones. */
+    public double learningRateAt(long step) {
+        return learningRate * learningRateSchedule.factorAt(step);
     }
 }

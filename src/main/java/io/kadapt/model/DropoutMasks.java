@@ -14,18 +14,19 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class DropoutMasks {
 
-    private final long seed;
     private final double dropProbability;
     private final DataType dtype;
 
-    DropoutMasks(long seed, double dropProbability, DataType dtype) {
-        this.seed = seed;
+    DropoutMasks(double dropProbability, DataType dtype) {
         this.dropProbability = dropProbability;
         this.dtype = dtype;
     }
 
-    /** A generator for the masks of {@code step}; draw the masks from it in a fixed order. */
-    SplittableRandom generatorFor(long step) {
+    /**
+     * The generator of everything random in step {@code step} of a model seeded {@code seed} (masks, view noise):
+     * draw from it in a fixed order.
+     */
+    static SplittableRandom generatorFor(long seed, long step) {
         return new SplittableRandom(mix(seed, step));
     }
 

@@ -3,6 +3,7 @@ package io.kadapt.model;
 import io.kadapt.loss.DomainInputs;
 import io.kadapt.loss.DomainLoss;
 import io.kadapt.loss.MmdLoss;
+import io.kadapt.loss.PerturbedView;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The SameDiff graph of a {@link ModelSpec}, built once: a training path for the source batch and one for the
- * target batch (with dropout masks), a prediction path without dropout, all sharing the same weights; the loss
+ * target batch (with dropout masks), a third for a perturbed view of the target batch (input noise, own dropout
+ * masks) only when a domain term asks for it, a prediction path without dropout, all sharing the same weights; the loss
  * L = ℓ + Σ λ_k·d_k with λ_k as scalar placeholders; and monitoring outputs. SameDiff executes only the sub-graph a
  * request needs, so prediction never touches the training placeholders.
  */
@@ -28,11 +30,15 @@ final class TransferGraph {
     static final String SOURCE_Y = "source_y_onehot"; // one-hot classes, or the values for regression
     static final String TARGET_X = "target_x";
     static final String PREDICT_X = "x";
+    /** Standard normal noise [nt, inputDim] of the perturbed target view, scaled in the graph by the view's σ. */
+    static final String TARGET_VIEW_NOISE = "target_view_noise";
 
     private final SameDiff sd = SameDiff.create();
     private final ModelSpec spec;
     private final List<String> sourceMaskNames = new ArrayList<>();
     private final List<String> targetMaskNames = new ArrayList<>();
+    private final List<String> targetViewMaskNames = new ArrayList<>();
+    private final PerturbedView targetView;
     private final Map<String, String> lambdaNames = new LinkedHashMap<>();
     private final Map<String, String> domainLossNames = new LinkedHashMap<>();
     private final List<String> trainableNames;
@@ -51,6 +57,7 @@ final class TransferGraph {
         SDVariable sourceY = sd.placeHolder(SOURCE_Y, dtype, -1, spec.numClasses());
         SDVariable targetX = sd.placeHolder(TARGET_X, dtype, -1, spec.inputDim());
         SDVariable predictX = sd.placeHolder(PREDICT_X, dtype, -1, spec.inputDim());
+        targetView = requestedView(spec.domainLosses());
 
         List<SDVariable[]> hidden = new ArrayList<>();
         ParameterInitialiser init = new ParameterInitialiser(spec.seed());
@@ -64,6 +71,9 @@ final class TransferGraph {
             if (spec.dropout() > 0.0) {
                 sourceMaskNames.add(sd.placeHolder("dropout_source_" + i, dtype, -1, width).name());
                 targetMaskNames.add(sd.placeHolder("dropout_target_" + i, dtype, -1, width).name());
+                if (targetView != null) {
+                    targetViewMaskNames.add(sd.placeHolder("dropout_target_view_" + i, dtype, -1, width).name());
+                }
             }
             fanIn = width;
         }
@@ -74,13 +84,21 @@ final class TransferGraph {
         SDVariable targetFeatures = features(targetX, hidden, targetMaskNames);
         SDVariable sourceLogits = sd.nn().linear(sourceFeatures, headW, headB);
         SDVariable targetLogits = sd.nn().linear(targetFeatures, headW, headB);
+        SDVariable perturbedTargetLogits = null;
+        if (targetView != null) {
+            SDVariable noise = sd.placeHolder(TARGET_VIEW_NOISE, dtype, -1, spec.inputDim());
+            SDVariable perturbedX = targetX.add(noise.mul(targetView.inputNoiseStd()));
+            perturbedTargetLogits = sd.nn().linear(features(perturbedX, hidden, targetViewMaskNames), headW, headB);
+        }
         SDVariable predictLogits = sd.nn().linear(features(predictX, hidden, List.of()), headW, headB);
         predictionName = OutputHead.of(spec).prediction(sd, predictLogits).name();
 
         SDVariable supervised = spec.supervisedLoss().define(sd, sourceLogits, sourceY);
         supervisedLossName = supervised.name();
         SDVariable total = supervised;
-        DomainInputs domainInputs = new DomainInputs(sourceFeatures, targetFeatures, sourceLogits, targetLogits);
+        DomainInputs domainInputs = new DomainInputs(sourceFeatures, targetFeatures, sourceLogits, targetLogits,
+                sourceY, perturbedTargetLogits);
+        MmdLoss monitor = new MmdLoss();
         SDVariable monitoredMmd = null;
         for (int k = 0; k < spec.domainLosses().size(); k++) {
             DomainLoss term = spec.domainLosses().get(k);
@@ -91,13 +109,13 @@ final class TransferGraph {
             domainLossNames.put(term.name(), value.name());
             lambdaNames.put(term.name(), lambda.name());
             total = total.add(lambda.mul(value));
-            if (term.equals(new MmdLoss())) {
+            if (term.equals(monitor)) {
                 monitoredMmd = value; // same quantity as the monitor: do not compute it twice
             }
         }
         totalLossName = total.name();
         if (monitoredMmd == null) {
-            monitoredMmd = MmdLoss.multiKernelMmd2(sd, sourceFeatures, targetFeatures, MmdLoss.defaultMultipliers());
+            monitoredMmd = monitor.discrepancy(sd, sourceFeatures, targetFeatures);
         }
         mmdName = monitoredMmd.name();
         // Accuracy and entropy are computed from these small outputs in Java: as graph ops they would cost more
@@ -121,6 +139,20 @@ final class TransferGraph {
                 targetLogitsName));
         outputs.addAll(domainLossNames.values());
         stepOutputNames = List.copyOf(new LinkedHashSet<>(outputs)); // the MMD term may also be the monitor
+    }
+
+    /** The perturbed view the terms ask for, or null; two terms asking for different views are a spec error. */
+    private static PerturbedView requestedView(List<DomainLoss> terms) {
+        PerturbedView view = null;
+        for (DomainLoss term : terms) {
+            PerturbedView requested = term.perturbedView().orElse(null);
+            if (requested != null && view != null && !requested.equals(view)) {
+                throw new IllegalArgumentException("domain terms ask for different perturbed target views: " + view
+                        + " and " + requested);
+            }
+            view = requested != null ? requested : view;
+        }
+        return view;
     }
 
     private SDVariable features(SDVariable x, List<SDVariable[]> hidden, List<String> maskNames) {
@@ -154,6 +186,16 @@ final class TransferGraph {
 
     List<String> targetMaskNames() {
         return targetMaskNames;
+    }
+
+    /** Whether the graph has the perturbed target view (fed {@link #TARGET_VIEW_NOISE} and its masks). */
+    boolean hasTargetView() {
+        return targetView != null;
+    }
+
+    /** Dropout masks of the perturbed target view; empty without dropout or without the view. */
+    List<String> targetViewMaskNames() {
+        return targetViewMaskNames;
     }
 
     /** λ placeholder name by domain term name. */

@@ -48,7 +48,7 @@ public final class TransferModel implements AutoCloseable {
         }
         this.optimizer = new AdamOptimizer(spec.adam(), parameters);
         this.dropoutMasks = spec.dropout() > 0.0
-                ? new DropoutMasks(spec.seed(), spec.dropout(), spec.dataType()) : null;
+                ? new DropoutMasks(spec.dropout(), spec.dataType()) : null;
         this.directForward = new DirectForward(spec, parameters);
         this.head = OutputHead.of(spec);
     }
@@ -260,17 +260,25 @@ public final class TransferModel implements AutoCloseable {
         feeds.put(TransferGraph.SOURCE_Y, head.labels(ys, spec.dataType()));
         feeds.put(TransferGraph.TARGET_X, inModelType(xt));
         putLambdas(feeds, lambdas);
+        // One generator per step, drawn in a fixed order (source masks, target masks, then the perturbed view's
+        // masks and noise), so adding the view leaves the other draws as they were.
+        SplittableRandom random = DropoutMasks.generatorFor(spec.seed(), optimizer.step());
         if (dropoutMasks != null) {
-            SplittableRandom random = dropoutMasks.generatorFor(optimizer.step());
-            List<Integer> widths = spec.hiddenLayers();
-            for (int i = 0; i < widths.size(); i++) {
-                feeds.put(graph.sourceMaskNames().get(i), dropoutMasks.next(random, ns, widths.get(i)));
-            }
-            for (int i = 0; i < widths.size(); i++) {
-                feeds.put(graph.targetMaskNames().get(i), dropoutMasks.next(random, nt, widths.get(i)));
-            }
+            putMasks(feeds, graph.sourceMaskNames(), random, ns);
+            putMasks(feeds, graph.targetMaskNames(), random, nt);
+            putMasks(feeds, graph.targetViewMaskNames(), random, nt);
+        }
+        if (graph.hasTargetView()) {
+            feeds.put(TransferGraph.TARGET_VIEW_NOISE, StandardNormal.matrix(random, nt, spec.inputDim(),
+                    spec.dataType()));
         }
         return graph.sameDiff().calculateGradientsAndOutputs(feeds, graph.stepOutputNames(), graph.trainableNames());
+    }
+
+    private void putMasks(Map<String, INDArray> feeds, List<String> names, SplittableRandom random, long rows) {
+        for (int i = 0; i < names.size(); i++) {
+            feeds.put(names.get(i), dropoutMasks.next(random, rows, spec.hiddenLayers().get(i)));
+        }
     }
 
     private void putLambdas(Map<String, INDArray> feeds, Map<String, Double> lambdas) {

@@ -70,8 +70,12 @@ public final class KadaptService implements AutoCloseable {
             AdaptationMetrics metrics = new AdaptationMetrics(registry);
             streams = new KafkaStreams(AdaptationTopology.build(settings, metrics),
                     StreamsProperties.from(config, cluster.bootstrapServers(), cluster.stateDir(), metrics));
+            StoreRecoveryListener recovery = new StoreRecoveryListener(metrics);
+            streams.setGlobalStateRestoreListener(recovery);
+            streams.setStandbyUpdateListener(recovery);
             streams.setUncaughtExceptionHandler(exception -> {
                 LOG.error("stream thread failed; replacing it (state is restored from the changelog)", exception);
+                metrics.streamThreadReplaced();
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             streamsMetrics = new KafkaStreamsMetrics(streams);

@@ -37,6 +37,9 @@ public final class StreamsProperties {
         props.put(DeadLetterRouter.TOPIC_CONFIG, config.required(ConfigKey.TOPIC_DLQ));
         props.put(DeadLetterRouter.LISTENER_CONFIG, deadLetters);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Broker outages need no setting here: the producer retries for delivery.timeout.ms (2 min) and Kafka Streams
+        // retries timed-out calls for task.timeout.ms (5 min, KIP-572) before a thread fails. FailoverTest and
+        // `bench chaos --broker-bounces` ride out 12-31 s outages (SIGTERM and SIGKILL) with no task restored.
         props.putAll(config.kafkaOverrides());
         return props;
     }

@@ -3,6 +3,9 @@ package io.kadapt.training;
 import io.kadapt.config.ConfigException;
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.loss.ConditionalAdversarialLoss;
+import io.kadapt.loss.ConsistencyLoss;
+import io.kadapt.loss.ContrastiveLoss;
 import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
 import io.kadapt.loss.DomainAdversarialLoss;
@@ -17,8 +20,10 @@ import io.kadapt.loss.SupervisedLoss;
 import io.kadapt.loss.Task;
 import io.kadapt.model.Activation;
 import io.kadapt.model.AdamSettings;
+import io.kadapt.model.LearningRateSchedule;
 import io.kadapt.model.ModelSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +52,7 @@ public final class ModelSpecs {
         };
         AdamSettings adam = new AdamSettings(config.decimal(ConfigKey.TRAIN_LEARNING_RATE),
                 config.decimal(ConfigKey.TRAIN_ADAM_BETA1), config.decimal(ConfigKey.TRAIN_ADAM_BETA2),
-                config.decimal(ConfigKey.TRAIN_ADAM_EPSILON));
+                config.decimal(ConfigKey.TRAIN_ADAM_EPSILON), learningRateSchedule(config));
         Task task = config.choice(ConfigKey.MODEL_TASK, Task.class);
         try {
             return new ModelSpec(config.positiveInteger(ConfigKey.MODEL_INPUT_DIM), outputs(config, task), hidden,
@@ -80,6 +85,46 @@ public final class ModelSpecs {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    /**
+     * {@code train.lr-schedule} with its α, β and horizon ({@code train.lr-schedule.steps}, falling back to
+     * {@code loss.schedule.steps}).
+     */
+    static LearningRateSchedule learningRateSchedule(KadaptConfig config) {
+        String name = config.string(ConfigKey.TRAIN_LR_SCHEDULE);
+        LearningRateSchedule.Shape shape = Arrays.stream(LearningRateSchedule.Shape.values())
+                .filter(s -> s.configName().equals(name)).findFirst()
+                .orElseThrow(() -> new ConfigException(ConfigKey.TRAIN_LR_SCHEDULE.key() + " must be constant or"
+                        + " inverse-decay, got '" + name + "'"));
+        if (shape == LearningRateSchedule.Shape.CONSTANT) {
+            return LearningRateSchedule.CONSTANT;
+        }
+        double alpha = nonNegative(config, ConfigKey.TRAIN_LR_SCHEDULE_ALPHA);
+        double beta = nonNegative(config, ConfigKey.TRAIN_LR_SCHEDULE_BETA);
+        ConfigKey stepsKey = config.isSet(ConfigKey.TRAIN_LR_SCHEDULE_STEPS)
+                ? ConfigKey.TRAIN_LR_SCHEDULE_STEPS : ConfigKey.LOSS_SCHEDULE_STEPS;
+        long steps = config.longValue(stepsKey);
+        if (steps <= 0) {
+            throw new ConfigException(stepsKey.key() + " must be > 0, got '" + config.string(stepsKey) + "'");
+        }
+        return new LearningRateSchedule(shape, alpha, beta, steps);
+    }
+
+    private static double nonNegative(KadaptConfig config, ConfigKey key) {
+        double value = config.decimal(key);
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new ConfigException(key.key() + " must be finite and >= 0, got '" + config.string(key) + "'");
+        }
+        return value;
+    }
+
+    private static double positive(KadaptConfig config, ConfigKey key) {
+        double value = config.decimal(key);
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new ConfigException(key.key() + " must be finite and > 0, got '" + config.string(key) + "'");
+        }
+        return value;
     }
 
     /**
@@ -221,17 +266,46 @@ public final class ModelSpecs {
     }
 
     /** Configuration names of the domain terms, for messages and the README. */
-    static final List<String> DOMAIN_TERMS = List.of("mmd", "coral", "dann", "entropy", "pseudo_label");
+    static final List<String> DOMAIN_TERMS = List.of("mmd", "coral", "dann", "cdan", "entropy", "pseudo_label",
+            "consistency", "contrastive");
+
+    private static MmdLoss mmd(KadaptConfig config) {
+        MmdLoss.Bandwidth bandwidth = MmdLoss.Bandwidth.fromConfigName(config.string(ConfigKey.LOSS_MMD_BANDWIDTH))
+                .orElseThrow(() -> new ConfigException(ConfigKey.LOSS_MMD_BANDWIDTH.key() + " must be mean or median,"
+                        + " got '" + config.string(ConfigKey.LOSS_MMD_BANDWIDTH) + "'"));
+        MmdLoss.Estimator estimator = MmdLoss.Estimator.fromConfigName(config.string(ConfigKey.LOSS_MMD_ESTIMATOR))
+                .orElseThrow(() -> new ConfigException(ConfigKey.LOSS_MMD_ESTIMATOR.key() + " must be quadratic or"
+                        + " linear, got '" + config.string(ConfigKey.LOSS_MMD_ESTIMATOR) + "'"));
+        List<String> items = config.list(ConfigKey.LOSS_MMD_MULTIPLIERS);
+        double[] multipliers = new double[items.size()];
+        for (int i = 0; i < multipliers.length; i++) {
+            try {
+                multipliers[i] = Double.parseDouble(items.get(i));
+            } catch (NumberFormatException e) {
+                multipliers[i] = Double.NaN;
+            }
+            if (!(multipliers[i] > 0) || Double.isInfinite(multipliers[i])) {
+                throw new ConfigException(ConfigKey.LOSS_MMD_MULTIPLIERS.key() + " must be finite numbers > 0, got '"
+                        + config.string(ConfigKey.LOSS_MMD_MULTIPLIERS) + "'");
+            }
+        }
+        if (multipliers.length == 0) {
+            throw new ConfigException(ConfigKey.LOSS_MMD_MULTIPLIERS.key() + " must list at least one multiplier");
+        }
+        return new MmdLoss(bandwidth, estimator, multipliers);
+    }
 
     private static List<DomainLoss> domainLosses(KadaptConfig config, Task task, int featureDim) {
         List<DomainLoss> terms = new ArrayList<>();
         for (String name : config.list(ConfigKey.LOSS_DOMAIN)) {
             switch (name) {
                 case "none" -> { }
-                case "mmd" -> terms.add(new MmdLoss());
+                case "mmd" -> terms.add(mmd(config));
                 case "coral" -> terms.add(new CoralLoss());
                 case "dann" -> terms.add(new DomainAdversarialLoss(featureDim,
                         config.positiveInteger(ConfigKey.LOSS_DANN_HIDDEN)));
+                case "cdan" -> terms.add(new ConditionalAdversarialLoss(featureDim,
+                        config.positiveInteger(ConfigKey.MODEL_CLASSES), config.positiveInteger(ConfigKey.LOSS_DANN_HIDDEN)));
                 case "entropy" -> {
                     double beta = config.decimal(ConfigKey.LOSS_ENTROPY_DIVERSITY);
                     if (beta < 0) {
@@ -248,6 +322,9 @@ public final class ModelSpecs {
                     }
                     terms.add(new PseudoLabelLoss(tau));
                 }
+                case "consistency" -> terms.add(new ConsistencyLoss(
+                        nonNegative(config, ConfigKey.LOSS_CONSISTENCY_NOISE_STD)));
+                case "contrastive" -> terms.add(new ContrastiveLoss(positive(config, ConfigKey.LOSS_CONTRASTIVE_MARGIN)));
                 default -> throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": unknown domain term '" + name
                         + "' (known: " + String.join(", ", DOMAIN_TERMS) + ", none)");
             }
@@ -260,6 +337,12 @@ public final class ModelSpecs {
             }
         }
         for (int i = 0; i < terms.size(); i++) {
+            if (terms.get(i) instanceof ConsistencyLoss consistency && consistency.noiseStd() == 0.0
+                    && config.decimal(ConfigKey.MODEL_DROPOUT) == 0.0) {
+                throw new ConfigException("the consistency term needs a perturbation: "
+                        + ConfigKey.LOSS_CONSISTENCY_NOISE_STD.key() + " > 0 or " + ConfigKey.MODEL_DROPOUT.key()
+                        + " > 0 (with neither, both views are the same and the term is 0)");
+            }
             for (int j = 0; j < i; j++) {
                 if (terms.get(i).name().equals(terms.get(j).name())) {
                     throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": '" + terms.get(i).name()

@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kadapt as a child process, SIGKILLed mid-stream and restarted, against a broker child: the committed output and
@@ -20,31 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
  * negative control that shows the checks can fail). SIGTERM restarts must lose and repeat nothing even at least once,
  * because a clean close commits. One broker, one input and one reference run serve every test.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CrashLoopTest {
+class CrashLoopTest extends ReferenceRunTest {
     static final ChaosSettings SETTINGS = new ChaosSettings(7, 320, 320, 16, 16, 3,
-            ChaosSettings.StopSignal.SIGKILL, "exactly_once_v2", 100, Map.of("model.hidden", "64,32"),
+            ChaosSettings.StopSignal.SIGKILL, 0, Duration.ZERO, "exactly_once_v2", 100, Map.of("model.hidden", "64,32"),
             Duration.ofMinutes(3));
 
-    @TempDir
-    static Path workDir;
-
-    private ChaosHarness harness;
-    private RunReport reference;
-
-    @BeforeAll
-    void startBrokerProduceAndRunReference() throws Exception {
-        harness = ChaosHarness.start(workDir, System.out);
-        harness.produceInput(SETTINGS.seed(), SETTINGS.sources(), SETTINGS.targets());
-        reference = harness.runReference(SETTINGS);
-        assertTrue(reference.verdict().passed(), reference.summary());
-    }
-
-    @AfterAll
-    void stopBroker() throws Exception {
-        if (harness != null) {
-            harness.close();
-        }
+    @Override
+    ChaosSettings settings() {
+        return SETTINGS;
     }
 
     @Test

@@ -66,28 +66,53 @@ class DomainAdversarialLossTest {
         assertEquals(Math.log(2), reference(in), 1e-12, "the reference itself");
     }
 
-    /** ½(mean_s softplus(z) + mean_t (softplus(z) − z)), z = relu(f·W1 + b1)·W2 + b2. */
+    @Test
+    @DisplayName("at logit exactly 0 (dead hidden units, zero output bias) the output bias still gets ½(σ(0)+σ(0)−1)=0")
+    void gradientAtZeroLogit() {
+        // A hidden bias of −100 kills every hidden unit, so every logit is b2 = 0 exactly. The source half of the
+        // bias gradient is ½·mean σ(0) = ¼ and the target half ½·(mean σ(0) − 1) = −¼: 0 in total. The former
+        // max(z,0) + log(1+e^−|z|) gave −½ here (SameDiff differentiates max and |·| to 0 at 0).
+        Map<String, double[][]> in = new LinkedHashMap<>(TermHarness.randomInputs(7, 3, 4, 3, 2));
+        SameDiff sd = SameDiff.create();
+        SDVariable fs = sd.constant(Nd4j.createFromArray(in.get(TermHarness.SOURCE_FEATURES)));
+        SDVariable ft = sd.constant(Nd4j.createFromArray(in.get(TermHarness.TARGET_FEATURES)));
+        SDVariable unused = sd.constant(Nd4j.zeros(3, 2).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
+        SDVariable value = new DomainAdversarialLoss(3, 4).define(sd, new DomainInputs(fs, ft, unused, unused,
+                unused, null));
+        sd.getArrForVarName(B1).assign(-100.0);
+        sd.setLossVariables(value);
+        assertEquals(Math.log(2), sd.outputSingle(Map.of(), value.name()).getDouble(0), 1e-12);
+        assertEquals(0.0, sd.calculateGradients(Map.of(), B2).get(B2).getDouble(0), 1e-12);
+    }
+
     static double reference(Map<String, double[][]> in) {
+        return reference(in, "dann", in.get(TermHarness.SOURCE_FEATURES), in.get(TermHarness.TARGET_FEATURES));
+    }
+
+    /**
+     * ½(mean_s softplus(z) + mean_t (softplus(z) − z)), z = relu(x·W1 + b1)·W2 + b2 with the classifier variables
+     * {@code prefix/hidden/W} etc. of {@code in}, on the classifier inputs x of each domain.
+     */
+    static double reference(Map<String, double[][]> in, String prefix, double[][] sourceInputs,
+                            double[][] targetInputs) {
         double source = 0.0;
-        double[][] fs = in.get(TermHarness.SOURCE_FEATURES);
-        for (double[] f : fs) {
-            source += softplus(logit(in, f)) / fs.length;
+        for (double[] x : sourceInputs) {
+            source += softplus(logit(in, prefix, x)) / sourceInputs.length;
         }
         double target = 0.0;
-        double[][] ft = in.get(TermHarness.TARGET_FEATURES);
-        for (double[] f : ft) {
-            double z = logit(in, f);
-            target += (softplus(z) - z) / ft.length;
+        for (double[] x : targetInputs) {
+            double z = logit(in, prefix, x);
+            target += (softplus(z) - z) / targetInputs.length;
         }
         return 0.5 * (source + target);
     }
 
-    private static double logit(Map<String, double[][]> in, double[] f) {
-        double[][] w1 = in.get(W1);
-        double[][] w2 = in.get(W2);
-        double z = in.get(B2)[0][0];
+    private static double logit(Map<String, double[][]> in, String prefix, double[] f) {
+        double[][] w1 = in.get(prefix + "/hidden/W");
+        double[][] w2 = in.get(prefix + "/out/W");
+        double z = in.get(prefix + "/out/b")[0][0];
         for (int h = 0; h < w2.length; h++) {
-            double a = in.get(B1)[0][h];
+            double a = in.get(prefix + "/hidden/b")[0][h];
             for (int k = 0; k < f.length; k++) {
                 a += f[k] * w1[k][h];
             }

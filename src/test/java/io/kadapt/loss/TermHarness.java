@@ -28,6 +28,10 @@ final class TermHarness {
     static final String SOURCE_LOGITS = "ls";
     static final String TARGET_LOGITS = "lt";
     static final String LOGITS = "logits";
+    /** Optional: one-hot source labels (a constant; class 0 everywhere when absent). */
+    static final String SOURCE_LABELS = "ys";
+    /** Optional: logits of the perturbed target view (a variable; absent: no view). */
+    static final String PERTURBED_TARGET_LOGITS = "lt2";
 
     private static final double STEP = 1e-6;
     private static final double MAX_RELATIVE_ERROR = 1e-5;
@@ -40,16 +44,26 @@ final class TermHarness {
     private TermHarness() {
     }
 
-    /** Inputs keyed fs, ft, ls, lt. The RNG is seeded so term variables are reproducible. */
+    /** Inputs keyed fs, ft, ls, lt and optionally ys, lt2. The RNG is seeded so term variables are reproducible. */
     static Result evaluate(DomainLoss term, Map<String, double[][]> inputs) {
         SameDiff sd = SameDiff.create();
         SDVariable fs = sd.var(SOURCE_FEATURES, Nd4j.createFromArray(inputs.get(SOURCE_FEATURES)));
         SDVariable ft = sd.var(TARGET_FEATURES, Nd4j.createFromArray(inputs.get(TARGET_FEATURES)));
         SDVariable ls = sd.var(SOURCE_LOGITS, Nd4j.createFromArray(inputs.get(SOURCE_LOGITS)));
         SDVariable lt = sd.var(TARGET_LOGITS, Nd4j.createFromArray(inputs.get(TARGET_LOGITS)));
+        double[][] labels = inputs.containsKey(SOURCE_LABELS) ? inputs.get(SOURCE_LABELS)
+                : oneHot(new int[inputs.get(SOURCE_LOGITS).length], inputs.get(SOURCE_LOGITS)[0].length);
+        SDVariable ys = sd.constant(SOURCE_LABELS, Nd4j.createFromArray(labels));
+        List<String> inputNames = new ArrayList<>(List.of(SOURCE_FEATURES, TARGET_FEATURES, SOURCE_LOGITS,
+                TARGET_LOGITS));
+        SDVariable lt2 = null;
+        if (inputs.containsKey(PERTURBED_TARGET_LOGITS)) {
+            lt2 = sd.var(PERTURBED_TARGET_LOGITS, Nd4j.createFromArray(inputs.get(PERTURBED_TARGET_LOGITS)));
+            inputNames.add(PERTURBED_TARGET_LOGITS);
+        }
         Nd4j.getRandom().setSeed(1234L);
-        SDVariable value = term.define(sd, new DomainInputs(fs, ft, ls, lt));
-        return run(sd, value, List.of(SOURCE_FEATURES, TARGET_FEATURES, SOURCE_LOGITS, TARGET_LOGITS));
+        SDVariable value = term.define(sd, new DomainInputs(fs, ft, ls, lt, ys, lt2));
+        return run(sd, value, inputNames);
     }
 
     /** Supervised term on the given logits and one-hot labels. */

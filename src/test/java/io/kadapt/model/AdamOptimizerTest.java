@@ -47,6 +47,41 @@ class AdamOptimizerTest {
     }
 
     @Test
+    @DisplayName("inverse-decay: update t uses lr₀·(1+α·p)^(−β), p = (t−1)/steps capped at 1; a restored step count"
+            + " continues the curve")
+    void inverseDecayLearningRate() {
+        LearningRateSchedule schedule = new LearningRateSchedule(LearningRateSchedule.Shape.INVERSE_DECAY, 10.0,
+                0.75, 4);
+        assertEquals(1.0, schedule.factorAt(0));
+        assertEquals(Math.pow(1 + 10 * 0.5, -0.75), schedule.factorAt(2), 1e-15);
+        assertEquals(Math.pow(11, -0.75), schedule.factorAt(4), 1e-15);
+        assertEquals(Math.pow(11, -0.75), schedule.factorAt(400), 1e-15, "p stops at 1");
+        assertEquals(1.0, LearningRateSchedule.CONSTANT.factorAt(12345));
+
+        AdamSettings settings = new AdamSettings(0.05, 0.9, 0.999, 1e-8, schedule);
+        for (long restoredStep : new long[] {0, 2, 9}) {
+            Map<String, INDArray> parameters = new LinkedHashMap<>();
+            parameters.put("w", Nd4j.create(new double[] {1.0, -1.0}, new long[] {1, 2}, DataType.DOUBLE));
+            AdamOptimizer optimizer = new AdamOptimizer(settings, parameters);
+            optimizer.restoreStep(restoredStep);
+            optimizer.apply(parameters, Map.of("w", Nd4j.create(new double[] {0.5, -2.0}, new long[] {1, 2},
+                    DataType.DOUBLE)), 1.0);
+            // Zero moments, one gradient g, t = restoredStep + 1: m̂ = 0.1·g/(1−0.9ᵗ), v̂ = 0.001·g²/(1−0.999ᵗ).
+            long t = restoredStep + 1;
+            double lr = 0.05 * schedule.factorAt(restoredStep);
+            double[] expected = {1.0, -1.0};
+            double[] g = {0.5, -2.0};
+            for (int i = 0; i < 2; i++) {
+                double mHat = 0.1 * g[i] / (1 - Math.pow(0.9, t));
+                double vHat = 0.001 * g[i] * g[i] / (1 - Math.pow(0.999, t));
+                expected[i] -= lr * mHat / (Math.sqrt(vHat) + 1e-8);
+            }
+            assertArrayEquals(expected,
+                    parameters.get("w").data().asDouble(), 1e-12, "after " + restoredStep + " steps");
+        }
+    }
+
+    @Test
     void clippingScaleKeepsNormAtMostTheLimit() {
         assertEquals(1.0, GradientClipping.scale(3.0, 0.0), "0 turns clipping off");
         assertEquals(1.0, GradientClipping.scale(3.0, 5.0), "below the limit nothing changes");

@@ -28,10 +28,10 @@ class BatchMetricsAndMasksTest {
 
     @Test
     void dropoutMasksDependOnlyOnSeedAndStep() {
-        DropoutMasks masks = new DropoutMasks(42L, 0.25, DataType.FLOAT);
-        INDArray a = masks.next(masks.generatorFor(7), 200, 51);
-        INDArray b = new DropoutMasks(42L, 0.25, DataType.FLOAT).next(masks.generatorFor(7), 200, 51);
-        INDArray c = masks.next(masks.generatorFor(8), 200, 51);
+        DropoutMasks masks = new DropoutMasks(0.25, DataType.FLOAT);
+        INDArray a = masks.next(DropoutMasks.generatorFor(42L, 7), 200, 51);
+        INDArray b = new DropoutMasks(0.25, DataType.FLOAT).next(DropoutMasks.generatorFor(42L, 7), 200, 51);
+        INDArray c = masks.next(DropoutMasks.generatorFor(42L, 8), 200, 51);
         assertEquals(a, b);
         assertFalse(a.equals(c));
 

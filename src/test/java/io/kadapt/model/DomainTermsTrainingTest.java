@@ -2,10 +2,14 @@ package io.kadapt.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kadapt.loss.ConditionalAdversarialLoss;
+import io.kadapt.loss.ConsistencyLoss;
+import io.kadapt.loss.ContrastiveLoss;
 import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
 import io.kadapt.loss.DomainAdversarialLoss;
 import io.kadapt.loss.InformationMaximizationLoss;
+import io.kadapt.loss.MmdLoss;
 import io.kadapt.loss.PseudoLabelLoss;
 import java.util.HashMap;
 import java.util.List;
@@ -17,9 +21,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Short training runs with the coral, dann, entropy and pseudo_label terms in one graph: each term, switched on, lowers its own
- * quantity compared with a run where it is off (same seed, same data). The terms are always evaluated, so every run
- * reports all four.
+ * Short training runs with the coral, dann, entropy, pseudo_label, consistency and contrastive terms in one graph:
+ * each term, switched on, lowers its own quantity compared with a run where it is off (same seed, same data). The
+ * terms are always evaluated, so every run reports all of them. The mmd options and cdan, one term per graph,
+ * likewise.
  */
 class DomainTermsTrainingTest {
 
@@ -75,23 +80,73 @@ class DomainTermsTrainingTest {
         assertTrue(on < 0.7 * off, "pseudo-label loss with λ=1: " + on + ", off: " + off);
     }
 
+    @Test
+    @DisplayName("consistency on: predictions on the noisy view of a target sample move towards the clean ones")
+    void consistencyMakesPredictionsStable() {
+        double off = run("off").get("consistency");
+        double on = run("consistency").get("consistency");
+        assertTrue(on < 0.7 * off, "consistency with λ=1: " + on + ", off: " + off);
+    }
+
+    @Test
+    @DisplayName("contrastive on: same-class source features closer, other classes beyond the margin")
+    void contrastiveClustersSourceFeatures() {
+        double off = run("off").get("contrastive");
+        double on = run("contrastive").get("contrastive");
+        assertTrue(on < 0.7 * off, "contrastive with λ=1: " + on + ", off: " + off);
+    }
+
+    @Test
+    @DisplayName("mmd with median bandwidth, and with the linear-time estimator: on, the discrepancy ends lower")
+    void mmdOptionsAlignTheDomains() {
+        for (MmdLoss term : List.of(new MmdLoss(MmdLoss.Bandwidth.MEDIAN, MmdLoss.Estimator.QUADRATIC, 0.5, 1, 2),
+                new MmdLoss(MmdLoss.Bandwidth.MEAN, MmdLoss.Estimator.LINEAR, MmdLoss.defaultMultipliers()))) {
+            double off = train(term, 0.0).get("mmd");
+            double on = train(term, 1.0).get("mmd");
+            assertTrue(on < 0.5 * off, term + " with λ=1: " + on + ", off: " + off);
+        }
+    }
+
+    @Test
+    @DisplayName("cdan on: the conditional domain classifier ends closer to chance (BCE towards log 2)")
+    void cdanConfusesTheConditionalDomainClassifier() {
+        ModelSpec spec = new ModelSpec(DIM, 2, List.of(16, 8), Activation.RELU, 0.0, 99L, DataType.FLOAT,
+                AdamSettings.withLearningRate(0.01), 5.0, new CrossEntropyLoss(),
+                List.of(new ConditionalAdversarialLoss(8, 2, 16)));
+        double off = train(spec, Map.of("cdan", DANN_OFF)).get("cdan");
+        double on = train(spec, Map.of("cdan", 1.0)).get("cdan");
+        assertTrue(off < 0.6, "the classifier separates the domains when unopposed: BCE " + off);
+        assertTrue(on > off + 0.05, "conditional domain BCE with λ=1: " + on + ", off: " + off);
+    }
+
     private static synchronized Map<String, Double> run(String termOn) {
         return RUNS.computeIfAbsent(termOn, DomainTermsTrainingTest::train);
     }
 
     /** Means over the last 10 steps of each term's value and of the mean target entropy. */
     private static Map<String, Double> train(String termOn) {
-        Map<String, Double> lambdas = new HashMap<>(Map.of("coral", 0.0, "dann", DANN_OFF, "entropy", 0.0, "pseudo_label", 0.0));
+        Map<String, Double> lambdas = new HashMap<>(Map.of("coral", 0.0, "dann", DANN_OFF, "entropy", 0.0,
+                "pseudo_label", 0.0, "consistency", 0.0, "contrastive", 0.0));
         if (!termOn.equals("off")) {
             lambdas.put(termOn, 1.0);
         }
         ModelSpec spec = new ModelSpec(DIM, 2, List.of(16, 8), Activation.RELU, 0.0, 99L, DataType.FLOAT,
                 AdamSettings.withLearningRate(0.01), 5.0, new CrossEntropyLoss(),
                 List.of(new CoralLoss(), new DomainAdversarialLoss(8, 16), new InformationMaximizationLoss(1.0),
-                        new PseudoLabelLoss(0.7)));
+                        new PseudoLabelLoss(0.7), new ConsistencyLoss(0.5), new ContrastiveLoss(1.0)));
+        return train(spec, lambdas);
+    }
+
+    /** A graph with the one mmd term {@code term} at weight λ. */
+    private static Map<String, Double> train(MmdLoss term, double lambda) {
+        ModelSpec spec = new ModelSpec(DIM, 2, List.of(16, 8), Activation.RELU, 0.0, 99L, DataType.FLOAT,
+                AdamSettings.withLearningRate(0.01), 5.0, new CrossEntropyLoss(), List.of(term));
+        return train(spec, Map.of("mmd", lambda));
+    }
+
+    private static Map<String, Double> train(ModelSpec spec, Map<String, Double> lambdas) {
         Random random = new Random(23);
-        Map<String, Double> last = new HashMap<>(Map.of("coral", 0.0, "dann", 0.0, "entropy", 0.0,
-                "pseudo_label", 0.0, "targetEntropy", 0.0));
+        Map<String, Double> last = new HashMap<>(Map.of("targetEntropy", 0.0));
         try (TransferModel model = TransferModel.initialise(spec)) {
             for (int step = 0; step < STEPS; step++) {
                 Batch source = batch(random, 0.0);

@@ -41,17 +41,25 @@ final class ReferenceForward {
         return h;
     }
 
+    double[][] logits(double[][] x) {
+        return affine(features(x), "classifier/W", "classifier/b");
+    }
+
+    /** Mean cross-entropy (no smoothing) of the source batch. */
+    double crossEntropy(double[][] xs, int[] ys) {
+        double[][] logProbabilities = PlainMath.logSoftmax(logits(xs));
+        double ce = 0.0;
+        for (int i = 0; i < logProbabilities.length; i++) {
+            ce -= logProbabilities[i][ys[i]];
+        }
+        return ce / logProbabilities.length;
+    }
+
     /** Cross-entropy (no smoothing) + λ·MMD² with the given bandwidth base, or the batch's own when null. */
     double loss(double[][] xs, int[] ys, double[][] xt, double lambda, double[] multipliers, Double base) {
         double[][] fs = features(xs);
         double[][] ft = features(xt);
-        double[][] logits = affine(fs, "classifier/W", "classifier/b");
-        double[][] logProbabilities = PlainMath.logSoftmax(logits);
-        double ce = 0.0;
-        for (int i = 0; i < logits.length; i++) {
-            ce -= logProbabilities[i][ys[i]];
-        }
-        ce /= logits.length;
+        double ce = crossEntropy(xs, ys);
         double mmd = base == null ? ReferenceMmd.mmd2(fs, ft, multipliers)
                 : ReferenceMmd.mmd2(fs, ft, multipliers, base);
         return ce + lambda * mmd;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kadapt.config.ConfigException;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.loss.ConditionalAdversarialLoss;
+import io.kadapt.loss.ConsistencyLoss;
+import io.kadapt.loss.ContrastiveLoss;
 import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
 import io.kadapt.loss.DomainAdversarialLoss;
@@ -14,6 +17,7 @@ import io.kadapt.loss.InformationMaximizationLoss;
 import io.kadapt.loss.MmdLoss;
 import io.kadapt.loss.MultiMarginLoss;
 import io.kadapt.loss.PseudoLabelLoss;
+import io.kadapt.model.LearningRateSchedule;
 import io.kadapt.model.ModelSpec;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +47,60 @@ class LossConfigTest {
         for (String term : ModelSpecs.DOMAIN_TERMS) {
             ModelSpecs.lambdaSchedule(config, term); // throws if loss.<term>.lambda/.schedule were missing
         }
-        assertEquals(List.of("mmd", "coral", "dann", "entropy", "pseudo_label"), ModelSpecs.DOMAIN_TERMS,
+        assertEquals(List.of("mmd", "coral", "dann", "cdan", "entropy", "pseudo_label", "consistency", "contrastive"),
+                ModelSpecs.DOMAIN_TERMS,
                 "every catalogued term has keys loss.<term>.lambda and .schedule (lambdaSchedule would throw)");
+    }
+
+    @Test
+    @DisplayName("consistency, contrastive and the mmd options by name with their knobs; defaults are today's mmd")
+    void catalogueKnobs() {
+        KadaptConfig config = KadaptConfig.of(SHAPE).with(Map.of("loss.domain", "mmd,consistency,contrastive",
+                "loss.mmd.bandwidth", "median", "loss.mmd.estimator", "linear", "loss.mmd.multipliers", "0.5,2",
+                "loss.consistency.noise-std", "0.3", "loss.contrastive.margin", "2.5", "loss.contrastive.lambda",
+                "0.1"));
+        assertEquals(List.of(new MmdLoss(MmdLoss.Bandwidth.MEDIAN, MmdLoss.Estimator.LINEAR, 0.5, 2.0),
+                new ConsistencyLoss(0.3), new ContrastiveLoss(2.5)), ModelSpecs.from(config).domainLosses());
+        assertEquals(0.1, ModelSpecs.training(config).lambda("contrastive", 0));
+        assertEquals(List.of(new ConditionalAdversarialLoss(5, 3, 7)), ModelSpecs.from(KadaptConfig.of(SHAPE).with(
+                Map.of("loss.domain", "cdan", "loss.dann.hidden", "7"))).domainLosses(), "d = 5, C = 3");
+        assertEquals(List.of(new MmdLoss()), ModelSpecs.from(KadaptConfig.of(SHAPE)).domainLosses(),
+                "the shipped mmd is unchanged by the new keys");
+
+        KadaptConfig base = KadaptConfig.of(SHAPE);
+        for (Map.Entry<String, String> bad : Map.of("loss.mmd.bandwidth", "mode", "loss.mmd.estimator", "cubic",
+                "loss.mmd.multipliers", "1,0", "loss.contrastive.margin", "0",
+                "loss.consistency.noise-std", "-1").entrySet()) {
+            String message = assertThrows(ConfigException.class, () -> ModelSpecs.from(base.with(Map.of(
+                    "loss.domain", "mmd,consistency,contrastive", bad.getKey(), bad.getValue())))).getMessage();
+            assertTrue(message.contains(bad.getKey()), message);
+        }
+        String noPerturbation = assertThrows(ConfigException.class, () -> ModelSpecs.from(base.with(Map.of(
+                "loss.domain", "consistency", "loss.consistency.noise-std", "0")))).getMessage();
+        assertTrue(noPerturbation.contains("model.dropout"), noPerturbation);
+        assertEquals(List.of(new ConsistencyLoss(0.0)), ModelSpecs.from(base.with(Map.of("loss.domain",
+                "consistency", "loss.consistency.noise-std", "0", "model.dropout", "0.2"))).domainLosses(),
+                "a second dropout mask alone is a perturbation");
+    }
+
+    @Test
+    @DisplayName("learning-rate schedule: constant by default; inverse-decay with α, β and its horizon")
+    void learningRateSchedule() {
+        assertEquals(LearningRateSchedule.CONSTANT, ModelSpecs.from(KadaptConfig.of(SHAPE)).adam()
+                .learningRateSchedule());
+        KadaptConfig decay = KadaptConfig.of(SHAPE).with(Map.of("train.lr-schedule", "inverse-decay",
+                "loss.schedule.steps", "500"));
+        assertEquals(new LearningRateSchedule(LearningRateSchedule.Shape.INVERSE_DECAY, 10.0, 0.75, 500),
+                ModelSpecs.from(decay).adam().learningRateSchedule(), "the horizon falls back to loss.schedule.steps");
+        assertEquals(new LearningRateSchedule(LearningRateSchedule.Shape.INVERSE_DECAY, 5.0, 0.5, 40),
+                ModelSpecs.from(decay.with(Map.of("train.lr-schedule.alpha", "5", "train.lr-schedule.beta", "0.5",
+                        "train.lr-schedule.steps", "40"))).adam().learningRateSchedule());
+        for (Map.Entry<String, String> bad : Map.of("train.lr-schedule", "cosine", "train.lr-schedule.alpha", "-1",
+                "train.lr-schedule.steps", "0").entrySet()) {
+            String message = assertThrows(ConfigException.class,
+                    () -> ModelSpecs.from(decay.with(Map.of(bad.getKey(), bad.getValue())))).getMessage();
+            assertTrue(message.contains(bad.getKey()), message);
+        }
     }
 
     @Test
