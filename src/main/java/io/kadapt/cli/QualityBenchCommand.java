@@ -46,7 +46,8 @@ final class QualityBenchCommand implements Callable<Integer> {
     @Option(names = "--methods", split = ",", paramLabel = "NAME",
             description = "Methods by name from the built-in list (source-only always runs too). Known: "
                     + "source-only, mmd (the shipped defaults), source-only-spb1, mmd-spb1, mmd-lambda0.3, mmd-lambda3,"
-                    + " mmd-before-floor-spb8, coral, dann, entropy."
+                    + " mmd-before-floor-spb8, coral, dann, cdan, entropy, consistency, contrastive, mmd-median,"
+                    + " mmd-linear, mmd-lr-decay."
                     + " Default: source-only, mmd.")
     List<String> methods = new ArrayList<>();
 
