@@ -1,0 +1,348 @@
+package io.kadapt.model;
+
+import io.kadapt.data.Task;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A feature extractor + linear head (classifier or regressor, by the spec's task) adapted online: each
+ * {@link #step} applies one Adam update on L = ℓ(source) + Σ_k λ_k·d_k(f(source), f(target)).
+ *
+ * <p>Lifecycle: {@link #initialise} or {@link #restore} → {@link #step}* → {@link #snapshot} → {@link #close}.
+ * Deterministic: with {@code OMP_NUM_THREADS=1}, the same spec, snapshot and inputs give bit-identical parameters,
+ * because initialisation and dropout masks are drawn from generators seeded by (seed) and (seed, step) only.
+ *
+ * <p>Methods are synchronized: SameDiff sessions and the in-place parameter updates are not safe to interleave, and
+ * the caller may serve predictions from another thread than the one that trains.
+ */
+public final class TransferModel implements AutoCloseable {
+
+    private static final String PARAMETER_PREFIX = "param/";
+    private static final String FIRST_MOMENT_PREFIX = "adam_m/";
+    private static final String SECOND_MOMENT_PREFIX = "adam_v/";
+
+    private final ModelSpec spec;
+    private final TransferGraph graph;
+    private final Map<String, INDArray> parameters = new LinkedHashMap<>();
+    private final AdamOptimizer optimizer;
+    private final DropoutMasks dropoutMasks;
+    private final DirectForward directForward;
+    private final OutputHead head;
+    private boolean closed;
+
+    private TransferModel(ModelSpec spec) {
+        this.spec = spec;
+        this.graph = new TransferGraph(spec);
+        for (String name : graph.trainableNames()) {
+            parameters.put(name, graph.parameter(name));
+        }
+        this.optimizer = new AdamOptimizer(spec.adam(), parameters);
+        this.dropoutMasks = spec.dropout() > 0.0
+                ? new DropoutMasks(spec.dropout(), spec.dataType()) : null;
+        this.directForward = new DirectForward(spec, parameters);
+        this.head = OutputHead.of(spec);
+    }
+
+    /** A fresh model at step 0 with parameters drawn from {@code spec.seed()}. */
+    public static TransferModel initialise(ModelSpec spec) {
+        return new TransferModel(spec);
+    }
+
+    /**
+     * A model that continues exactly where {@code snapshot} was taken.
+     *
+     * @throws IllegalArgumentException naming the first array whose name, shape or dtype does not fit {@code spec}
+     */
+    public static TransferModel restore(ModelSpec spec, ModelSnapshot snapshot) {
+        TransferModel model = new TransferModel(spec);
+        try {
+            model.load(snapshot);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** Number of applied optimiser steps (skipped steps do not count). */
+    public synchronized long step() {
+        return optimizer.step();
+    }
+
+    /**
+     * The prediction path (no dropout); does not change the model.
+     *
+     * @param x [n, inputDim]
+     * @return in the model dtype, [n, numClasses] class probabilities (rows summing to 1), or for regression the
+     *         [n, 1] predicted values
+     */
+    public synchronized INDArray predictOutputs(INDArray x) {
+        ensureOpen();
+        checkFeatures("x", x);
+        return directForward.outputs(inModelType(x));
+    }
+
+    /** {@link #predictOutputs} of a classifier: class probabilities [n, numClasses]. */
+    public INDArray predictProbabilities(INDArray x) {
+        if (spec.task() != Task.CLASSIFICATION) {
+            throw new IllegalStateException("a " + spec.task().configName() + " model has no class probabilities");
+        }
+        return predictOutputs(x);
+    }
+
+    /**
+     * {@link #predictOutputs} through the SameDiff graph: the reference the direct path is tested against, and
+     * the "before" of {@code kadapt bench perf}. Not for serving: milliseconds of per-call overhead.
+     */
+    public synchronized INDArray predictProbabilitiesWithSameDiff(INDArray x) {
+        ensureOpen();
+        checkFeatures("x", x);
+        return graph.sameDiff().outputSingle(Map.of(TransferGraph.PREDICT_X, inModelType(x)),
+                graph.predictionName());
+    }
+
+    /**
+     * One Adam step on a source batch (features and labels) and a target batch (features only).
+     *
+     * <p>If the loss or any gradient is NaN or infinite, nothing changes (parameters, Adam state, step count) and the
+     * outcome says why; otherwise the gradient is clipped to {@code spec.gradientClipNorm()} when that is positive. An
+     * update larger than the parameters themselves (a learning-rate spike) is rolled back the same way
+     * ({@link StepOutcome#UPDATE_TOO_LARGE}).
+     *
+     * @param xs      source features [ns, inputDim], ns ≥ 1
+     * @param ys      source labels, length ns: classes in [0, numClasses), or finite values for regression
+     * @param xt      target features [nt, inputDim], nt ≥ 1
+     * @param lambdas λ_k ≥ 0 for exactly the configured domain terms, keyed by {@code DomainLoss.name()}
+     */
+    public synchronized StepOutcome step(INDArray xs, double[] ys, INDArray xt, Map<String, Double> lambdas) {
+        ensureOpen();
+        OutAndGrad result = forwardAndBackward(xs, ys, xt, lambdas);
+        Map<String, INDArray> outputs = result.getOutputs();
+        Map<String, INDArray> gradients = result.getGradients();
+
+        double supervised = scalar(outputs, graph.supervisedLossName());
+        double total = scalar(outputs, graph.totalLossName());
+        Map<String, Double> domainValues = new LinkedHashMap<>();
+        boolean finiteLoss = Double.isFinite(supervised) && Double.isFinite(total);
+        for (Map.Entry<String, String> term : graph.domainLossNames().entrySet()) {
+            double value = scalar(outputs, term.getValue());
+            domainValues.put(term.getKey(), value);
+            finiteLoss &= Double.isFinite(value);
+        }
+        double gradientNorm = globalNorm(gradients);
+        String skipReason = null;
+        if (!finiteLoss) {
+            skipReason = StepOutcome.NON_FINITE_LOSS;
+        } else if (!Double.isFinite(gradientNorm)) {
+            skipReason = StepOutcome.NON_FINITE_GRADIENT;
+        } else if (!optimizer.apply(parameters, gradients, GradientClipping.scale(gradientNorm, spec.gradientClipNorm()))) {
+            skipReason = StepOutcome.UPDATE_TOO_LARGE;
+        }
+        return new StepOutcome(skipReason == null, skipReason, supervised, domainValues, total, gradientNorm,
+                head.sourceAccuracy(outputs.get(graph.sourceLogitsName()), ys),
+                head.meanEntropy(outputs.get(graph.targetLogitsName())), scalar(outputs, graph.mmdName()));
+    }
+
+    /** {@link #step} with class labels. */
+    public StepOutcome step(INDArray xs, int[] classes, INDArray xt, Map<String, Double> lambdas) {
+        return step(xs, asLabels(classes), xt, lambdas);
+    }
+
+    /**
+     * The gradients {@link #step} would use now (before clipping), by trainable variable name; does not change the
+     * model. For diagnostics and gradient checks.
+     */
+    public synchronized Map<String, INDArray> gradients(INDArray xs, double[] ys, INDArray xt,
+                                                        Map<String, Double> lambdas) {
+        ensureOpen();
+        Map<String, INDArray> gradients = forwardAndBackward(xs, ys, xt, lambdas).getGradients();
+        Map<String, INDArray> ordered = new LinkedHashMap<>();
+        for (String name : graph.trainableNames()) {
+            ordered.put(name, gradients.get(name).dup());
+        }
+        return ordered;
+    }
+
+    /** {@link #gradients} with class labels. */
+    public Map<String, INDArray> gradients(INDArray xs, int[] classes, INDArray xt, Map<String, Double> lambdas) {
+        return gradients(xs, asLabels(classes), xt, lambdas);
+    }
+
+    private static double[] asLabels(int[] classes) {
+        return classes == null ? null : Arrays.stream(classes).asDoubleStream().toArray();
+    }
+
+    /** Copies of every trainable array, by name, in canonical order. */
+    public synchronized Map<String, INDArray> parameters() {
+        ensureOpen();
+        Map<String, INDArray> copies = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> copies.put(name, p.dup()));
+        return copies;
+    }
+
+    /** A deep copy of parameters, Adam moments and step count. */
+    public synchronized ModelSnapshot snapshot() {
+        ensureOpen();
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> arrays.put(PARAMETER_PREFIX + name, p));
+        optimizer.firstMoments().forEach((name, m) -> arrays.put(FIRST_MOMENT_PREFIX + name, m));
+        optimizer.secondMoments().forEach((name, v) -> arrays.put(SECOND_MOMENT_PREFIX + name, v));
+        return new ModelSnapshot(spec.task(), optimizer.step(), arrays); // the snapshot copies
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+    }
+
+    private void load(ModelSnapshot snapshot) {
+        if (snapshot.task() != spec.task()) {
+            throw new IllegalArgumentException("snapshot is of a " + snapshot.task().configName()
+                    + " model but the spec is " + spec.task().configName());
+        }
+        Map<String, INDArray> targets = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> targets.put(PARAMETER_PREFIX + name, p));
+        optimizer.firstMoments().forEach((name, m) -> targets.put(FIRST_MOMENT_PREFIX + name, m));
+        optimizer.secondMoments().forEach((name, v) -> targets.put(SECOND_MOMENT_PREFIX + name, v));
+        Set<String> unexpected = new HashSet<>(snapshot.names());
+        unexpected.removeAll(targets.keySet());
+        if (!unexpected.isEmpty()) {
+            throw new IllegalArgumentException("snapshot array '" + unexpected.stream().sorted().findFirst().get()
+                    + "' does not exist in this model spec");
+        }
+        for (String name : targets.keySet()) {
+            if (!snapshot.names().contains(name)) {
+                throw new IllegalArgumentException("snapshot lacks array '" + name + "'");
+            }
+        }
+        for (Map.Entry<String, INDArray> target : targets.entrySet()) {
+            String name = target.getKey();
+            INDArray stored = snapshot.stored(name);
+            if (!Arrays.equals(stored.shape(), target.getValue().shape())) {
+                throw new IllegalArgumentException("snapshot array '" + name + "' has shape "
+                        + Arrays.toString(stored.shape()) + " but the spec needs "
+                        + Arrays.toString(target.getValue().shape()));
+            }
+            if (stored.dataType() != spec.dataType()) {
+                throw new IllegalArgumentException("snapshot array '" + name + "' is " + stored.dataType()
+                        + " but the spec needs " + spec.dataType());
+            }
+        }
+        targets.forEach((name, target) -> target.assign(snapshot.stored(name)));
+        optimizer.restoreStep(snapshot.step());
+    }
+
+    private OutAndGrad forwardAndBackward(INDArray xs, double[] ys, INDArray xt, Map<String, Double> lambdas) {
+        checkFeatures("xs", xs);
+        checkFeatures("xt", xt);
+        long ns = xs.size(0);
+        long nt = xt.size(0);
+        if (ys == null || ys.length != ns) {
+            throw new IllegalArgumentException("ys must have one label per row of xs (" + ns + "), got "
+                    + (ys == null ? "null" : ys.length));
+        }
+        Map<String, INDArray> feeds = new HashMap<>();
+        feeds.put(TransferGraph.SOURCE_X, inModelType(xs));
+        feeds.put(TransferGraph.SOURCE_Y, head.labels(ys, spec.dataType()));
+        feeds.put(TransferGraph.TARGET_X, inModelType(xt));
+        putLambdas(feeds, lambdas);
+        // One generator per step, drawn in a fixed order (source masks, target masks, then the perturbed view's
+        // masks and noise), so adding the view leaves the other draws as they were.
+        SplittableRandom random = DropoutMasks.generatorFor(spec.seed(), optimizer.step());
+        if (dropoutMasks != null) {
+            putMasks(feeds, graph.sourceMaskNames(), random, ns);
+            putMasks(feeds, graph.targetMaskNames(), random, nt);
+            putMasks(feeds, graph.targetViewMaskNames(), random, nt);
+        }
+        if (graph.hasTargetView()) {
+            feeds.put(TransferGraph.TARGET_VIEW_NOISE, StandardNormal.matrix(random, nt, spec.inputDim(),
+                    spec.dataType()));
+        }
+        return graph.sameDiff().calculateGradientsAndOutputs(feeds, graph.stepOutputNames(), graph.trainableNames());
+    }
+
+    private void putMasks(Map<String, INDArray> feeds, List<String> names, SplittableRandom random, long rows) {
+        for (int i = 0; i < names.size(); i++) {
+            feeds.put(names.get(i), dropoutMasks.next(random, rows, spec.hiddenLayers().get(i)));
+        }
+    }
+
+    private void putLambdas(Map<String, INDArray> feeds, Map<String, Double> lambdas) {
+        if (lambdas == null) {
+            throw new IllegalArgumentException("lambdas must not be null (use an empty map without domain terms)");
+        }
+        for (String key : lambdas.keySet()) {
+            if (!graph.lambdaNames().containsKey(key)) {
+                throw new IllegalArgumentException("lambda '" + key + "' names no configured domain loss; configured: "
+                        + graph.lambdaNames().keySet());
+            }
+        }
+        for (Map.Entry<String, String> term : graph.lambdaNames().entrySet()) {
+            Double lambda = lambdas.get(term.getKey());
+            if (lambda == null || !(lambda >= 0.0) || lambda.isInfinite()) {
+                throw new IllegalArgumentException("lambda '" + term.getKey() + "' must be finite and >= 0, got "
+                        + lambda);
+            }
+            feeds.put(term.getValue(), Nd4j.scalar(spec.dataType(), lambda));
+        }
+    }
+
+    private void checkFeatures(String what, INDArray x) {
+        if (x == null || x.rank() != 2 || x.size(1) != spec.inputDim() || x.size(0) < 1) {
+            throw new IllegalArgumentException(what + " must be [n >= 1, " + spec.inputDim() + "], got "
+                    + (x == null ? "null" : Arrays.toString(x.shape())));
+        }
+        if (!x.dataType().isFPType()) {
+            throw new IllegalArgumentException(what + " must hold floating-point values, got " + x.dataType());
+        }
+    }
+
+    private INDArray inModelType(INDArray x) {
+        return x.dataType() == spec.dataType() ? x : x.castTo(spec.dataType());
+    }
+
+    /**
+     * Global L2 norm in double. NaN or infinite when some gradient is; a float sum of squares that merely overflows
+     * is recomputed in double so a large finite gradient is clipped rather than skipped.
+     */
+    private static double globalNorm(Map<String, INDArray> gradients) {
+        double sumOfSquares = 0.0;
+        for (INDArray g : gradients.values()) {
+            double norm = g.norm2Number().doubleValue();
+            sumOfSquares += norm * norm;
+        }
+        if (Double.isFinite(sumOfSquares)) {
+            return Math.sqrt(sumOfSquares);
+        }
+        sumOfSquares = 0.0;
+        for (INDArray g : gradients.values()) {
+            double norm = g.castTo(DataType.DOUBLE).norm2Number().doubleValue();
+            sumOfSquares += norm * norm;
+        }
+        return Math.sqrt(sumOfSquares);
+    }
+
+    private static double scalar(Map<String, INDArray> outputs, String name) {
+        return outputs.get(name).getDouble(0);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("model is closed");
+        }
+    }
+}

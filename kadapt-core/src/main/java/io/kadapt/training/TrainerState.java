@@ -1,0 +1,94 @@
+package io.kadapt.training;
+
+import io.kadapt.data.Domain;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The trainer's persisted bookkeeping beside the model parameters: per-domain ledgers and the number of
+ * skipped (non-finite) steps. Samples still waiting in the buffer are not in here: they live in their own
+ * store and are re-applied on restore.
+ */
+public final class TrainerState {
+    private static final int MAGIC = 0x4b445453; // "KDTS"
+    private static final int VERSION = 1;
+
+    private final Map<Domain, DomainLedger> ledgers;
+    private long skippedSteps;
+
+    private TrainerState(Map<Domain, DomainLedger> ledgers, long skippedSteps) {
+        this.ledgers = ledgers;
+        this.skippedSteps = skippedSteps;
+    }
+
+    public static TrainerState fresh(int dimension) {
+        Map<Domain, DomainLedger> ledgers = new EnumMap<>(Domain.class);
+        for (Domain domain : Domain.values()) {
+            ledgers.put(domain, new DomainLedger(dimension));
+        }
+        return new TrainerState(ledgers, 0);
+    }
+
+    DomainLedger ledger(Domain domain) {
+        return ledgers.get(domain);
+    }
+
+    void recordSkippedStep() {
+        skippedSteps++;
+    }
+
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    /** Ids trained on so far, per domain: the exactly-once fingerprint. */
+    public SampleIdDigest trainedDigest(Domain domain) {
+        return ledgers.get(domain).trained();
+    }
+
+    public long droppedSamples(Domain domain) {
+        return ledgers.get(domain).dropped();
+    }
+
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeLong(skippedSteps);
+            for (Domain domain : Domain.values()) {
+                ledgers.get(domain).write(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static TrainerState decode(byte[] encoded, int expectedDimension) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+                throw new IllegalArgumentException("not a kadapt trainer state (or written by another version)");
+            }
+            long skipped = in.readLong();
+            Map<Domain, DomainLedger> ledgers = new EnumMap<>(Domain.class);
+            for (Domain domain : Domain.values()) {
+                DomainLedger ledger = DomainLedger.read(in);
+                if (ledger.removedStatistics().dimension() != expectedDimension) {
+                    throw new IllegalArgumentException("stored trainer state has " + ledger.removedStatistics().dimension()
+                            + " features but model.input-dim is " + expectedDimension);
+                }
+                ledgers.put(domain, ledger);
+            }
+            return new TrainerState(ledgers, skipped);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt trainer state: " + e.getMessage(), e);
+        }
+    }
+}

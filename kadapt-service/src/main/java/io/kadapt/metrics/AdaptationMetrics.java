@@ -1,0 +1,195 @@
+package io.kadapt.metrics;
+
+import io.kadapt.data.Domain;
+import io.kadapt.stream.dlq.DeadLetterListener;
+import io.kadapt.stream.dlq.RejectReason;
+import io.kadapt.training.FeedbackScore;
+import io.kadapt.training.StepReport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * kadapt's own meters. Names are a public interface (README "Metrics"): Micrometer renders
+ * {@code kadapt.samples} as {@code kadapt_samples_total}, {@code kadapt.step} as {@code kadapt_step_seconds}.
+ */
+public final class AdaptationMetrics implements DeadLetterListener {
+    private final MeterRegistry registry;
+    private final Map<Domain, Counter> samples = new EnumMap<>(Domain.class);
+    private final Map<Domain, GaugeValue> buffered = new EnumMap<>(Domain.class);
+    private final Map<String, GaugeValue> losses = new ConcurrentHashMap<>();
+    private final Map<String, GaugeValue> lambdas = new ConcurrentHashMap<>();
+    private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
+    private final Counter predictions;
+    private final Counter steps;
+    private final Counter skippedSteps;
+    private final Counter feedbackLabels;
+    private final Counter threadReplacements;
+    private final Map<String, Counter> restoredRecords = new ConcurrentHashMap<>();
+    private final Map<String, Counter> standbyRecords = new ConcurrentHashMap<>();
+    private final Timer stepTimer;
+    private final Timer predictionLatency;
+    private final GaugeValue modelStep = new GaugeValue();
+    private final GaugeValue targetAccuracy = new GaugeValue(Double.NaN);
+    private final GaugeValue targetMae = new GaugeValue(Double.NaN);
+    private final GaugeValue targetRmse = new GaugeValue(Double.NaN);
+    private final GaugeValue discrepancy = new GaugeValue(Double.NaN);
+    private final GaugeValue targetEntropy = new GaugeValue(Double.NaN);
+    private final GaugeValue sourceAccuracy = new GaugeValue(Double.NaN);
+
+    public AdaptationMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (Domain domain : Domain.values()) {
+            samples.put(domain, Counter.builder("kadapt.samples").tag("domain", domain.tag())
+                    .description("Valid samples consumed, by domain").register(registry));
+            GaugeValue value = new GaugeValue();
+            buffered.put(domain, value);
+            gauge("kadapt.buffered.samples", value, "Samples waiting for a training step", "domain", domain.tag());
+        }
+        for (RejectReason reason : RejectReason.values()) {
+            deadLetters.put(reason, Counter.builder("kadapt.dlq.records").tag("reason", reason.tag())
+                    .description("Input records sent to the dead-letter topic, by reason").register(registry));
+        }
+        predictions = Counter.builder("kadapt.predictions").description("Predictions published").register(registry);
+        steps = Counter.builder("kadapt.training.steps").description("Optimiser steps applied").register(registry);
+        skippedSteps = Counter.builder("kadapt.training.steps.skipped")
+                .description("Steps skipped because the loss or a gradient was not finite").register(registry);
+        feedbackLabels = Counter.builder("kadapt.feedback.labels")
+                .description("Feedback labels matched to a prediction").register(registry);
+        threadReplacements = Counter.builder("kadapt.stream.thread.replacements")
+                .description("Stream threads that died of an unexpected exception and were replaced").register(registry);
+        stepTimer = Timer.builder("kadapt.step").description("Time of one optimiser step")
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        predictionLatency = Timer.builder("kadapt.prediction.latency")
+                .description("From the target record's timestamp to its prediction")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        gauge("kadapt.model.step", modelStep, "Optimiser steps the model has taken, across restarts");
+        gauge("kadapt.target.accuracy", targetAccuracy, "Accuracy on the last feedback labels (NaN before any)");
+        gauge("kadapt.target.mae", targetMae,
+                "Regression: mean absolute error on the last feedback labels (NaN before any, and for classification)");
+        gauge("kadapt.target.rmse", targetRmse,
+                "Regression: root mean squared error on the last feedback labels (NaN before any, and for classification)");
+        gauge("kadapt.domain.discrepancy", discrepancy, "Multi-kernel MMD² between the last batches' features");
+        gauge("kadapt.target.entropy", targetEntropy, "Mean entropy of the last target batch's predictions");
+        gauge("kadapt.source.batch.accuracy", sourceAccuracy, "Accuracy on the last source batch");
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void sampleConsumed(Domain domain) {
+        samples.get(domain).increment();
+    }
+
+    public void buffered(Domain domain, int count) {
+        buffered.get(domain).set(count);
+    }
+
+    public void predictionPublished(double latencyMs) {
+        predictions.increment();
+        predictionLatency.record((long) (latencyMs * 1e6), TimeUnit.NANOSECONDS);
+    }
+
+    public void modelStep(long step) {
+        modelStep.set(step);
+    }
+
+    public long modelStep() {
+        return (long) modelStep.get();
+    }
+
+    /** A feedback label was scored; {@code score} holds the window after it. */
+    public void feedback(FeedbackScore score) {
+        feedbackLabels.increment();
+        targetAccuracy.set(score.accuracy());
+        targetMae.set(score.meanAbsoluteError());
+        targetRmse.set(score.rootMeanSquaredError());
+    }
+
+    public void step(StepReport report) {
+        modelStep.set(report.step());
+        stepTimer.record((long) (report.seconds() * 1e9), TimeUnit.NANOSECONDS);
+        if (!report.outcome().applied()) {
+            skippedSteps.increment();
+            return;
+        }
+        steps.increment();
+        loss("supervised", report.outcome().supervisedLoss());
+        report.outcome().domainLossValues().forEach(this::loss);
+        loss("total", report.outcome().totalLoss());
+        report.lambdas().forEach((term, value) ->
+                lambdas.computeIfAbsent(term, t -> gauge("kadapt.lambda", new GaugeValue(), "Weight of a domain term", "term", t))
+                        .set(value));
+        discrepancy.set(report.outcome().mmd());
+        targetEntropy.set(report.outcome().targetMeanEntropy());
+        sourceAccuracy.set(report.outcome().sourceAccuracy());
+    }
+
+    private void loss(String term, double value) {
+        losses.computeIfAbsent(term, t -> gauge("kadapt.loss", new GaugeValue(), "Loss term value of the last step",
+                "term", t)).set(value);
+    }
+
+    public void streamThreadReplaced() {
+        threadReplacements.increment();
+    }
+
+    /** Changelog records an active task replayed into {@code store} before it could process (a restore). */
+    public void restored(String store, long records) {
+        storeCounter(restoredRecords, "kadapt.state.restored.records",
+                "Changelog records replayed into a store before its task could process", store).increment(records);
+    }
+
+    /** Changelog records a standby task applied to its copy of {@code store} (KIP-988). */
+    public void standbyUpdated(String store, long records) {
+        storeCounter(standbyRecords, "kadapt.state.standby.records",
+                "Changelog records applied to a standby copy of a store", store).increment(records);
+    }
+
+    private Counter storeCounter(Map<String, Counter> counters, String name, String description, String store) {
+        return counters.computeIfAbsent(store, s -> Counter.builder(name).tag("store", s).description(description)
+                .register(registry));
+    }
+
+    @Override
+    public void onDeadLetter(RejectReason reason) {
+        deadLetters.get(reason).increment();
+    }
+
+    private GaugeValue gauge(String name, GaugeValue value, String description, String... tags) {
+        Gauge.builder(name, value, GaugeValue::get).description(description).tags(tags).register(registry);
+        return value;
+    }
+
+    /** A settable gauge source; volatile because the stream thread writes and the scrape thread reads. */
+    private static final class GaugeValue {
+        private volatile double value;
+
+        GaugeValue() {
+            this(0);
+        }
+
+        GaugeValue(double initial) {
+            value = initial;
+        }
+
+        void set(double newValue) {
+            value = newValue;
+        }
+
+        double get() {
+            return value;
+        }
+    }
+}

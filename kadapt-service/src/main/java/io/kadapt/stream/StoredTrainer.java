@@ -1,0 +1,45 @@
+package io.kadapt.stream;
+
+import io.kadapt.data.Domain;
+import io.kadapt.model.ModelSnapshot;
+import io.kadapt.model.TransferModel;
+import io.kadapt.stream.state.ModelCheckpointStore;
+import io.kadapt.stream.state.ReplayMemoryStore;
+import io.kadapt.stream.state.SampleBufferStore;
+import io.kadapt.training.OnlineTrainer;
+import io.kadapt.training.TrainerState;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The trainer as the processor's stores hold it: model checkpoint, trainer state, buffered samples and replay
+ * memories. The processor (re)loads itself with this on every start, and tools that read a finished model out of
+ * the stores (the quality benchmark) use the same code, so they see the model and the per-domain statistics the
+ * service predicts with.
+ */
+public final class StoredTrainer {
+    private StoredTrainer() {
+    }
+
+    /** The stored trainer, or a freshly initialised one when the stores hold no checkpoint. */
+    public static OnlineTrainer restore(AdaptationSettings settings,
+                                        Function<String, KeyValueStore<String, byte[]>> stores) {
+        var checkpoint = new ModelCheckpointStore(stores.apply(ModelCheckpointStore.NAME)).load();
+        SampleBufferStore buffer = new SampleBufferStore(stores.apply(SampleBufferStore.NAME));
+        ReplayMemoryStore replay = new ReplayMemoryStore(stores.apply(ReplayMemoryStore.NAME));
+        int dimension = settings.modelSpec().inputDim();
+        TransferModel model;
+        TrainerState state;
+        if (checkpoint.isPresent()) {
+            model = TransferModel.restore(settings.modelSpec(), ModelSnapshot.decode(checkpoint.get().model()));
+            state = TrainerState.decode(checkpoint.get().trainer(), dimension);
+        } else {
+            model = TransferModel.initialise(settings.modelSpec());
+            state = TrainerState.fresh(dimension);
+        }
+        return new OnlineTrainer(settings.training(), model, state,
+                buffer.loadInOrder(Domain.SOURCE), buffer.loadInOrder(Domain.TARGET),
+                Map.of(Domain.SOURCE, replay.load(Domain.SOURCE), Domain.TARGET, replay.load(Domain.TARGET)));
+    }
+}

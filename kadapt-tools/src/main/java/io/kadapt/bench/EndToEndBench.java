@@ -1,0 +1,276 @@
+package io.kadapt.bench;
+
+import io.kadapt.bench.PassThroughTopology;
+import io.kadapt.broker.EmbeddedKafkaBroker;
+import io.kadapt.client.SampleProducer;
+import io.kadapt.config.KadaptConfig;
+import io.kadapt.metrics.AdaptationMetrics;
+import io.kadapt.service.ClusterConnection;
+import io.kadapt.service.KadaptService;
+import io.kadapt.service.StreamsProperties;
+import io.kadapt.stream.AdaptationSettings;
+import io.kadapt.stream.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Producer → broker → Kafka Streams → committed prediction, in this JVM with an embedded broker: the max rate of
+ * kadapt (training on) against a pass-through topology on the same serdes and topics, then kadapt at half its max
+ * rate for the latency distribution (target record sent → prediction visible to a read_committed consumer) and the
+ * memory trend. RSS is this JVM's, so it includes the broker, the producer and the reader.
+ */
+final class EndToEndBench {
+
+    record Result(double passThroughRecordsPerSecond, double kadaptRecordsPerSecond, double halfRate,
+                  Samples latencyMs, int latencyCount, long modelSteps, List<double[]> memory, double peakRssMb,
+                  double heapAfterGcMb, Map<String, String> config) {
+    }
+
+    private final PerfSettings settings;
+    private final PrintStream log;
+    private final float[][] pool;
+
+    EndToEndBench(PerfSettings settings, PrintStream log) {
+        this.settings = settings;
+        this.log = log;
+        Random random = new Random(5);
+        pool = new float[64][400];
+        for (float[] row : pool) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = (float) random.nextGaussian();
+            }
+        }
+    }
+
+    /** The kadapt configuration of the end-to-end runs, apart from the broker and topic names. */
+    static Map<String, String> serviceConfig() {
+        return Map.of("model.input-dim", "400", "model.classes", "2", "http.port", "0");
+    }
+
+    Result run() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("kadapt-perf-");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("broker"))) {
+            KadaptConfig pass = config(broker, dir, "pass");
+            double passRate;
+            AdaptationSettings passSettings = AdaptationSettings.from(pass);
+            try (ClusterConnection cluster = ClusterConnection.open(pass)) {
+                cluster.provisionTopics(passSettings.topics());
+            }
+            KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(passSettings),
+                    StreamsProperties.from(pass, broker.bootstrapServers(), dir.resolve("state-pass"),
+                            new AdaptationMetrics(new SimpleMeterRegistry())));
+            try {
+                streams.start();
+                awaitRunning(streams);
+                passRate = maxRate(broker.bootstrapServers(), passSettings.topics(), "pass");
+            } finally {
+                streams.close(Duration.ofSeconds(30));
+            }
+            log.printf("kadapt bench perf: pass-through %.0f records/s%n", passRate);
+
+            KadaptConfig kadapt = config(broker, dir, "kadapt");
+            Topics topics = Topics.from(kadapt);
+            try (KadaptService service = KadaptService.start(kadapt, Duration.ofSeconds(120))) {
+                double rate = maxRate(broker.bootstrapServers(), topics, "max");
+                log.printf("kadapt bench perf: kadapt %.0f records/s; now %s at half rate%n", rate,
+                        settings.duration());
+                HalfRate half = halfRate(broker.bootstrapServers(), topics, rate / 2, service);
+                return new Result(passRate, rate, rate / 2, half.latency, half.count, service.metrics().modelStep(),
+                        half.memory, half.peakRssMb, half.heapAfterGcMb, serviceConfig());
+            }
+        }
+    }
+
+    private KadaptConfig config(EmbeddedKafkaBroker broker, Path dir, String name) {
+        Map<String, String> keys = new HashMap<>(serviceConfig());
+        keys.put("bootstrap.servers", broker.bootstrapServers());
+        keys.put("application.id", "perf-" + name);
+        keys.put("state.dir", dir.resolve("state-" + name).toString());
+        for (String topic : List.of("source", "target", "feedback", "predictions", "metrics", "dlq")) {
+            keys.put("topics." + topic, "perf-" + name + "." + topic);
+        }
+        return KadaptConfig.of(keys);
+    }
+
+    /** Sends {@code e2eRecords} per domain as fast as the producer goes; records/s until the last prediction. */
+    private double maxRate(String bootstrap, Topics topics, String phase) throws InterruptedException {
+        int n = settings.e2eRecords();
+        try (PredictionWatch watch = new PredictionWatch(bootstrap, topics.predictions(), phase + "-t-");
+             SampleProducer producer = new SampleProducer(bootstrap, topics)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                producer.source(phase + "-s-" + i, pool[i % pool.length], i % 2);
+                producer.target(phase + "-t-" + i, pool[(i * 7 + 3) % pool.length]);
+            }
+            producer.flush();
+            long last = watch.awaitCount(n, Duration.ofMinutes(10));
+            return 2.0 * n / ((last - start) / 1e9);
+        }
+    }
+
+    private record HalfRate(Samples latency, int count, List<double[]> memory, double peakRssMb,
+                            double heapAfterGcMb) {
+    }
+
+    private HalfRate halfRate(String bootstrap, Topics topics, double recordsPerSecond, KadaptService service)
+            throws InterruptedException {
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        List<double[]> memory = new ArrayList<>(); // seconds, RSS MB, heap used MB
+        long intervalNanos = (long) (2e9 / recordsPerSecond); // one source + one target per interval
+        long start = System.nanoTime();
+        long end = start + settings.duration().toNanos();
+        int i = 0;
+        try (PredictionWatch watch = new PredictionWatch(bootstrap, topics.predictions(), "half-t-");
+             SampleProducer producer = new SampleProducer(bootstrap, topics)) {
+            long nextSample = start;
+            long next = start;
+            while (next < end) {
+                long now = System.nanoTime();
+                if (now < next) {
+                    Thread.sleep(Math.min(50, (next - now) / 1_000_000), (int) ((next - now) % 1_000_000));
+                    continue;
+                }
+                producer.source("half-s-" + i, pool[i % pool.length], i % 2);
+                String id = "half-t-" + i;
+                sent.put(id, System.nanoTime());
+                producer.target(id, pool[(i * 7 + 3) % pool.length]);
+                producer.flush(); // latency from the send, not from a linger
+                i++;
+                next += intervalNanos;
+                if (now >= nextSample) {
+                    memory.add(new double[] {(now - start) / 1e9, Memory.rssMb(), Memory.heapUsedMb()});
+                    nextSample = now + 1_000_000_000L;
+                }
+            }
+            watch.awaitCount(i, Duration.ofMinutes(2));
+            double[] latencies = new double[i];
+            int count = 0;
+            for (Map.Entry<String, Long> arrival : watch.arrivals().entrySet()) {
+                Long sentAt = sent.get(arrival.getKey());
+                if (sentAt != null) {
+                    latencies[count++] = (arrival.getValue() - sentAt) / 1e6;
+                }
+            }
+            System.gc();
+            double heapAfterGc = Memory.heapUsedMb();
+            return new HalfRate(Samples.of(java.util.Arrays.copyOf(latencies, count)), count, memory,
+                    Memory.peakRssMb(), heapAfterGc);
+        }
+    }
+
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("pass-through topology not RUNNING: " + streams.state());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** A read_committed consumer on partition 0 of the predictions topic, recording when each id arrives. */
+    private static final class PredictionWatch implements AutoCloseable {
+        private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+        private final AtomicLong lastArrival = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        PredictionWatch(String bootstrap, String topic, String idPrefix) {
+            KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                    new StringDeserializer());
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            thread = new Thread(() -> {
+                try (consumer) {
+                    while (running.get()) {
+                        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(20))) {
+                            long now = System.nanoTime();
+                            if (record.key() != null && record.key().startsWith(idPrefix)) {
+                                arrivals.putIfAbsent(record.key(), now);
+                                lastArrival.set(now);
+                            }
+                        }
+                    }
+                }
+            }, "perf-prediction-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long awaitCount(int count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (arrivals.size() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + arrivals.size() + " of " + count
+                            + " predictions committed within " + timeout);
+                }
+                Thread.sleep(5);
+            }
+            return lastArrival.get();
+        }
+
+        Map<String, Long> arrivals() {
+            return arrivals;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(10_000);
+        }
+    }
+
+    /** This JVM's memory: resident set from /proc, heap from the memory bean. */
+    static final class Memory {
+        private Memory() {
+        }
+
+        static double rssMb() {
+            return procStatusMb("VmRSS:");
+        }
+
+        static double peakRssMb() {
+            return procStatusMb("VmHWM:");
+        }
+
+        static double heapUsedMb() {
+            return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+        }
+
+        private static double procStatusMb(String field) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith(field)) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.kadapt.bench;
+
+import io.kadapt.client.SampleProducer;
+import io.kadapt.config.KadaptConfig;
+import io.kadapt.data.Prediction;
+import io.kadapt.data.Sample;
+import io.kadapt.metrics.AdaptationMetrics;
+import io.kadapt.replay.ReplayOrder;
+import io.kadapt.service.StreamsProperties;
+import io.kadapt.stream.AdaptationSettings;
+import io.kadapt.stream.AdaptationTopology;
+import io.kadapt.stream.StoredTrainer;
+import io.kadapt.stream.Topics;
+import io.kadapt.stream.serde.JsonCodec;
+import io.kadapt.stream.serde.PredictionMessage;
+import io.kadapt.stream.serde.StepMetricsMessage;
+import io.kadapt.training.OnlineTrainer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * One replay through the service's own topology in a {@link TopologyTestDriver}: no broker, deterministic, the
+ * records piped in {@link ReplayOrder} with the timestamps a {@link io.kadapt.replay.StreamReplay} gives them.
+ * Measures prequential accuracy (the published predictions, each made before the model trained on its sample) and
+ * final accuracy (the model the stores hold at the end, restored as the processor restores it, predicting every
+ * target sample with the service's final per-domain statistics). Also measures the source-side signal a deployed
+ * service has: source prequential accuracy, the training forward pass's accuracy on each fresh source batch before
+ * the step that first trains on it.
+ */
+public final class TopologyReplay {
+    /** Timestamp of the first record; record i gets {@code BASE_TIMESTAMP + i}. */
+    static final long BASE_TIMESTAMP = 1_700_000_000_000L;
+    /** Target samples per forward pass of the finished model. */
+    private static final int FINAL_BATCH = 256;
+
+    private TopologyReplay() {
+    }
+
+    /**
+     * What one replay measured. {@code predictions}: the published prediction of each target id;
+     * {@code sourcePrequential}: mean source accuracy of the fresh (not replayed) steps, NaN if there were none.
+     */
+    public record Outcome(Map<String, PredictionMessage> predictions, int targetSamples, int prequentialCorrect,
+                          int finalCorrect, long modelSteps, double seconds, double sourcePrequential) {
+        public double prequentialAccuracy() {
+            return (double) prequentialCorrect / targetSamples;
+        }
+
+        public double finalAccuracy() {
+            return (double) finalCorrect / targetSamples;
+        }
+    }
+
+    public static Outcome run(KadaptConfig config, ReplayOrder order) {
+        long started = System.nanoTime();
+        AdaptationSettings settings = AdaptationSettings.from(config);
+        AdaptationMetrics metrics = new AdaptationMetrics(new SimpleMeterRegistry());
+        Path stateDir = temporaryDirectory();
+        try (TopologyTestDriver driver = new TopologyTestDriver(AdaptationTopology.build(settings, metrics),
+                StreamsProperties.from(config, "unused:9092", stateDir, metrics))) {
+            Topics topics = settings.topics();
+            TestInputTopic<String, String> source = input(driver, topics.source());
+            TestInputTopic<String, String> target = input(driver, topics.target());
+            TestInputTopic<String, String> feedback = input(driver, topics.feedback());
+            TestOutputTopic<String, byte[]> predictionsTopic = driver.createOutputTopic(topics.predictions(),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            TestOutputTopic<String, byte[]> metricsTopic = driver.createOutputTopic(topics.metrics(),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+
+            Map<String, PredictionMessage> predictions = new HashMap<>();
+            double freshSourceAccuracy = 0.0;
+            int freshSteps = 0;
+            long timestamp = BASE_TIMESTAMP;
+            for (ReplayOrder.Entry entry : order.entries()) {
+                switch (entry.kind()) {
+                    case SOURCE -> source.pipeInput(entry.id(), SampleProducer.sourceJson(
+                            entry.id(), entry.features(), entry.label()), timestamp);
+                    case TARGET -> target.pipeInput(entry.id(),
+                            SampleProducer.targetJson(entry.id(), entry.features()), timestamp);
+                    case FEEDBACK -> feedback.pipeInput(entry.id(),
+                            SampleProducer.feedbackJson(entry.id(), entry.label()), timestamp);
+                }
+                timestamp++;
+                for (byte[] value : predictionsTopic.readValuesToList()) {
+                    PredictionMessage prediction = JsonCodec.read(value, PredictionMessage.class);
+                    predictions.putIfAbsent(prediction.id(), prediction);
+                }
+                for (byte[] value : metricsTopic.readValuesToList()) {
+                    StepMetricsMessage step = JsonCodec.read(value, StepMetricsMessage.class);
+                    if (step.applied() && !step.replay() && !step.sourceOnly()) {
+                        freshSourceAccuracy += step.sourceAccuracy();
+                        freshSteps++;
+                    }
+                }
+            }
+
+            int prequentialCorrect = 0;
+            int finalCorrect = 0;
+            long modelSteps;
+            // The finished model: what the stores hold now, loaded exactly as a restarted processor would load it.
+            // No record is sent, so nothing trains and the target statistics stay those of all target samples.
+            try (OnlineTrainer finished = StoredTrainer.restore(settings, driver::getKeyValueStore)) {
+                modelSteps = finished.model().step();
+                List<ReplayOrder.Entry> targets = order.targets();
+                for (int from = 0; from < targets.size(); from += FINAL_BATCH) {
+                    List<ReplayOrder.Entry> batch = targets.subList(from, Math.min(targets.size(), from + FINAL_BATCH));
+                    List<Prediction> finals = finished.predict(batch.stream()
+                            .map(e -> new Sample(e.id(), e.features(), Sample.NO_LABEL)).toList());
+                    for (int i = 0; i < batch.size(); i++) {
+                        ReplayOrder.Entry entry = batch.get(i);
+                        PredictionMessage published = predictions.get(entry.id());
+                        if (published == null) {
+                            throw new IllegalStateException("no prediction for target sample " + entry.id());
+                        }
+                        prequentialCorrect += published.predicted() == entry.label() ? 1 : 0;
+                        finalCorrect += finals.get(i).predictedClass() == entry.label() ? 1 : 0;
+                    }
+                }
+            }
+            return new Outcome(predictions, order.targetSamples(), prequentialCorrect, finalCorrect, modelSteps,
+                    (System.nanoTime() - started) / 1e9, freshSteps > 0 ? freshSourceAccuracy / freshSteps : Double.NaN);
+        } finally {
+            deleteRecursively(stateDir);
+        }
+    }
+
+    private static TestInputTopic<String, String> input(TopologyTestDriver driver, String topic) {
+        return driver.createInputTopic(topic, new StringSerializer(), new StringSerializer());
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("kadapt-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary directory is not worth failing a benchmark for.
+        }
+    }
+}

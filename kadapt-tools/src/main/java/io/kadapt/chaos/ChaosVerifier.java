@@ -1,0 +1,196 @@
+package io.kadapt.chaos;
+
+import io.kadapt.data.Domain;
+import io.kadapt.model.ModelSnapshot;
+import io.kadapt.stream.serde.PredictionMessage;
+import io.kadapt.stream.state.ModelCheckpointStore;
+import io.kadapt.training.SampleIdDigest;
+import io.kadapt.training.TrainerState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The exactly-once checks on what a run committed, against the input it was given and, when there is one, an
+ * uninterrupted reference run on the same input:
+ *
+ * <ol>
+ *   <li>every target sample has exactly one committed prediction, and no other id has one;</li>
+ *   <li>every step 1..S has exactly one committed metrics record;</li>
+ *   <li>the committed trainer state has trained exactly the ids of the first S full batches of each domain (count,
+ *       sum and xor of the id hashes — {@link SampleIdDigest}), skipped and dropped nothing, and the model is at
+ *       step S;</li>
+ *   <li>the model (parameters and Adam moments) is bit-identical to the reference's, and so is every prediction
+ *       (class, probabilities, model step).</li>
+ * </ol>
+ */
+public final class ChaosVerifier {
+    private static final int MAX_LISTED = 5;
+
+    private final ChaosInput input;
+    private final int sourceBatch;
+    private final int targetBatch;
+    private final int inputDim;
+
+    public ChaosVerifier(ChaosInput input, int sourceBatch, int targetBatch, int inputDim) {
+        this.input = input;
+        this.sourceBatch = sourceBatch;
+        this.targetBatch = targetBatch;
+        this.inputDim = inputDim;
+    }
+
+    public ChaosVerdict verify(RunOutput run, RunOutput reference) {
+        List<String> failures = new ArrayList<>();
+        List<String> facts = new ArrayList<>();
+        checkPredictions(run, failures, facts);
+        long batches = input.expectedSteps(sourceBatch, targetBatch);
+        // Every fresh batch earns train.steps-per-batch model steps (one fresh, the rest replayed).
+        long steps = batches * ChaosHarness.STEPS_PER_BATCH;
+        checkSteps(run, steps, failures);
+        checkTrainer(run, batches, steps, failures, facts);
+        if (reference != null) {
+            compareModels(run, reference, failures, facts);
+            comparePredictions(run, reference, failures);
+        }
+        return new ChaosVerdict(List.copyOf(failures), List.copyOf(facts));
+    }
+
+    private void checkPredictions(RunOutput run, List<String> failures, List<String> facts) {
+        List<String> missing = new ArrayList<>();
+        List<String> duplicated = new ArrayList<>();
+        long extra = 0;
+        for (String id : input.targetIds()) {
+            List<PredictionMessage> predictions = run.predictions().get(id);
+            if (predictions == null) {
+                missing.add(id);
+            } else if (predictions.size() > 1) {
+                duplicated.add(id + " ×" + predictions.size());
+                extra += predictions.size() - 1;
+            }
+        }
+        Set<String> unexpected = new HashSet<>(run.predictions().keySet());
+        unexpected.removeAll(input.targetIds());
+        facts.add("predictions: " + run.predictions().values().stream().mapToInt(List::size).sum() + " committed for "
+                + input.targetIds().size() + " target samples");
+        if (!missing.isEmpty()) {
+            failures.add(missing.size() + " target samples have no committed prediction, e.g. " + first(missing));
+        }
+        if (!duplicated.isEmpty()) {
+            failures.add(duplicated.size() + " target samples have more than one committed prediction (" + extra
+                    + " duplicates), e.g. " + first(duplicated));
+        }
+        if (!unexpected.isEmpty()) {
+            failures.add(unexpected.size() + " predictions for ids never sent, e.g. " + first(new ArrayList<>(unexpected)));
+        }
+    }
+
+    private static void checkSteps(RunOutput run, long steps, List<String> failures) {
+        List<String> wrong = new ArrayList<>();
+        for (long step = 1; step <= steps; step++) {
+            int count = run.steps().getOrDefault(step, 0);
+            if (count != 1) {
+                wrong.add("step " + step + " ×" + count);
+            }
+        }
+        run.steps().keySet().stream().filter(s -> s < 1 || s > steps).forEach(s -> wrong.add("step " + s + " (beyond "
+                + steps + ")"));
+        if (!wrong.isEmpty()) {
+            failures.add(wrong.size() + " steps not committed exactly once in the metrics topic, e.g. " + first(wrong));
+        }
+    }
+
+    private void checkTrainer(RunOutput run, long batches, long steps, List<String> failures, List<String> facts) {
+        if (run.checkpoint().isEmpty()) {
+            failures.add("no model checkpoint in the changelog");
+            return;
+        }
+        ModelCheckpointStore.Checkpoint checkpoint = run.checkpoint().get();
+        TrainerState trainer = TrainerState.decode(checkpoint.trainer(), inputDim);
+        long modelStep = ModelSnapshot.decode(checkpoint.model()).step();
+        facts.add("model at step " + modelStep + " of " + steps);
+        if (modelStep != steps) {
+            failures.add("model at step " + modelStep + ", expected " + steps);
+        }
+        for (Domain domain : Domain.values()) {
+            int batch = domain == Domain.SOURCE ? sourceBatch : targetBatch;
+            SampleIdDigest expected = input.expectedTrained(domain, batches, batch);
+            SampleIdDigest actual = trainer.trainedDigest(domain);
+            facts.add(domain.tag() + " trained " + actual.count() + " of " + expected.count() + " expected ids");
+            if (!expected.equals(actual)) {
+                failures.add(domain.tag() + " trained-id digest " + actual + " differs from the expected " + expected
+                        + (actual.count() > expected.count() ? ": samples trained twice"
+                        : actual.count() < expected.count() ? ": samples lost" : ": other ids trained"));
+            }
+            if (trainer.droppedSamples(domain) != 0) {
+                failures.add(domain.tag() + ": " + trainer.droppedSamples(domain) + " samples dropped");
+            }
+        }
+        if (trainer.skippedSteps() != 0) {
+            failures.add(trainer.skippedSteps() + " steps skipped");
+        }
+    }
+
+    private static void compareModels(RunOutput run, RunOutput reference, List<String> failures, List<String> facts) {
+        if (run.checkpoint().isEmpty() || reference.checkpoint().isEmpty()) {
+            failures.add("cannot compare models: a checkpoint is missing");
+            return;
+        }
+        byte[] model = run.checkpoint().get().model();
+        byte[] expected = reference.checkpoint().get().model();
+        if (Arrays.equals(model, expected)) {
+            facts.add("model bit-identical to the uninterrupted reference (" + model.length + " bytes)");
+            return;
+        }
+        ModelSnapshot actualSnapshot = ModelSnapshot.decode(model);
+        ModelSnapshot expectedSnapshot = ModelSnapshot.decode(expected);
+        double worst = 0;
+        String worstName = "?";
+        for (String name : expectedSnapshot.names()) {
+            if (!actualSnapshot.names().contains(name)) {
+                continue;
+            }
+            INDArray a = actualSnapshot.array(name).castTo(DataType.DOUBLE);
+            INDArray b = expectedSnapshot.array(name).castTo(DataType.DOUBLE);
+            double difference = a.sub(b).amaxNumber().doubleValue();
+            if (difference > worst) {
+                worst = difference;
+                worstName = name;
+            }
+        }
+        failures.add("model differs from the uninterrupted reference: max |Δ| = " + worst + " in " + worstName
+                + " (steps " + actualSnapshot.step() + " vs " + expectedSnapshot.step() + ")");
+    }
+
+    private static void comparePredictions(RunOutput run, RunOutput reference, List<String> failures) {
+        List<String> different = new ArrayList<>();
+        for (Map.Entry<String, List<PredictionMessage>> entry : reference.predictions().entrySet()) {
+            List<PredictionMessage> actual = run.predictions().get(entry.getKey());
+            if (actual == null) {
+                continue; // reported as missing
+            }
+            PredictionMessage expected = entry.getValue().get(0);
+            for (PredictionMessage prediction : actual) {
+                if (prediction.predicted() != expected.predicted() || prediction.modelStep() != expected.modelStep()
+                        || !Arrays.equals(prediction.probabilities(), expected.probabilities())) {
+                    different.add(entry.getKey() + " (step " + prediction.modelStep() + " vs " + expected.modelStep()
+                            + ")");
+                    break;
+                }
+            }
+        }
+        if (!different.isEmpty()) {
+            failures.add(different.size() + " predictions differ from the uninterrupted reference, e.g. "
+                    + first(different));
+        }
+    }
+
+    private static String first(List<String> items) {
+        List<String> sorted = items.stream().sorted().limit(MAX_LISTED).toList();
+        return String.join(", ", sorted) + (items.size() > MAX_LISTED ? ", …" : "");
+    }
+}
