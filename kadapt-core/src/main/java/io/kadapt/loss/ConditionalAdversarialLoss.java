@@ -1,6 +1,7 @@
 package io.kadapt.loss;
 
 import io.kadapt.data.Task;
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,6 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * weighting (CDAN+E) of the paper are not implemented: the map is exact, fine for d·C up to a few thousand.
  */
 public final class ConditionalAdversarialLoss implements DomainLoss {
+
+    /** {@code loss.domain=cdan}; the classifier width is dann's {@code loss.dann.hidden}. */
+    public static final DomainTerm TERM = new DomainTerm("cdan", DomainTerm.CLASSIFICATION_ONLY, List.of(),
+            s -> new ConditionalAdversarialLoss(s.featureDim(), s.classes(), s.positiveInteger("loss.dann.hidden")));
 
     private final int featureDim;
     private final int numClasses;
@@ -47,7 +52,7 @@ public final class ConditionalAdversarialLoss implements DomainLoss {
     /** Reads class probabilities: classification only. */
     @Override
     public boolean supports(Task task) {
-        return task == Task.CLASSIFICATION;
+        return TERM.supports(task);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.kadapt.loss;
 
 import io.kadapt.data.Task;
+import java.util.List;
 import java.util.Optional;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -19,6 +20,20 @@ import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
  * change under small perturbations of the input (smoothness assumption).
  */
 public final class ConsistencyLoss implements DomainLoss {
+
+    /** {@code loss.domain=consistency}: needs a perturbation, input noise or dropout. */
+    public static final DomainTerm TERM = new DomainTerm("consistency", DomainTerm.CLASSIFICATION_ONLY, List.of(
+            new TermKey("loss.consistency.noise-std", "0.1", "Std σ ≥ 0 of the Gaussian noise added to the"
+                    + " (standardised) target input of the perturbed view; 0 needs model.dropout > 0.")),
+            s -> {
+                double noise = s.nonNegative("loss.consistency.noise-std");
+                if (noise == 0.0 && s.dropout() == 0.0) {
+                    throw new IllegalArgumentException("the consistency term needs a perturbation:"
+                            + " loss.consistency.noise-std > 0 or model.dropout > 0 (with neither, both views are"
+                            + " the same and the term is 0)");
+                }
+                return new ConsistencyLoss(noise);
+            });
 
     private final PerturbedView view;
 
@@ -44,7 +59,7 @@ public final class ConsistencyLoss implements DomainLoss {
     /** Reads class probabilities: classification only. */
     @Override
     public boolean supports(Task task) {
-        return task == Task.CLASSIFICATION;
+        return TERM.supports(task);
     }
 
     @Override

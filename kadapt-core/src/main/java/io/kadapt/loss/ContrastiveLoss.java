@@ -1,6 +1,7 @@
 package io.kadapt.loss;
 
 import io.kadapt.data.Task;
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -18,6 +19,12 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * classes would reach; the shift changes D by at most 10⁻⁶ and only near 0.
  */
 public final class ContrastiveLoss implements DomainLoss {
+
+    /** {@code loss.domain=contrastive}: a source term with its own λ, listed with the domain terms. */
+    public static final DomainTerm TERM = new DomainTerm("contrastive", DomainTerm.CLASSIFICATION_ONLY, List.of(
+            new TermKey("loss.contrastive.margin", "1.0", "Margin m > 0: source pairs of different classes are"
+                    + " pushed until their feature distance reaches m.")),
+            s -> new ContrastiveLoss(s.positive("loss.contrastive.margin")));
 
     private static final double DISTANCE_SHIFT = 1e-12;
 
@@ -43,7 +50,7 @@ public final class ContrastiveLoss implements DomainLoss {
     /** Reads class labels: classification only. */
     @Override
     public boolean supports(Task task) {
-        return task == Task.CLASSIFICATION;
+        return TERM.supports(task);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.kadapt.loss;
 
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -11,6 +12,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * <p>A batch of one row has no covariance; it counts as zero (the divisor is max(n − 1, 1)).
  */
 public final class CoralLoss implements DomainLoss {
+
+    /** {@code loss.domain=coral}. */
+    public static final DomainTerm TERM = new DomainTerm("coral", DomainTerm.ANY_TASK, List.of(),
+            s -> new CoralLoss());
 
     @Override
     public String name() {

@@ -1,6 +1,8 @@
 package io.kadapt.loss;
 
+import io.kadapt.data.Task;
 import java.util.Arrays;
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -16,6 +18,14 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * count more without changing the loss scale.
  */
 public final class CrossEntropyLoss implements SupervisedLoss {
+
+    /** {@code loss.supervised=cross_entropy}, the classification default. */
+    public static final SupervisedTerm TERM = new SupervisedTerm("cross_entropy", Task.CLASSIFICATION, List.of(
+            new TermKey("loss.label-smoothing", "0.0", "Label smoothing of cross_entropy, in [0, 1)."),
+            new TermKey("loss.class-weights", "", "Per-class weights of cross_entropy, comma-separated, one per"
+                    + " class (weighted mean over the batch). Empty: unweighted.")),
+            s -> new CrossEntropyLoss(s.inRange("loss.label-smoothing", 0, 1, false),
+                    s.classWeights("loss.class-weights")));
 
     private final double labelSmoothing;
     private final double[] classWeights;

@@ -1,5 +1,6 @@
 package io.kadapt.loss;
 
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -15,6 +16,11 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * by its gradient scale; at λ = 0 (source-only steps, the start of a dann-ramp) the classifier does not move.
  */
 public final class DomainAdversarialLoss implements DomainLoss {
+
+    /** {@code loss.domain=dann}; its classifier width is shared with cdan. */
+    public static final DomainTerm TERM = new DomainTerm("dann", DomainTerm.ANY_TASK, List.of(
+            new TermKey("loss.dann.hidden", "64", "Width of the domain classifier’s hidden layer (dann and cdan).")),
+            s -> new DomainAdversarialLoss(s.featureDim(), s.positiveInteger("loss.dann.hidden")));
 
     private final int featureDim;
     private final int hiddenWidth;

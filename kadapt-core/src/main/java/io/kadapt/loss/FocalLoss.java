@@ -1,6 +1,8 @@
 package io.kadapt.loss;
 
+import io.kadapt.data.Task;
 import java.util.Arrays;
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -10,6 +12,13 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * gets right, so training concentrates on hard and rare ones; γ = 0 and α = 1 give cross-entropy.
  */
 public final class FocalLoss implements SupervisedLoss {
+
+    /** {@code loss.supervised=focal}. */
+    public static final SupervisedTerm TERM = new SupervisedTerm("focal", Task.CLASSIFICATION, List.of(
+            new TermKey("loss.focal.gamma", "2.0", "Focusing parameter γ ≥ 0 of the focal loss."),
+            new TermKey("loss.focal.alpha", "", "Per-class weights α of the focal loss, comma-separated, one per"
+                    + " class. Empty: α = 1.")),
+            s -> new FocalLoss(s.nonNegative("loss.focal.gamma"), s.classWeights("loss.focal.alpha")));
 
     private final double gamma;
     private final double[] alpha;

@@ -1,6 +1,7 @@
 package io.kadapt.loss;
 
 import io.kadapt.data.Task;
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -14,6 +15,12 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * <p>The value can be negative (H(p̄) ≤ log C); its minimum, −β·log C, is confident and class-balanced.
  */
 public final class InformationMaximizationLoss implements DomainLoss {
+
+    /** {@code loss.domain=entropy}. */
+    public static final DomainTerm TERM = new DomainTerm("entropy", DomainTerm.CLASSIFICATION_ONLY, List.of(
+            new TermKey("loss.entropy.diversity", "1.0", "Weight β ≥ 0 of the diversity part −β·H(mean target"
+                    + " prediction) of the entropy term; 0: plain entropy minimisation.")),
+            s -> new InformationMaximizationLoss(s.nonNegative("loss.entropy.diversity")));
 
     /** Keeps log p̄ finite when a class receives no probability at all; shifts the value by at most C·1e-12. */
     private static final double LOG_FLOOR = 1e-12;
@@ -40,7 +47,7 @@ public final class InformationMaximizationLoss implements DomainLoss {
     /** Reads class probabilities: classification only. */
     @Override
     public boolean supports(Task task) {
-        return task == Task.CLASSIFICATION;
+        return TERM.supports(task);
     }
 
     @Override

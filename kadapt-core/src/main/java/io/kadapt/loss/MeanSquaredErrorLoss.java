@@ -1,6 +1,7 @@
 package io.kadapt.loss;
 
 import io.kadapt.data.Task;
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -10,6 +11,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * variance. kadapt's regression head has k = 1.
  */
 public final class MeanSquaredErrorLoss implements SupervisedLoss {
+
+    /** {@code loss.supervised=mse}, the regression default and only loss. */
+    public static final SupervisedTerm TERM = new SupervisedTerm("mse", Task.REGRESSION, List.of(),
+            s -> new MeanSquaredErrorLoss());
 
     @Override
     public String name() {

@@ -1,6 +1,7 @@
 package io.kadapt.loss;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -37,6 +38,23 @@ import org.nd4j.linalg.factory.Nd4j;
  * middle values.
  */
 public final class MmdLoss implements DomainLoss {
+
+    /** {@code loss.domain=mmd}, the default domain term. */
+    public static final DomainTerm TERM = new DomainTerm("mmd", DomainTerm.ANY_TASK, List.of(
+            new TermKey("loss.mmd.bandwidth", "mean", "Bandwidth base of the mmd kernels: mean or median pairwise"
+                    + " squared distance of the batch's features."),
+            new TermKey("loss.mmd.multipliers", "0.25,0.5,1,2,4", "Multipliers of the bandwidth base, one Gaussian"
+                    + " kernel each, comma-separated, each > 0."),
+            new TermKey("loss.mmd.estimator", "quadratic", "MMD² estimator: quadratic (all pairs, biased) or linear"
+                    + " (Gretton et al. 2012, O(n), unbiased).")),
+            s -> new MmdLoss(
+                    Bandwidth.fromConfigName(s.string("loss.mmd.bandwidth")).orElseThrow(() ->
+                            new IllegalArgumentException("loss.mmd.bandwidth must be mean or median, got '"
+                                    + s.string("loss.mmd.bandwidth") + "'")),
+                    Estimator.fromConfigName(s.string("loss.mmd.estimator")).orElseThrow(() ->
+                            new IllegalArgumentException("loss.mmd.estimator must be quadratic or linear, got '"
+                                    + s.string("loss.mmd.estimator") + "'")),
+                    s.numbers("loss.mmd.multipliers", true)));
 
     private static final double[] DEFAULT_MULTIPLIERS = {0.25, 0.5, 1.0, 2.0, 4.0};
 

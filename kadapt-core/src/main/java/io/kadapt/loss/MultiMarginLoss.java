@@ -1,5 +1,7 @@
 package io.kadapt.loss;
 
+import io.kadapt.data.Task;
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 
@@ -9,6 +11,11 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * by the margin m, so confidently right samples stop contributing — a max-margin alternative to cross-entropy.
  */
 public final class MultiMarginLoss implements SupervisedLoss {
+
+    /** {@code loss.supervised=hinge}. */
+    public static final SupervisedTerm TERM = new SupervisedTerm("hinge", Task.CLASSIFICATION, List.of(
+            new TermKey("loss.hinge.margin", "1.0", "Margin m > 0 of the multi-class hinge loss.")),
+            s -> new MultiMarginLoss(s.positive("loss.hinge.margin")));
 
     private final double margin;
 

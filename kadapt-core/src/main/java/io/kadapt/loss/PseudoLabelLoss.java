@@ -1,6 +1,7 @@
 package io.kadapt.loss;
 
 import io.kadapt.data.Task;
+import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
@@ -11,6 +12,12 @@ import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
  * −(1/n_t)·Σ_i 1[max_c p_ic ≥ τ]·log p_{i,ŷ_i}. The pseudo-label and the mask are constants for the gradient.
  */
 public final class PseudoLabelLoss implements DomainLoss {
+
+    /** {@code loss.domain=pseudo_label}. */
+    public static final DomainTerm TERM = new DomainTerm("pseudo_label", DomainTerm.CLASSIFICATION_ONLY, List.of(
+            new TermKey("loss.pseudo-label.threshold", "0.9", "Confidence τ in [0, 1] a target prediction needs to"
+                    + " serve as its own label in the pseudo_label term.")),
+            s -> new PseudoLabelLoss(s.inRange("loss.pseudo-label.threshold", 0, 1, true)));
 
     private final double threshold;
 
@@ -30,7 +37,7 @@ public final class PseudoLabelLoss implements DomainLoss {
     /** Reads class probabilities: classification only. */
     @Override
     public boolean supports(Task task) {
-        return task == Task.CLASSIFICATION;
+        return TERM.supports(task);
     }
 
     @Override

@@ -1,18 +1,15 @@
 package io.kadapt.model;
 
 import io.kadapt.data.Task;
+import io.kadapt.loss.DomainLoss;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A feature extractor + linear head (classifier or regressor, by the spec's task) adapted online: each
@@ -22,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Deterministic: with {@code OMP_NUM_THREADS=1}, the same spec, snapshot and inputs give bit-identical parameters,
  * because initialisation and dropout masks are drawn from generators seeded by (seed) and (seed, step) only.
  *
- * <p>Methods are synchronized: SameDiff sessions and the in-place parameter updates are not safe to interleave, and
+ * <p>Methods are synchronized: an engine's calls and the in-place parameter updates are not safe to interleave, and
  * the caller may serve predictions from another thread than the one that trains.
  */
 public final class TransferModel implements AutoCloseable {
@@ -32,24 +29,17 @@ public final class TransferModel implements AutoCloseable {
     private static final String SECOND_MOMENT_PREFIX = "adam_v/";
 
     private final ModelSpec spec;
-    private final TransferGraph graph;
-    private final Map<String, INDArray> parameters = new LinkedHashMap<>();
+    private final TransferEngine engine;
+    private final Map<String, INDArray> parameters;
     private final AdamOptimizer optimizer;
-    private final DropoutMasks dropoutMasks;
-    private final DirectForward directForward;
     private final OutputHead head;
     private boolean closed;
 
     private TransferModel(ModelSpec spec) {
         this.spec = spec;
-        this.graph = new TransferGraph(spec);
-        for (String name : graph.trainableNames()) {
-            parameters.put(name, graph.parameter(name));
-        }
+        this.engine = TransferEngine.forSpec(spec);
+        this.parameters = engine.parameters();
         this.optimizer = new AdamOptimizer(spec.adam(), parameters);
-        this.dropoutMasks = spec.dropout() > 0.0
-                ? new DropoutMasks(spec.dropout(), spec.dataType()) : null;
-        this.directForward = new DirectForward(spec, parameters);
         this.head = OutputHead.of(spec);
     }
 
@@ -93,7 +83,7 @@ public final class TransferModel implements AutoCloseable {
     public synchronized INDArray predictOutputs(INDArray x) {
         ensureOpen();
         checkFeatures("x", x);
-        return directForward.outputs(inModelType(x));
+        return engine.predict(inModelType(x));
     }
 
     /** {@link #predictOutputs} of a classifier: class probabilities [n, numClasses]. */
@@ -107,12 +97,16 @@ public final class TransferModel implements AutoCloseable {
     /**
      * {@link #predictOutputs} through the SameDiff graph: the reference the direct path is tested against, and
      * the "before" of {@code kadapt bench perf}. Not for serving: milliseconds of per-call overhead.
+     *
+     * @throws IllegalStateException when this model runs on an engine without a SameDiff graph
      */
     public synchronized INDArray predictProbabilitiesWithSameDiff(INDArray x) {
         ensureOpen();
         checkFeatures("x", x);
-        return graph.sameDiff().outputSingle(Map.of(TransferGraph.PREDICT_X, inModelType(x)),
-                graph.predictionName());
+        if (!(engine instanceof SameDiffEngine sameDiff)) {
+            throw new IllegalStateException("the " + engine.name() + " engine has no SameDiff graph");
+        }
+        return sameDiff.predictWithGraph(inModelType(x));
     }
 
     /**
@@ -130,31 +124,22 @@ public final class TransferModel implements AutoCloseable {
      */
     public synchronized StepOutcome step(INDArray xs, double[] ys, INDArray xt, Map<String, Double> lambdas) {
         ensureOpen();
-        OutAndGrad result = forwardAndBackward(xs, ys, xt, lambdas);
-        Map<String, INDArray> outputs = result.getOutputs();
-        Map<String, INDArray> gradients = result.getGradients();
-
-        double supervised = scalar(outputs, graph.supervisedLossName());
-        double total = scalar(outputs, graph.totalLossName());
-        Map<String, Double> domainValues = new LinkedHashMap<>();
-        boolean finiteLoss = Double.isFinite(supervised) && Double.isFinite(total);
-        for (Map.Entry<String, String> term : graph.domainLossNames().entrySet()) {
-            double value = scalar(outputs, term.getValue());
-            domainValues.put(term.getKey(), value);
-            finiteLoss &= Double.isFinite(value);
-        }
-        double gradientNorm = globalNorm(gradients);
+        StepComputation result = engine.compute(inputs(xs, ys, xt, lambdas));
+        boolean finiteLoss = Double.isFinite(result.supervisedLoss()) && Double.isFinite(result.totalLoss())
+                && result.domainLosses().values().stream().allMatch(Double::isFinite);
+        double gradientNorm = globalNorm(result.gradients());
         String skipReason = null;
         if (!finiteLoss) {
             skipReason = StepOutcome.NON_FINITE_LOSS;
         } else if (!Double.isFinite(gradientNorm)) {
             skipReason = StepOutcome.NON_FINITE_GRADIENT;
-        } else if (!optimizer.apply(parameters, gradients, GradientClipping.scale(gradientNorm, spec.gradientClipNorm()))) {
+        } else if (!optimizer.apply(parameters, result.gradients(),
+                GradientClipping.scale(gradientNorm, spec.gradientClipNorm()))) {
             skipReason = StepOutcome.UPDATE_TOO_LARGE;
         }
-        return new StepOutcome(skipReason == null, skipReason, supervised, domainValues, total, gradientNorm,
-                head.sourceAccuracy(outputs.get(graph.sourceLogitsName()), ys),
-                head.meanEntropy(outputs.get(graph.targetLogitsName())), scalar(outputs, graph.mmdName()));
+        return new StepOutcome(skipReason == null, skipReason, result.supervisedLoss(), result.domainLosses(),
+                result.totalLoss(), gradientNorm, head.sourceAccuracy(result.sourceLogits(), ys),
+                head.meanEntropy(result.targetLogits()), result.mmd());
     }
 
     /** {@link #step} with class labels. */
@@ -169,12 +154,9 @@ public final class TransferModel implements AutoCloseable {
     public synchronized Map<String, INDArray> gradients(INDArray xs, double[] ys, INDArray xt,
                                                         Map<String, Double> lambdas) {
         ensureOpen();
-        Map<String, INDArray> gradients = forwardAndBackward(xs, ys, xt, lambdas).getGradients();
-        Map<String, INDArray> ordered = new LinkedHashMap<>();
-        for (String name : graph.trainableNames()) {
-            ordered.put(name, gradients.get(name).dup());
-        }
-        return ordered;
+        Map<String, INDArray> copies = new LinkedHashMap<>();
+        engine.compute(inputs(xs, ys, xt, lambdas)).gradients().forEach((name, g) -> copies.put(name, g.dup()));
+        return copies;
     }
 
     /** {@link #gradients} with class labels. */
@@ -206,6 +188,9 @@ public final class TransferModel implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (!closed) {
+            engine.close();
+        }
         closed = true;
     }
 
@@ -246,58 +231,36 @@ public final class TransferModel implements AutoCloseable {
         optimizer.restoreStep(snapshot.step());
     }
 
-    private OutAndGrad forwardAndBackward(INDArray xs, double[] ys, INDArray xt, Map<String, Double> lambdas) {
+    /** The engine's inputs after checking every argument, naming the first that does not fit. */
+    private StepInputs inputs(INDArray xs, double[] ys, INDArray xt, Map<String, Double> lambdas) {
         checkFeatures("xs", xs);
         checkFeatures("xt", xt);
         long ns = xs.size(0);
-        long nt = xt.size(0);
         if (ys == null || ys.length != ns) {
             throw new IllegalArgumentException("ys must have one label per row of xs (" + ns + "), got "
                     + (ys == null ? "null" : ys.length));
         }
-        Map<String, INDArray> feeds = new HashMap<>();
-        feeds.put(TransferGraph.SOURCE_X, inModelType(xs));
-        feeds.put(TransferGraph.SOURCE_Y, head.labels(ys, spec.dataType()));
-        feeds.put(TransferGraph.TARGET_X, inModelType(xt));
-        putLambdas(feeds, lambdas);
-        // One generator per step, drawn in a fixed order (source masks, target masks, then the perturbed view's
-        // masks and noise), so adding the view leaves the other draws as they were.
-        SplittableRandom random = DropoutMasks.generatorFor(spec.seed(), optimizer.step());
-        if (dropoutMasks != null) {
-            putMasks(feeds, graph.sourceMaskNames(), random, ns);
-            putMasks(feeds, graph.targetMaskNames(), random, nt);
-            putMasks(feeds, graph.targetViewMaskNames(), random, nt);
-        }
-        if (graph.hasTargetView()) {
-            feeds.put(TransferGraph.TARGET_VIEW_NOISE, StandardNormal.matrix(random, nt, spec.inputDim(),
-                    spec.dataType()));
-        }
-        return graph.sameDiff().calculateGradientsAndOutputs(feeds, graph.stepOutputNames(), graph.trainableNames());
+        INDArray labels = head.labels(ys, spec.dataType());
+        checkLambdas(lambdas);
+        return new StepInputs(inModelType(xs), labels, inModelType(xt), lambdas, optimizer.step());
     }
 
-    private void putMasks(Map<String, INDArray> feeds, List<String> names, SplittableRandom random, long rows) {
-        for (int i = 0; i < names.size(); i++) {
-            feeds.put(names.get(i), dropoutMasks.next(random, rows, spec.hiddenLayers().get(i)));
-        }
-    }
-
-    private void putLambdas(Map<String, INDArray> feeds, Map<String, Double> lambdas) {
+    private void checkLambdas(Map<String, Double> lambdas) {
         if (lambdas == null) {
             throw new IllegalArgumentException("lambdas must not be null (use an empty map without domain terms)");
         }
+        List<String> terms = spec.domainLosses().stream().map(DomainLoss::name).toList();
         for (String key : lambdas.keySet()) {
-            if (!graph.lambdaNames().containsKey(key)) {
+            if (!terms.contains(key)) {
                 throw new IllegalArgumentException("lambda '" + key + "' names no configured domain loss; configured: "
-                        + graph.lambdaNames().keySet());
+                        + terms);
             }
         }
-        for (Map.Entry<String, String> term : graph.lambdaNames().entrySet()) {
-            Double lambda = lambdas.get(term.getKey());
+        for (String term : terms) {
+            Double lambda = lambdas.get(term);
             if (lambda == null || !(lambda >= 0.0) || lambda.isInfinite()) {
-                throw new IllegalArgumentException("lambda '" + term.getKey() + "' must be finite and >= 0, got "
-                        + lambda);
+                throw new IllegalArgumentException("lambda '" + term + "' must be finite and >= 0, got " + lambda);
             }
-            feeds.put(term.getValue(), Nd4j.scalar(spec.dataType(), lambda));
         }
     }
 
@@ -336,8 +299,9 @@ public final class TransferModel implements AutoCloseable {
         return Math.sqrt(sumOfSquares);
     }
 
-    private static double scalar(Map<String, INDArray> outputs, String name) {
-        return outputs.get(name).getDouble(0);
+    /** The engine behind this model; tests compare engines through it. */
+    TransferEngine engine() {
+        return engine;
     }
 
     private void ensureOpen() {

@@ -1,12 +1,9 @@
 package io.kadapt.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Optional;
-
 /**
- * Every configuration key kadapt understands, with its default and documentation. This is the one
- * registry: the README table, validation and the environment-variable mapping all derive from it.
+ * The service's configuration keys, with default and documentation. The loss terms declare their own keys
+ * ({@link io.kadapt.loss.LossCatalogue}); {@link ConfigEntry#all()} joins both into the one table that the README,
+ * validation and the environment-variable mapping derive from.
  */
 public enum ConfigKey {
     BOOTSTRAP_SERVERS("bootstrap.servers", "",
@@ -73,19 +70,10 @@ public enum ConfigKey {
     TRAIN_STALL_TIMEOUT_MS("train.stall-timeout-ms", "0",
             "0: training waits for both domains. >0: after this long without a target batch, train source-only."),
     LOSS_SUPERVISED("loss.supervised", "",
-            "Supervised source term: cross_entropy, focal or hinge (classification), mse (regression). Empty: the"
-                    + " task's default, cross_entropy or mse."),
-    LOSS_LABEL_SMOOTHING("loss.label-smoothing", "0.0", "Label smoothing of cross_entropy, in [0, 1)."),
-    LOSS_CLASS_WEIGHTS("loss.class-weights", "",
-            "Per-class weights of cross_entropy, comma-separated, one per class (weighted mean over the batch). Empty: unweighted."),
-    LOSS_FOCAL_GAMMA("loss.focal.gamma", "2.0",
-            "Focusing parameter γ ≥ 0 of the focal loss."),
-    LOSS_FOCAL_ALPHA("loss.focal.alpha", "",
-            "Per-class weights α of the focal loss, comma-separated, one per class. Empty: α = 1."),
-    LOSS_HINGE_MARGIN("loss.hinge.margin", "1.0",
-            "Margin m > 0 of the multi-class hinge loss."),
-    LOSS_DOMAIN("loss.domain", "mmd", "Domain terms, comma-separated, each with its own λ: mmd, coral, dann, cdan, entropy,"
-            + " pseudo_label, consistency, contrastive; or none."),
+            "Supervised source term: " + ConfigEntry.supervisedTermNames() + ". Empty: the task's default,"
+                    + " cross_entropy or mse."),
+    LOSS_DOMAIN("loss.domain", "mmd", "Domain terms, comma-separated, each with its own λ: "
+            + ConfigEntry.domainTermNames() + "; or none."),
     LOSS_LAMBDA("loss.lambda", "1.0",
             "Default weight λ of every domain term (the final value for warmup and dann-ramp schedules)."),
     LOSS_SCHEDULE("loss.schedule", "constant",
@@ -94,52 +82,6 @@ public enum ConfigKey {
     LOSS_SCHEDULE_GAMMA("loss.schedule.gamma", "10.0", "γ of the dann-ramp schedule, > 0."),
     LOSS_SCHEDULE_STEPS("loss.schedule.steps", "10000",
             "Model steps over which warmup and dann-ramp schedules reach their final λ."),
-    LOSS_MMD_LAMBDA("loss.mmd.lambda", "", "λ of the mmd term. Empty: loss.lambda."),
-    LOSS_MMD_SCHEDULE("loss.mmd.schedule", "", "λ schedule of the mmd term. Empty: loss.schedule."),
-    LOSS_MMD_BANDWIDTH("loss.mmd.bandwidth", "mean",
-            "Bandwidth base of the mmd kernels: mean or median pairwise squared distance of the batch's features."),
-    LOSS_MMD_MULTIPLIERS("loss.mmd.multipliers", "0.25,0.5,1,2,4",
-            "Multipliers of the bandwidth base, one Gaussian kernel each, comma-separated, each > 0."),
-    LOSS_MMD_ESTIMATOR("loss.mmd.estimator", "quadratic",
-            "MMD² estimator: quadratic (all pairs, biased) or linear (Gretton et al. 2012, O(n), unbiased)."),
-    LOSS_CORAL_LAMBDA("loss.coral.lambda", "",
-            "λ of the coral term. Empty: loss.lambda."),
-    LOSS_CORAL_SCHEDULE("loss.coral.schedule", "",
-            "λ schedule of the coral term. Empty: loss.schedule."),
-    LOSS_DANN_LAMBDA("loss.dann.lambda", "",
-            "λ of the dann term (also the gradient-reversal factor). Empty: loss.lambda."),
-    LOSS_DANN_SCHEDULE("loss.dann.schedule", "",
-            "λ schedule of the dann term (dann-ramp is the paper’s). Empty: loss.schedule."),
-    LOSS_DANN_HIDDEN("loss.dann.hidden", "64",
-            "Width of the domain classifier’s hidden layer (dann and cdan)."),
-    LOSS_CDAN_LAMBDA("loss.cdan.lambda", "",
-            "λ of the cdan term (also the gradient-reversal factor). Empty: loss.lambda."),
-    LOSS_CDAN_SCHEDULE("loss.cdan.schedule", "",
-            "λ schedule of the cdan term (dann-ramp is the paper’s). Empty: loss.schedule."),
-    LOSS_ENTROPY_LAMBDA("loss.entropy.lambda", "",
-            "λ of the entropy term. Empty: loss.lambda."),
-    LOSS_ENTROPY_SCHEDULE("loss.entropy.schedule", "",
-            "λ schedule of the entropy term. Empty: loss.schedule."),
-    LOSS_ENTROPY_DIVERSITY("loss.entropy.diversity", "1.0",
-            "Weight β ≥ 0 of the diversity part −β·H(mean target prediction) of the entropy term; 0: plain entropy minimisation."),
-    LOSS_PSEUDO_LABEL_LAMBDA("loss.pseudo-label.lambda", "",
-            "λ of the pseudo_label term. Empty: loss.lambda."),
-    LOSS_PSEUDO_LABEL_SCHEDULE("loss.pseudo-label.schedule", "",
-            "λ schedule of the pseudo_label term. Empty: loss.schedule."),
-    LOSS_PSEUDO_LABEL_THRESHOLD("loss.pseudo-label.threshold", "0.9",
-            "Confidence τ in [0, 1] a target prediction needs to serve as its own label in the pseudo_label term."),
-    LOSS_CONSISTENCY_LAMBDA("loss.consistency.lambda", "",
-            "λ of the consistency term. Empty: loss.lambda."),
-    LOSS_CONSISTENCY_SCHEDULE("loss.consistency.schedule", "",
-            "λ schedule of the consistency term. Empty: loss.schedule."),
-    LOSS_CONSISTENCY_NOISE_STD("loss.consistency.noise-std", "0.1",
-            "Std ≥ 0 of the Gaussian noise added to the (standardised) target input of the perturbed view."),
-    LOSS_CONTRASTIVE_LAMBDA("loss.contrastive.lambda", "",
-            "λ of the contrastive term. Empty: loss.lambda."),
-    LOSS_CONTRASTIVE_SCHEDULE("loss.contrastive.schedule", "",
-            "λ schedule of the contrastive term. Empty: loss.schedule."),
-    LOSS_CONTRASTIVE_MARGIN("loss.contrastive.margin", "1.0",
-            "Margin m > 0: source pairs of different classes are pushed until their feature distance reaches m."),
     PREPROCESS_STANDARDIZE("preprocess.standardize", "per-domain",
             "per-domain: z-score each domain with its own running mean/std (what a deployed service can know);"
                     + " none: raw features."),
@@ -174,12 +116,7 @@ public enum ConfigKey {
         return description;
     }
 
-    /** KADAPT_ followed by the key upper-cased, with dots and dashes as underscores. */
     public String environmentVariable() {
-        return "KADAPT_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    public static Optional<ConfigKey> byKey(String key) {
-        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+        return ConfigEntry.environmentVariable(key);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The service's configuration: defaults, overlaid by a properties file, then environment variables,
@@ -33,17 +34,17 @@ public final class KadaptConfig {
     public static KadaptConfig load(Map<String, String> commandDefaults, Path file, Map<String, String> environment,
                                     Map<String, String> overrides) {
         Map<String, String> merged = new TreeMap<>();
-        for (ConfigKey key : ConfigKey.values()) {
-            merged.put(key.key(), key.defaultValue());
+        for (ConfigEntry entry : ConfigEntry.all()) {
+            merged.put(entry.key(), entry.defaultValue());
         }
         putChecked(merged, commandDefaults, "command defaults");
         if (file != null) {
             putChecked(merged, readProperties(file), "config file " + file);
         }
-        for (ConfigKey key : ConfigKey.values()) {
-            String fromEnv = environment.get(key.environmentVariable());
+        for (ConfigEntry entry : ConfigEntry.all()) {
+            String fromEnv = environment.get(entry.environmentVariable());
             if (fromEnv != null) {
-                merged.put(key.key(), fromEnv.trim());
+                merged.put(entry.key(), fromEnv.trim());
             }
         }
         putChecked(merged, overrides, "--set");
@@ -64,7 +65,7 @@ public final class KadaptConfig {
 
     private static void putChecked(Map<String, String> target, Map<String, String> source, String origin) {
         source.forEach((key, value) -> {
-            if (!key.startsWith(KAFKA_PREFIX) && ConfigKey.byKey(key).isEmpty()) {
+            if (!key.startsWith(KAFKA_PREFIX) && ConfigEntry.byKey(key).isEmpty()) {
                 throw new ConfigException("unknown config key '" + key + "' in " + origin
                         + "; see the configuration table in README.md (Kafka settings go under '" + KAFKA_PREFIX + "')");
             }
@@ -85,39 +86,61 @@ public final class KadaptConfig {
     }
 
     public String string(ConfigKey key) {
-        return values.get(key.key());
+        return string(key.key());
+    }
+
+    /** The value of any key of {@link ConfigEntry#all()}, the loss terms' included. */
+    public String string(String key) {
+        String value = values.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("no such config key: " + key);
+        }
+        return value;
     }
 
     public boolean isSet(ConfigKey key) {
+        return isSet(key.key());
+    }
+
+    public boolean isSet(String key) {
         return !string(key).isEmpty();
     }
 
     public String required(ConfigKey key) {
+        return required(key.key());
+    }
+
+    private String required(String key) {
         String value = string(key);
         if (value.isEmpty()) {
-            throw new ConfigException(key.key() + " is required (" + key.description() + ") — set it with --set "
-                    + key.key() + "=..., " + key.environmentVariable() + " or the config file");
+            ConfigEntry entry = ConfigEntry.byKey(key).orElseThrow();
+            throw new ConfigException(key + " is required (" + entry.description() + ") — set it with --set "
+                    + key + "=..., " + entry.environmentVariable() + " or the config file");
         }
         return value;
     }
 
     public int integer(ConfigKey key) {
-        return parse(key, Integer::parseInt, "an integer");
+        return parse(key.key(), Integer::parseInt, "an integer");
     }
 
     public int positiveInteger(ConfigKey key) {
         int value = integer(key);
         if (value <= 0) {
-            throw invalid(key, "a positive integer");
+            throw invalid(key.key(), "a positive integer");
         }
         return value;
     }
 
     public long longValue(ConfigKey key) {
-        return parse(key, Long::parseLong, "an integer");
+        return parse(key.key(), Long::parseLong, "an integer");
     }
 
     public double decimal(ConfigKey key) {
+        return decimal(key.key());
+    }
+
+    public double decimal(String key) {
         double value = parse(key, Double::parseDouble, "a number");
         if (!Double.isFinite(value)) {
             throw invalid(key, "a finite number");
@@ -128,7 +151,7 @@ public final class KadaptConfig {
     public double decimalInRange(ConfigKey key, double minInclusive, double maxExclusive) {
         double value = decimal(key);
         if (value < minInclusive || value >= maxExclusive) {
-            throw invalid(key, "a number in [" + minInclusive + ", " + maxExclusive + ")");
+            throw invalid(key.key(), "a number in [" + minInclusive + ", " + maxExclusive + ")");
         }
         return value;
     }
@@ -138,7 +161,7 @@ public final class KadaptConfig {
         if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(value);
         }
-        throw invalid(key, "true or false");
+        throw invalid(key.key(), "true or false");
     }
 
     public List<String> list(ConfigKey key) {
@@ -158,7 +181,7 @@ public final class KadaptConfig {
                 return constant;
             }
         }
-        throw invalid(key, "one of " + Arrays.toString(type.getEnumConstants()).toLowerCase());
+        throw invalid(key.key(), "one of " + Arrays.toString(type.getEnumConstants()).toLowerCase());
     }
 
     /** The {@code kafka.*} pass-through settings, without the prefix. */
@@ -177,7 +200,7 @@ public final class KadaptConfig {
         return values;
     }
 
-    private <T> T parse(ConfigKey key, java.util.function.Function<String, T> parser, String expected) {
+    private <T> T parse(String key, Function<String, T> parser, String expected) {
         try {
             return parser.apply(required(key));
         } catch (NumberFormatException e) {
@@ -185,7 +208,7 @@ public final class KadaptConfig {
         }
     }
 
-    private ConfigException invalid(ConfigKey key, String expected) {
-        return new ConfigException(key.key() + " must be " + expected + ", got '" + string(key) + "'");
+    private ConfigException invalid(String key, String expected) {
+        return new ConfigException(key + " must be " + expected + ", got '" + string(key) + "'");
     }
 }

@@ -1,23 +1,12 @@
 package io.kadapt.config;
 
-import io.kadapt.config.ConfigException;
-import io.kadapt.config.ConfigKey;
-import io.kadapt.config.KadaptConfig;
 import io.kadapt.data.Task;
-import io.kadapt.loss.ConditionalAdversarialLoss;
-import io.kadapt.loss.ConsistencyLoss;
-import io.kadapt.loss.ContrastiveLoss;
-import io.kadapt.loss.CoralLoss;
-import io.kadapt.loss.CrossEntropyLoss;
-import io.kadapt.loss.DomainAdversarialLoss;
 import io.kadapt.loss.DomainLoss;
-import io.kadapt.loss.FocalLoss;
-import io.kadapt.loss.InformationMaximizationLoss;
-import io.kadapt.loss.MeanSquaredErrorLoss;
-import io.kadapt.loss.MmdLoss;
-import io.kadapt.loss.MultiMarginLoss;
-import io.kadapt.loss.PseudoLabelLoss;
+import io.kadapt.loss.DomainTerm;
+import io.kadapt.loss.LossCatalogue;
 import io.kadapt.loss.SupervisedLoss;
+import io.kadapt.loss.SupervisedTerm;
+import io.kadapt.loss.TermSettings;
 import io.kadapt.model.Activation;
 import io.kadapt.model.AdamSettings;
 import io.kadapt.model.LearningRateSchedule;
@@ -27,10 +16,10 @@ import io.kadapt.training.Standardization;
 import io.kadapt.training.TrainingSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** Turns configuration into the model's and the training loop's immutable settings, naming bad keys. */
@@ -76,7 +65,7 @@ public final class ModelSpecs {
         };
         Map<String, LambdaSchedule> schedules = new LinkedHashMap<>();
         for (DomainLoss term : domainLosses(config, config.choice(ConfigKey.MODEL_TASK, Task.class), 1)) {
-            schedules.put(term.name(), lambdaSchedule(config, term.name()));
+            schedules.put(term.name(), lambdaSchedule(config, LossCatalogue.domain(term.name()).orElseThrow()));
         }
         try {
             return new TrainingSettings(config.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE),
@@ -122,33 +111,23 @@ public final class ModelSpecs {
         return value;
     }
 
-    private static double positive(KadaptConfig config, ConfigKey key) {
-        double value = config.decimal(key);
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw new ConfigException(key.key() + " must be finite and > 0, got '" + config.string(key) + "'");
-        }
-        return value;
-    }
-
     /**
      * λ_k(t) of one domain term: {@code loss.<term>.lambda} and {@code loss.<term>.schedule} (term name with dashes),
      * each falling back to the global {@code loss.lambda} / {@code loss.schedule} when empty.
      */
-    static LambdaSchedule lambdaSchedule(KadaptConfig config, String term) {
-        ConfigKey lambdaKey = termKey(term, "lambda");
-        ConfigKey scheduleKey = termKey(term, "schedule");
-        ConfigKey effectiveLambda = config.isSet(lambdaKey) ? lambdaKey : ConfigKey.LOSS_LAMBDA;
-        ConfigKey effectiveSchedule = config.isSet(scheduleKey) ? scheduleKey : ConfigKey.LOSS_SCHEDULE;
-        double lambda = config.decimal(effectiveLambda);
+    static LambdaSchedule lambdaSchedule(KadaptConfig config, DomainTerm term) {
+        String lambdaKey = config.isSet(term.lambdaKey().key()) ? term.lambdaKey().key() : ConfigKey.LOSS_LAMBDA.key();
+        String scheduleKey = config.isSet(term.scheduleKey().key()) ? term.scheduleKey().key()
+                : ConfigKey.LOSS_SCHEDULE.key();
+        double lambda = config.decimal(lambdaKey);
         if (lambda < 0) {
-            throw new ConfigException(effectiveLambda.key() + " must be >= 0, got '" + config.string(effectiveLambda)
-                    + "'");
+            throw new ConfigException(lambdaKey + " must be >= 0, got '" + config.string(lambdaKey) + "'");
         }
         LambdaSchedule.Shape shape;
         try {
-            shape = LambdaSchedule.Shape.fromConfigName(config.string(effectiveSchedule));
+            shape = LambdaSchedule.Shape.fromConfigName(config.string(scheduleKey));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(effectiveSchedule.key() + ": " + e.getMessage());
+            throw new ConfigException(scheduleKey + ": " + e.getMessage());
         }
         double gamma = config.decimal(ConfigKey.LOSS_SCHEDULE_GAMMA);
         if (!(gamma > 0)) {
@@ -161,12 +140,6 @@ public final class ModelSpecs {
                     + config.string(ConfigKey.LOSS_SCHEDULE_STEPS) + "'");
         }
         return new LambdaSchedule(lambda, shape, gamma, steps);
-    }
-
-    private static ConfigKey termKey(String term, String suffix) {
-        String key = "loss." + term.replace('_', '-') + "." + suffix;
-        return ConfigKey.byKey(key).orElseThrow(
-                () -> new IllegalStateException("domain term '" + term + "' lacks config key " + key));
     }
 
     /** Width of the head: model.classes for classification; one value for regression, which takes no classes. */
@@ -182,177 +155,72 @@ public final class ModelSpecs {
         return 1;
     }
 
-    /** Configuration names of the supervised losses, with the task each trains, in README order. */
-    static final Map<String, Task> SUPERVISED_LOSSES;
-
-    static {
-        Map<String, Task> losses = new LinkedHashMap<>();
-        losses.put("cross_entropy", Task.CLASSIFICATION);
-        losses.put("focal", Task.CLASSIFICATION);
-        losses.put("hinge", Task.CLASSIFICATION);
-        losses.put("mse", Task.REGRESSION);
-        SUPERVISED_LOSSES = Collections.unmodifiableMap(losses);
-    }
-
     /** The configured loss, or the task's default (cross_entropy, mse) when {@code loss.supervised} is empty. */
     private static SupervisedLoss supervised(KadaptConfig config, Task task) {
         String name = config.isSet(ConfigKey.LOSS_SUPERVISED) ? config.string(ConfigKey.LOSS_SUPERVISED)
                 : task == Task.REGRESSION ? "mse" : "cross_entropy";
-        Task lossTask = SUPERVISED_LOSSES.get(name);
-        if (lossTask == null) {
-            throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name + "' (known: "
-                    + String.join(", ", SUPERVISED_LOSSES.keySet()) + ")");
-        }
-        if (lossTask != task) {
-            throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + "=" + name + " is a " + lossTask.configName()
+        SupervisedTerm term = LossCatalogue.supervised(name).orElseThrow(() -> new ConfigException(
+                ConfigKey.LOSS_SUPERVISED.key() + ": unknown loss '" + name + "' (known: "
+                        + String.join(", ", LossCatalogue.SUPERVISED.stream().map(SupervisedTerm::name).toList()) + ")"));
+        if (term.task() != task) {
+            throw new ConfigException(ConfigKey.LOSS_SUPERVISED.key() + "=" + name + " is a " + term.task().configName()
                     + " loss but " + ConfigKey.MODEL_TASK.key() + " is " + task.configName() + " (use one of "
-                    + String.join(", ", lossesFor(task)) + ")");
+                    + String.join(", ", LossCatalogue.SUPERVISED.stream().filter(t -> t.task() == task)
+                            .map(SupervisedTerm::name).toList()) + ")");
         }
-        if (task == Task.REGRESSION) {
-            return new MeanSquaredErrorLoss();
-        }
-        int classes = config.positiveInteger(ConfigKey.MODEL_CLASSES);
-        return switch (name) {
-            case "cross_entropy" -> new CrossEntropyLoss(config.decimalInRange(ConfigKey.LOSS_LABEL_SMOOTHING, 0, 1),
-                    classWeights(config, ConfigKey.LOSS_CLASS_WEIGHTS, classes));
-            case "focal" -> {
-                double gamma = config.decimal(ConfigKey.LOSS_FOCAL_GAMMA);
-                if (gamma < 0) {
-                    throw new ConfigException(ConfigKey.LOSS_FOCAL_GAMMA.key() + " must be >= 0, got '"
-                            + config.string(ConfigKey.LOSS_FOCAL_GAMMA) + "'");
-                }
-                yield new FocalLoss(gamma, classWeights(config, ConfigKey.LOSS_FOCAL_ALPHA, classes));
-            }
-            case "hinge" -> {
-                double margin = config.decimal(ConfigKey.LOSS_HINGE_MARGIN);
-                if (!(margin > 0)) {
-                    throw new ConfigException(ConfigKey.LOSS_HINGE_MARGIN.key() + " must be > 0, got '"
-                            + config.string(ConfigKey.LOSS_HINGE_MARGIN) + "'");
-                }
-                yield new MultiMarginLoss(margin);
-            }
-            default -> throw new IllegalStateException("supervised loss '" + name + "' is listed but not built");
-        };
-    }
-
-    private static List<String> lossesFor(Task task) {
-        return SUPERVISED_LOSSES.entrySet().stream().filter(e -> e.getValue() == task).map(Map.Entry::getKey).toList();
-    }
-
-    /** One finite weight ≥ 0 per class, not all 0; null when the key is empty. */
-    private static double[] classWeights(KadaptConfig config, ConfigKey key, int classes) {
-        if (!config.isSet(key)) {
-            return null;
-        }
-        List<String> items = config.list(key);
-        if (items.size() != classes) {
-            throw new ConfigException(key.key() + " must list one weight per class (" + classes + "), got "
-                    + items.size() + ": '" + config.string(key) + "'");
-        }
-        double[] weights = new double[classes];
-        boolean anyPositive = false;
-        for (int c = 0; c < classes; c++) {
-            try {
-                weights[c] = Double.parseDouble(items.get(c));
-            } catch (NumberFormatException e) {
-                weights[c] = Double.NaN;
-            }
-            if (!(weights[c] >= 0) || Double.isInfinite(weights[c])) {
-                throw new ConfigException(key.key() + " must be finite numbers >= 0, got '" + config.string(key) + "'");
-            }
-            anyPositive |= weights[c] > 0;
-        }
-        if (!anyPositive) {
-            throw new ConfigException(key.key() + " must not be all 0");
-        }
-        return weights;
-    }
-
-    /** Configuration names of the domain terms, for messages and the README. */
-    static final List<String> DOMAIN_TERMS = List.of("mmd", "coral", "dann", "cdan", "entropy", "pseudo_label",
-            "consistency", "contrastive");
-
-    private static MmdLoss mmd(KadaptConfig config) {
-        MmdLoss.Bandwidth bandwidth = MmdLoss.Bandwidth.fromConfigName(config.string(ConfigKey.LOSS_MMD_BANDWIDTH))
-                .orElseThrow(() -> new ConfigException(ConfigKey.LOSS_MMD_BANDWIDTH.key() + " must be mean or median,"
-                        + " got '" + config.string(ConfigKey.LOSS_MMD_BANDWIDTH) + "'"));
-        MmdLoss.Estimator estimator = MmdLoss.Estimator.fromConfigName(config.string(ConfigKey.LOSS_MMD_ESTIMATOR))
-                .orElseThrow(() -> new ConfigException(ConfigKey.LOSS_MMD_ESTIMATOR.key() + " must be quadratic or"
-                        + " linear, got '" + config.string(ConfigKey.LOSS_MMD_ESTIMATOR) + "'"));
-        List<String> items = config.list(ConfigKey.LOSS_MMD_MULTIPLIERS);
-        double[] multipliers = new double[items.size()];
-        for (int i = 0; i < multipliers.length; i++) {
-            try {
-                multipliers[i] = Double.parseDouble(items.get(i));
-            } catch (NumberFormatException e) {
-                multipliers[i] = Double.NaN;
-            }
-            if (!(multipliers[i] > 0) || Double.isInfinite(multipliers[i])) {
-                throw new ConfigException(ConfigKey.LOSS_MMD_MULTIPLIERS.key() + " must be finite numbers > 0, got '"
-                        + config.string(ConfigKey.LOSS_MMD_MULTIPLIERS) + "'");
-            }
-        }
-        if (multipliers.length == 0) {
-            throw new ConfigException(ConfigKey.LOSS_MMD_MULTIPLIERS.key() + " must list at least one multiplier");
-        }
-        return new MmdLoss(bandwidth, estimator, multipliers);
+        return build(() -> term.create(new ConfiguredTerm(config, 1)));
     }
 
     private static List<DomainLoss> domainLosses(KadaptConfig config, Task task, int featureDim) {
-        List<DomainLoss> terms = new ArrayList<>();
+        List<DomainLoss> losses = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String name : config.list(ConfigKey.LOSS_DOMAIN)) {
-            switch (name) {
-                case "none" -> { }
-                case "mmd" -> terms.add(mmd(config));
-                case "coral" -> terms.add(new CoralLoss());
-                case "dann" -> terms.add(new DomainAdversarialLoss(featureDim,
-                        config.positiveInteger(ConfigKey.LOSS_DANN_HIDDEN)));
-                case "cdan" -> terms.add(new ConditionalAdversarialLoss(featureDim,
-                        config.positiveInteger(ConfigKey.MODEL_CLASSES), config.positiveInteger(ConfigKey.LOSS_DANN_HIDDEN)));
-                case "entropy" -> {
-                    double beta = config.decimal(ConfigKey.LOSS_ENTROPY_DIVERSITY);
-                    if (beta < 0) {
-                        throw new ConfigException(ConfigKey.LOSS_ENTROPY_DIVERSITY.key() + " must be >= 0, got '"
-                                + config.string(ConfigKey.LOSS_ENTROPY_DIVERSITY) + "'");
-                    }
-                    terms.add(new InformationMaximizationLoss(beta));
-                }
-                case "pseudo_label" -> {
-                    double tau = config.decimal(ConfigKey.LOSS_PSEUDO_LABEL_THRESHOLD);
-                    if (tau < 0 || tau > 1) {
-                        throw new ConfigException(ConfigKey.LOSS_PSEUDO_LABEL_THRESHOLD.key() + " must be in [0, 1], got '"
-                                + config.string(ConfigKey.LOSS_PSEUDO_LABEL_THRESHOLD) + "'");
-                    }
-                    terms.add(new PseudoLabelLoss(tau));
-                }
-                case "consistency" -> terms.add(new ConsistencyLoss(
-                        nonNegative(config, ConfigKey.LOSS_CONSISTENCY_NOISE_STD)));
-                case "contrastive" -> terms.add(new ContrastiveLoss(positive(config, ConfigKey.LOSS_CONTRASTIVE_MARGIN)));
-                default -> throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": unknown domain term '" + name
-                        + "' (known: " + String.join(", ", DOMAIN_TERMS) + ", none)");
+            if (name.equals("none")) {
+                continue;
             }
-        }
-        for (DomainLoss term : terms) {
+            DomainTerm term = LossCatalogue.domain(name).orElseThrow(() -> new ConfigException(
+                    ConfigKey.LOSS_DOMAIN.key() + ": unknown domain term '" + name + "' (known: "
+                            + String.join(", ", LossCatalogue.DOMAIN.stream().map(DomainTerm::name).toList())
+                            + ", none)"));
+            if (names.contains(name)) {
+                throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": '" + name + "' is listed twice");
+            }
             if (!term.supports(task)) {
-                throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": '" + term.name() + "' reads class"
-                        + " probabilities and does not apply to " + ConfigKey.MODEL_TASK.key() + "=" + task.configName()
-                        + " (feature terms do: mmd, coral, dann)");
+                throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": '" + name + "' reads class"
+                        + " probabilities or labels and does not apply to " + ConfigKey.MODEL_TASK.key() + "="
+                        + task.configName() + " (terms that do: " + String.join(", ", LossCatalogue.DOMAIN.stream()
+                                .filter(t -> t.supports(task)).map(DomainTerm::name).toList()) + ")");
             }
+            names.add(name);
+            losses.add(build(() -> term.create(new ConfiguredTerm(config, featureDim))));
         }
-        for (int i = 0; i < terms.size(); i++) {
-            if (terms.get(i) instanceof ConsistencyLoss consistency && consistency.noiseStd() == 0.0
-                    && config.decimal(ConfigKey.MODEL_DROPOUT) == 0.0) {
-                throw new ConfigException("the consistency term needs a perturbation: "
-                        + ConfigKey.LOSS_CONSISTENCY_NOISE_STD.key() + " > 0 or " + ConfigKey.MODEL_DROPOUT.key()
-                        + " > 0 (with neither, both views are the same and the term is 0)");
-            }
-            for (int j = 0; j < i; j++) {
-                if (terms.get(i).name().equals(terms.get(j).name())) {
-                    throw new ConfigException(ConfigKey.LOSS_DOMAIN.key() + ": '" + terms.get(i).name()
-                            + "' is listed twice");
-                }
-            }
+        return losses;
+    }
+
+    /** A term's factory run with its IllegalArgumentException (which names the key) as a ConfigException. */
+    private static <T> T build(Supplier<T> factory) {
+        try {
+            return factory.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
         }
-        return terms;
+    }
+
+    /** The configuration as a loss term's factory reads it. */
+    private record ConfiguredTerm(KadaptConfig config, int featureDim) implements TermSettings {
+        @Override
+        public String string(String key) {
+            return config.string(key);
+        }
+
+        @Override
+        public int classes() {
+            return config.positiveInteger(ConfigKey.MODEL_CLASSES);
+        }
+
+        @Override
+        public double dropout() {
+            return config.decimal(ConfigKey.MODEL_DROPOUT);
+        }
     }
 }

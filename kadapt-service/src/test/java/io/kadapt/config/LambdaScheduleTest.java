@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kadapt.config.ConfigException;
-import io.kadapt.config.KadaptConfig;
+import io.kadapt.loss.MmdLoss;
 import io.kadapt.training.LambdaSchedule;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -41,19 +40,19 @@ class LambdaScheduleTest {
     void fromConfig() {
         KadaptConfig config = KadaptConfig.of(Map.of("loss.lambda", "0.5", "loss.mmd.schedule", "dann-ramp",
                 "loss.schedule.steps", "200", "loss.schedule.gamma", "5"));
-        LambdaSchedule mmd = ModelSpecs.lambdaSchedule(config, "mmd");
+        LambdaSchedule mmd = ModelSpecs.lambdaSchedule(config, MmdLoss.TERM);
         assertEquals(new LambdaSchedule(0.5, LambdaSchedule.Shape.DANN_RAMP, 5.0, 200), mmd);
-        assertEquals(2.0, ModelSpecs.lambdaSchedule(config.with(Map.of("loss.mmd.lambda", "2")), "mmd").lambda());
+        assertEquals(2.0, ModelSpecs.lambdaSchedule(config.with(Map.of("loss.mmd.lambda", "2")), MmdLoss.TERM).lambda());
 
         ConfigException unknown = assertThrows(ConfigException.class, () -> ModelSpecs.lambdaSchedule(
-                config.with(Map.of("loss.mmd.schedule", "cosine")), "mmd"));
+                config.with(Map.of("loss.mmd.schedule", "cosine")), MmdLoss.TERM));
         assertTrue(unknown.getMessage().contains("loss.mmd.schedule") && unknown.getMessage().contains("dann-ramp"),
                 unknown.getMessage());
         ConfigException negative = assertThrows(ConfigException.class, () -> ModelSpecs.lambdaSchedule(
-                config.with(Map.of("loss.mmd.lambda", "-1")), "mmd"));
+                config.with(Map.of("loss.mmd.lambda", "-1")), MmdLoss.TERM));
         assertTrue(negative.getMessage().contains("loss.mmd.lambda"), negative.getMessage());
         ConfigException steps = assertThrows(ConfigException.class, () -> ModelSpecs.lambdaSchedule(
-                config.with(Map.of("loss.schedule.steps", "0")), "mmd"));
+                config.with(Map.of("loss.schedule.steps", "0")), MmdLoss.TERM));
         assertTrue(steps.getMessage().contains("loss.schedule.steps"), steps.getMessage());
     }
 }

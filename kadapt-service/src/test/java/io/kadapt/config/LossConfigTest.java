@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kadapt.config.ConfigException;
-import io.kadapt.config.KadaptConfig;
 import io.kadapt.loss.ConditionalAdversarialLoss;
 import io.kadapt.loss.ConsistencyLoss;
 import io.kadapt.loss.ContrastiveLoss;
 import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
 import io.kadapt.loss.DomainAdversarialLoss;
+import io.kadapt.loss.DomainTerm;
 import io.kadapt.loss.FocalLoss;
 import io.kadapt.loss.InformationMaximizationLoss;
+import io.kadapt.loss.LossCatalogue;
 import io.kadapt.loss.MmdLoss;
 import io.kadapt.loss.MultiMarginLoss;
 import io.kadapt.loss.PseudoLabelLoss;
@@ -46,12 +46,13 @@ class LossConfigTest {
         assertEquals(3.0, training.lambda("coral", 0));
         assertEquals(0.0, training.lambda("dann", 0), "the ramp starts at 0");
         assertEquals(LambdaSchedule.Shape.DANN_RAMP, training.lambdaSchedules().get("dann").shape());
-        for (String term : ModelSpecs.DOMAIN_TERMS) {
-            ModelSpecs.lambdaSchedule(config, term); // throws if loss.<term>.lambda/.schedule were missing
+        for (DomainTerm term : LossCatalogue.DOMAIN) {
+            // a key of its own overrides the global λ for that term only
+            assertEquals(0.25, ModelSpecs.lambdaSchedule(config.with(Map.of(term.lambdaKey().key(), "0.25")), term)
+                    .lambda(), term.name());
         }
         assertEquals(List.of("mmd", "coral", "dann", "cdan", "entropy", "pseudo_label", "consistency", "contrastive"),
-                ModelSpecs.DOMAIN_TERMS,
-                "every catalogued term has keys loss.<term>.lambda and .schedule (lambdaSchedule would throw)");
+                LossCatalogue.DOMAIN.stream().map(DomainTerm::name).toList(), "the catalogue's terms, in README order");
     }
 
     @Test

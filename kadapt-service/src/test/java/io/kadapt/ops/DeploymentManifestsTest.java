@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kadapt.cli.KadaptCli;
+import io.kadapt.config.ConfigEntry;
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
 import io.kadapt.service.KadaptService;
@@ -42,8 +43,8 @@ import picocli.CommandLine;
  */
 class DeploymentManifestsTest {
     private static final int HTTP_PORT = Integer.parseInt(ConfigKey.HTTP_PORT.defaultValue());
-    private static final Set<String> KNOWN_ENV = Arrays.stream(ConfigKey.values())
-            .map(ConfigKey::environmentVariable).collect(Collectors.toSet());
+    private static final Set<String> KNOWN_ENV = ConfigEntry.all().stream()
+            .map(ConfigEntry::environmentVariable).collect(Collectors.toSet());
     private static final String READY = "/health/ready";
     private static final String LIVE = "/health/live";
 

@@ -1,7 +1,7 @@
 package io.kadapt.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kadapt.config.ConfigKey;
+import io.kadapt.config.ConfigEntry;
 import io.kadapt.stream.serde.JsonCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -59,7 +59,7 @@ final class TorchPeer {
         request.append("],\"methods\":[");
         methods.forEach(m -> request.append('"').append(m).append("\","));
         request.setLength(request.length() - 1);
-        request.append("],\"dann_hidden\":").append(ConfigKey.LOSS_DANN_HIDDEN.defaultValue());
+        request.append("],\"dann_hidden\":").append(ConfigEntry.byKey("loss.dann.hidden").orElseThrow().defaultValue());
         request.append(",\"warmup\":").append(settings.warmupSteps()).append(",\"steps\":")
                 .append(settings.measuredSteps()).append('}');
 
