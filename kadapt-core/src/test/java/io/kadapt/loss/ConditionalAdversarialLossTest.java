@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class ConditionalAdversarialLossTest {
 
     private static final List<String> VARIABLES = List.of("cdan/hidden/W", "cdan/hidden/b", "cdan/out/W",

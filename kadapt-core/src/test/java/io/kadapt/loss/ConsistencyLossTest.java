@@ -7,8 +7,10 @@ import io.kadapt.testing.PlainMath;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class ConsistencyLossTest {
 
     @Test

@@ -10,9 +10,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The regression loss: value against a hand-worked case and a plain loop, gradient against finite differences. */
+@Tag("unit")
 class MeanSquaredErrorLossTest {
 
     @Test

@@ -7,12 +7,14 @@ import io.kadapt.testing.PlainMath;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
+@Tag("unit")
 class MmdLossTest {
 
     private static final double[] DEFAULT = {0.25, 0.5, 1.0, 2.0, 4.0};

@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Weighted cross-entropy, focal and hinge: values against loops and hand-worked cases, gradients against finite differences. */
+@Tag("unit")
 class SupervisedLossesTest {
 
     private static final int[] LABELS = {0, 2, 1, 2, 2, 0};

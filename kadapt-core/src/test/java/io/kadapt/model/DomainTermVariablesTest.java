@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -18,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.weightinit.impl.XavierInitScheme;
 
 /** The extension point for terms with their own parameters (a DANN discriminator, say). */
+@Tag("unit")
 class DomainTermVariablesTest {
 
     /** A toy term with a trainable projection: mean over both batches of (f·w)². */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,6 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * terms are always evaluated, so every run reports all of them. The mmd options and cdan, one term per graph,
  * likewise.
  */
+@Tag("unit")
 class DomainTermsTrainingTest {
 
     private static final int DIM = 6;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * SameDiff's gradients of the full loss ℓ + λ·MMD² against central finite differences of an independent plain-Java
  * forward pass. Tanh keeps the loss smooth; DOUBLE keeps the differences accurate.
  */
+@Tag("unit")
 class GradientCheckTest {
 
     private static final double LAMBDA = 0.8;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,6 +28,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * The regression head end to end on the model: shape rules, a synthetic linear stream on which training lowers the
  * source and target MSE (and the MMD term lowers MMD against λ = 0), and checkpoints that carry the task.
  */
+@Tag("unit")
 class RegressionModelTest {
 
     private static final int DIM = 6;

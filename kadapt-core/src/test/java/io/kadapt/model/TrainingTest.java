@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Short end-to-end training runs on synthetic data: the optimiser and the losses pull in the right direction. */
+@Tag("unit")
 class TrainingTest {
 
     private static final int DIM = 6;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * source labels reaching the contrastive term, not just the terms in isolation. And the perturbed view, like the
  * dropout masks, is a function of (seed, step): a restored model continues bit-identically.
  */
+@Tag("unit")
 class ViewAndPairTermsGradientCheckTest {
 
     private static final double NOISE_STD = 0.4;

@@ -1,8 +1,6 @@
 package io.kadapt.metrics;
 
 import io.kadapt.data.Domain;
-import io.kadapt.stream.dlq.DeadLetterListener;
-import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.training.FeedbackScore;
 import io.kadapt.training.StepReport;
 import io.micrometer.core.instrument.Counter;
@@ -10,7 +8,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +19,13 @@ import java.util.concurrent.TimeUnit;
  * kadapt's own meters. Names are a public interface (README "Metrics"): Micrometer renders
  * {@code kadapt.samples} as {@code kadapt_samples_total}, {@code kadapt.step} as {@code kadapt_step_seconds}.
  */
-public final class AdaptationMetrics implements DeadLetterListener {
+public final class AdaptationMetrics {
     private final MeterRegistry registry;
     private final Map<Domain, Counter> samples = new EnumMap<>(Domain.class);
     private final Map<Domain, GaugeValue> buffered = new EnumMap<>(Domain.class);
     private final Map<String, GaugeValue> losses = new ConcurrentHashMap<>();
     private final Map<String, GaugeValue> lambdas = new ConcurrentHashMap<>();
-    private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
+    private final Map<String, Counter> deadLetters = new HashMap<>();
     private final Counter predictions;
     private final Counter steps;
     private final Counter skippedSteps;
@@ -43,7 +43,11 @@ public final class AdaptationMetrics implements DeadLetterListener {
     private final GaugeValue targetEntropy = new GaugeValue(Double.NaN);
     private final GaugeValue sourceAccuracy = new GaugeValue(Double.NaN);
 
-    public AdaptationMetrics(MeterRegistry registry) {
+    /**
+     * @param deadLetterReasons every reason a record can be dead-lettered for: each gets its counter at 0 from the
+     *                          start, so the dashboard shows a rate rather than no data
+     */
+    public AdaptationMetrics(MeterRegistry registry, Collection<String> deadLetterReasons) {
         this.registry = registry;
         for (Domain domain : Domain.values()) {
             samples.put(domain, Counter.builder("kadapt.samples").tag("domain", domain.tag())
@@ -52,8 +56,8 @@ public final class AdaptationMetrics implements DeadLetterListener {
             buffered.put(domain, value);
             gauge("kadapt.buffered.samples", value, "Samples waiting for a training step", "domain", domain.tag());
         }
-        for (RejectReason reason : RejectReason.values()) {
-            deadLetters.put(reason, Counter.builder("kadapt.dlq.records").tag("reason", reason.tag())
+        for (String reason : deadLetterReasons) {
+            deadLetters.put(reason, Counter.builder("kadapt.dlq.records").tag("reason", reason)
                     .description("Input records sent to the dead-letter topic, by reason").register(registry));
         }
         predictions = Counter.builder("kadapt.predictions").description("Predictions published").register(registry);
@@ -162,8 +166,8 @@ public final class AdaptationMetrics implements DeadLetterListener {
                 .register(registry));
     }
 
-    @Override
-    public void onDeadLetter(RejectReason reason) {
+    /** Counts one dead-lettered record under its reason, one of those given at construction. */
+    public void deadLetter(String reason) {
         deadLetters.get(reason).increment();
     }
 

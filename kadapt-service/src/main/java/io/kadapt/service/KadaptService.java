@@ -6,6 +6,7 @@ import io.kadapt.http.AdminHttpServer;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.AdaptationTopology;
+import io.kadapt.stream.dlq.RejectReason;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -67,7 +68,7 @@ public final class KadaptService implements AutoCloseable {
             new ClassLoaderMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
-            AdaptationMetrics metrics = new AdaptationMetrics(registry);
+            AdaptationMetrics metrics = new AdaptationMetrics(registry, RejectReason.tags());
             streams = new KafkaStreams(AdaptationTopology.build(settings, metrics),
                     StreamsProperties.from(config, cluster.bootstrapServers(), cluster.stateDir(), metrics));
             StoreRecoveryListener recovery = new StoreRecoveryListener(metrics);

@@ -2,6 +2,7 @@ package io.kadapt.service;
 
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.dlq.DeadLetterListener;
 import io.kadapt.stream.dlq.DeadLetterRouter;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ public final class StreamsProperties {
     }
 
     public static Properties from(KadaptConfig config, String bootstrapServers, Path stateDir,
-                                  DeadLetterListener deadLetters) {
+                                  AdaptationMetrics metrics) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.required(ConfigKey.APPLICATION_ID));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -35,7 +36,9 @@ public final class StreamsProperties {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterRouter.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterRouter.class.getName());
         props.put(DeadLetterRouter.TOPIC_CONFIG, config.required(ConfigKey.TOPIC_DLQ));
-        props.put(DeadLetterRouter.LISTENER_CONFIG, deadLetters);
+        props.put(DeadLetterRouter.LISTENER_CONFIG, (DeadLetterListener) reason -> metrics.deadLetter(reason.tag()));
+        // The dead-letter route also covers global stores (Kafka Streams 5.0's default; without it each start warns).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Broker outages need no setting here: the producer retries for delivery.timeout.ms (2 min) and Kafka Streams
         // retries timed-out calls for task.timeout.ms (5 min, KIP-572) before a thread fails. FailoverTest and

@@ -6,6 +6,7 @@ import io.kadapt.data.Sample;
 import io.kadapt.data.Task;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.dlq.RejectedRecordException;
+import io.kadapt.stream.serde.InboundRecord;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
 import io.kadapt.stream.state.ModelCheckpointStore;

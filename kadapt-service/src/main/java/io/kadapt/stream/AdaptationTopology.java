@@ -3,6 +3,7 @@ package io.kadapt.stream;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.serde.InboundDeserializer.Role;
 import io.kadapt.stream.serde.InboundDeserializer;
+import io.kadapt.stream.serde.InboundRecord;
 import io.kadapt.stream.serde.JsonSerializer;
 import io.kadapt.stream.serde.LabelRule;
 import io.kadapt.stream.state.ModelCheckpointStore;

@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** No broker runs in this class: a busy port must fail fast and leave nothing behind. */
+@Tag("broker")
 class EmbeddedKafkaBrokerPortInUseTest {
 
     @TempDir

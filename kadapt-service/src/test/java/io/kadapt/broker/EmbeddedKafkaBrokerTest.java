@@ -24,10 +24,12 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One broker for the whole class (started on port 0); the restart test bounces it and leaves the new one running. */
+@Tag("broker")
 class EmbeddedKafkaBrokerTest {
 
     @TempDir

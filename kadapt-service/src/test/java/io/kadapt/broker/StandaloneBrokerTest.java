@@ -20,10 +20,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The broker in a process of its own, as the reliability harness runs it: ready line, hard bounce, SIGTERM. */
+@Tag("broker")
 class StandaloneBrokerTest {
 
     @TempDir

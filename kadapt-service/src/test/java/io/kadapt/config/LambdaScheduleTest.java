@@ -8,8 +8,10 @@ import io.kadapt.loss.MmdLoss;
 import io.kadapt.training.LambdaSchedule;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class LambdaScheduleTest {
 
     @Test

@@ -24,9 +24,11 @@ import io.kadapt.training.TrainingSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Loss names and knobs in configuration → the spec's loss terms and the trainer's λ schedules. */
+@Tag("unit")
 class LossConfigTest {
 
     private static final Map<String, String> SHAPE = Map.of("model.input-dim", "4", "model.classes", "3",

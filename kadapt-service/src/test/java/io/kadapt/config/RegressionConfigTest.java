@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kadapt.config.ConfigException;
-import io.kadapt.config.KadaptConfig;
 import io.kadapt.data.Task;
 import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
@@ -16,9 +14,11 @@ import io.kadapt.model.ModelSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** model.task: which losses and domain terms each task accepts, and the errors that name the key at fault. */
+@Tag("unit")
 class RegressionConfigTest {
 
     private static final KadaptConfig REGRESSION = KadaptConfig.of(Map.of("model.input-dim", "4",

@@ -13,9 +13,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The demo's promise: on its stream, the adapted model beats the source-only one on the target, clearly. */
+@Tag("unit")
 class DemoAdaptationTest {
     private static final int PAIRS = 4000;
     private static final int SCORED = 1000;

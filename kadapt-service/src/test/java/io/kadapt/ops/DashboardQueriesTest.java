@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kadapt fed with the demo stream, using the scrape configuration shipped in docker/. A panel naming a metric
  * kadapt does not export returns no data and fails here.
  */
+@Tag("broker")
 class DashboardQueriesTest {
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.+),\\s*(\\w+)\\)");
     /** Grafana's built-in interval variables, replaced the way Grafana would for a 15 s scrape interval. */

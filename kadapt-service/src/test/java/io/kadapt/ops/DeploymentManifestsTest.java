@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -41,6 +42,7 @@ import picocli.CommandLine;
  * The Dockerfile, docker-compose.yml, the Kubernetes manifests and the Grafana files, cross-checked against the
  * code (config keys, default HTTP port, CLI) and against each other, so none of them can drift.
  */
+@Tag("broker")
 class DeploymentManifestsTest {
     private static final int HTTP_PORT = Integer.parseInt(ConfigKey.HTTP_PORT.defaultValue());
     private static final Set<String> KNOWN_ENV = ConfigEntry.all().stream()

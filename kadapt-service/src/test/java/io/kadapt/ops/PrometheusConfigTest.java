@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The shipped Prometheus configuration, checked by Prometheus' own {@code promtool}. */
+@Tag("unit")
 class PrometheusConfigTest {
 
     @Test

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /health/ready}, what the Kubernetes readiness probe and the Docker HEALTHCHECK use, on a real
  * instance: 503 while Kafka Streams is starting, 200 while RUNNING, 503 again once it stops running.
  */
+@Tag("broker")
 class ReadinessEndpointTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** A status that was not an HTTP response: the server was not (or no longer) listening. */

@@ -10,6 +10,7 @@ import io.kadapt.config.KadaptConfig;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.dlq.DeadLetterRouter;
+import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.stream.serde.JsonCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -29,10 +30,12 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real topology, built by the same code the service runs, driven without a broker. */
+@Tag("topology")
 class AdaptationTopologyTest {
     static final Map<String, String> SMALL_MODEL = Map.of(
             "model.input-dim", "3", "model.classes", "2", "model.hidden", "8",
@@ -61,7 +64,7 @@ class AdaptationTopologyTest {
         settings.putAll(overrides);
         KadaptConfig config = KadaptConfig.of(settings);
         registry = new SimpleMeterRegistry();
-        AdaptationMetrics metrics = new AdaptationMetrics(registry);
+        AdaptationMetrics metrics = new AdaptationMetrics(registry, RejectReason.tags());
         driver = new TopologyTestDriver(AdaptationTopology.build(AdaptationSettings.from(config), metrics),
                 StreamsProperties.from(config, "unused:9092", stateDir, metrics));
         Topics topics = Topics.from(config);

@@ -7,11 +7,14 @@ import io.kadapt.data.Domain;
 import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.stream.serde.InboundDeserializer.Role;
 import io.kadapt.stream.serde.InboundDeserializer;
+import io.kadapt.stream.serde.InboundRecord;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Tag("unit")
 class InboundDeserializerTest {
     private final InboundDeserializer source = new InboundDeserializer(Role.SOURCE, 3, 4, 1e9);
     private final InboundDeserializer target = new InboundDeserializer(Role.TARGET, 3, 4, 1e9);

@@ -13,6 +13,7 @@ import io.kadapt.data.Sample;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.dlq.DeadLetterRouter;
+import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.training.OnlineTrainer;
@@ -32,10 +33,12 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** model.task=regression through the real topology: numeric labels in, values out, bad labels to the DLQ. */
+@Tag("topology")
 class RegressionTopologyTest {
     private static final Map<String, String> REGRESSION = Map.of(
             "model.input-dim", "3", "model.task", "regression", "model.hidden", "8", "model.dropout", "0.2",
@@ -60,7 +63,7 @@ class RegressionTopologyTest {
         Run(Path dir) {
             KadaptConfig config = KadaptConfig.of(REGRESSION);
             settings = AdaptationSettings.from(config);
-            AdaptationMetrics meters = new AdaptationMetrics(registry);
+            AdaptationMetrics meters = new AdaptationMetrics(registry, RejectReason.tags());
             driver = new TopologyTestDriver(AdaptationTopology.build(settings, meters),
                     StreamsProperties.from(config, "unused:9092", dir, meters));
             Topics topics = settings.topics();

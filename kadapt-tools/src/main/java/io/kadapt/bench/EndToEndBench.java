@@ -1,6 +1,5 @@
 package io.kadapt.bench;
 
-import io.kadapt.bench.PassThroughTopology;
 import io.kadapt.broker.EmbeddedKafkaBroker;
 import io.kadapt.client.SampleProducer;
 import io.kadapt.config.KadaptConfig;
@@ -10,6 +9,7 @@ import io.kadapt.service.KadaptService;
 import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.Topics;
+import io.kadapt.stream.dlq.RejectReason;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,7 +77,7 @@ final class EndToEndBench {
             }
             KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(passSettings),
                     StreamsProperties.from(pass, broker.bootstrapServers(), dir.resolve("state-pass"),
-                            new AdaptationMetrics(new SimpleMeterRegistry())));
+                            new AdaptationMetrics(new SimpleMeterRegistry(), RejectReason.tags())));
             try {
                 streams.start();
                 awaitRunning(streams);

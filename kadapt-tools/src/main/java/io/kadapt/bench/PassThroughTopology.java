@@ -3,7 +3,7 @@ package io.kadapt.bench;
 import io.kadapt.data.Domain;
 import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.AdaptationTopology;
-import io.kadapt.stream.InboundRecord;
+import io.kadapt.stream.serde.InboundRecord;
 import io.kadapt.stream.serde.JsonSerializer;
 import io.kadapt.stream.serde.PredictionMessage;
 import java.util.Arrays;

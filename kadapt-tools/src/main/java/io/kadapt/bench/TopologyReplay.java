@@ -11,6 +11,7 @@ import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.AdaptationTopology;
 import io.kadapt.stream.StoredTrainer;
 import io.kadapt.stream.Topics;
+import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
@@ -68,7 +69,7 @@ public final class TopologyReplay {
     public static Outcome run(KadaptConfig config, ReplayOrder order) {
         long started = System.nanoTime();
         AdaptationSettings settings = AdaptationSettings.from(config);
-        AdaptationMetrics metrics = new AdaptationMetrics(new SimpleMeterRegistry());
+        AdaptationMetrics metrics = new AdaptationMetrics(new SimpleMeterRegistry(), RejectReason.tags());
         Path stateDir = temporaryDirectory();
         try (TopologyTestDriver driver = new TopologyTestDriver(AdaptationTopology.build(settings, metrics),
                 StreamsProperties.from(config, "unused:9092", stateDir, metrics))) {

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kadapt bench perf --smoke} runs end to end and writes its section; no timing is asserted. */
+@Tag("broker")
 class PerfBenchSmokeTest {
 
     @Test

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The benchmark's route (TopologyTestDriver) against the real one (records on an embedded KRaft broker, kadapt's
  * Kafka Streams service, predictions read back with read_committed), on the same fixture pair, seed and order.
  */
+@Tag("broker")
 class TopologyReplayMatchesBrokerTest {
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final long SEED = 1;

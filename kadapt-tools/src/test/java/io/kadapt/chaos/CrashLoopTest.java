@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * negative control that shows the checks can fail). SIGTERM restarts must lose and repeat nothing even at least once,
  * because a clean close commits. One broker, one input and one reference run serve every test.
  */
+@Tag("chaos")
 class CrashLoopTest extends ReferenceRunTest {
     static final ChaosSettings SETTINGS = new ChaosSettings(7, 320, 320, 16, 16, 3,
             ChaosSettings.StopSignal.SIGKILL, 0, Duration.ZERO, "exactly_once_v2", 100, Map.of("model.hidden", "64,32"),

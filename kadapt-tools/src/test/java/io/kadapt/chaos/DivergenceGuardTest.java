@@ -32,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,6 +42,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * and a learning-rate spike (1e6). Steps that go non-finite are skipped, counted and logged; the model's parameters
  * stay finite and the predictions that follow have finite probabilities.
  */
+@Tag("chaos")
 class DivergenceGuardTest {
     private static final int DIM = 4;
     private static final int BATCH = 16;

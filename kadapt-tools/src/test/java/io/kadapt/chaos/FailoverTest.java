@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * instance of two SIGKILLed so that its warm standby takes over. Either way the committed output and model must equal
  * an uninterrupted run's exactly. One broker, one input and one reference run serve both tests.
  */
+@Tag("chaos")
 class FailoverTest extends ReferenceRunTest {
     /** Down at least this long per bounce; the restart adds the broker's own start time (about 5 s). */
     static final Duration OUTAGE = Duration.ofSeconds(5);

@@ -34,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is a dead letter with its reason, every good target is predicted, the stream thread is never replaced, and the
  * dead-letter counter on /metrics agrees with the topic.
  */
+@Tag("chaos")
 class PoisonInputTest {
     private static final int DIM = 4;
     private static final int CLASSES = 3;

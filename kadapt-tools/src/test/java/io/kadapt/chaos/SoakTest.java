@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The soak's verdict on synthetic samples, and a 20-second soak end to end (the smoke run of bench soak). */
+@Tag("chaos")
 class SoakTest {
     private static final SoakSettings TEN_PER_SECOND = new SoakSettings(Duration.ofMinutes(10), 10,
             Duration.ofSeconds(5), Map.of());

@@ -12,11 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Smoke test of {@code kadapt bench quality} on the 200-row fixtures: it runs, prints and writes the table. */
+@Tag("topology")
 class QualityBenchCommandTest {
     @TempDir
     Path dir;

@@ -1,5 +1,7 @@
 package io.kadapt.stream.dlq;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** Why an input record went to the dead-letter topic: the {@code reason} header and metric tag. */
@@ -19,5 +21,10 @@ public enum RejectReason {
 
     public String tag() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Every reason's tag, for metrics that count by reason. */
+    public static List<String> tags() {
+        return Arrays.stream(values()).map(RejectReason::tag).toList();
     }
 }

@@ -3,7 +3,6 @@ package io.kadapt.stream.serde;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kadapt.data.Domain;
 import io.kadapt.data.Sample;
-import io.kadapt.stream.InboundRecord;
 import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.stream.dlq.RejectedRecordException;
 import org.apache.kafka.common.errors.SerializationException;

@@ -8,9 +8,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Stored samples: classification keeps the bytes it had before regression; regression values survive exactly. */
+@Tag("unit")
 class SampleCodecTest {
 
     private static final float[] FEATURES = {0.5f, -1.25f};

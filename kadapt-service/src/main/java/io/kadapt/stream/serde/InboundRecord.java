@@ -1,4 +1,4 @@
-package io.kadapt.stream;
+package io.kadapt.stream.serde;
 
 import io.kadapt.data.Domain;
 import io.kadapt.data.Sample;
