@@ -3,6 +3,7 @@ package io.kadapt.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kadapt.loss.MeanSquaredErrorLoss;
 import io.kadapt.loss.MmdLoss;
 import io.kadapt.loss.ReferenceMmd;
 import java.util.ArrayList;
@@ -89,6 +90,55 @@ class GradientCheckTest {
             assertTrue(failures.isEmpty(), String.join("\n", failures));
             // Negative control: had the bandwidth not been detached, this check would have failed.
             assertTrue(detachedMismatches > 0, "a live bandwidth gives a measurably different gradient");
+        }
+    }
+
+    @Test
+    @DisplayName("regression head: every gradient of MSE + λ·MMD² matches finite differences of a plain-Java MSE")
+    void regressionGradientsMatchFiniteDifferences() {
+        ModelSpec spec = new ModelSpec(4, 1, List.of(6, 3), Activation.TANH, 0.0, 3L, DataType.DOUBLE,
+                AdamSettings.withLearningRate(0.01), 0.0, new MeanSquaredErrorLoss(), List.of(new MmdLoss()));
+        Random random = new Random(12);
+        double[][] xs = TestSpecs.gaussian(random, 7, 4, 0.0);
+        double[][] xt = TestSpecs.gaussian(random, 5, 4, 1.0);
+        double[] ys = random.doubles(7, -2, 2).toArray();
+        Map<String, Double> lambdas = Map.of("mmd", LAMBDA);
+        INDArray xsArray = TestSpecs.array(xs, DataType.DOUBLE);
+        INDArray xtArray = TestSpecs.array(xt, DataType.DOUBLE);
+        try (TransferModel model = TransferModel.initialise(spec)) {
+            for (int i = 0; i < 3; i++) {
+                model.step(xsArray, ys, xtArray, lambdas);
+            }
+            Map<String, INDArray> gradients = model.gradients(xsArray, ys, xtArray, lambdas);
+            ReferenceForward reference = new ReferenceForward(model.parameters(), 2);
+            double[] multipliers = MmdLoss.defaultMultipliers();
+            double frozenBase = ReferenceMmd.bandwidthBase(reference.features(xs), reference.features(xt));
+            double referenceLoss = reference.regressionLoss(xs, ys, xt, LAMBDA, multipliers, null);
+            try (TransferModel copy = TransferModel.restore(spec, model.snapshot())) {
+                StepOutcome outcome = copy.step(xsArray, ys, xtArray, lambdas);
+                assertEquals(referenceLoss, outcome.totalLoss(), 1e-12, "the oracle computes the model's loss");
+            }
+            assertEquals(6, gradients.size(), "hidden_0, hidden_1 and the one-output head, weights and biases");
+            List<String> failures = new ArrayList<>();
+            Random pick = new Random(6);
+            for (Map.Entry<String, double[]> entry : reference.parameters().entrySet()) {
+                double[] values = entry.getValue();
+                double[] analytic = gradients.get(entry.getKey()).dup('c').data().asDouble();
+                for (int index : sampleIndices(values.length, pick)) {
+                    double saved = values[index];
+                    values[index] = saved + STEP;
+                    double plus = reference.regressionLoss(xs, ys, xt, LAMBDA, multipliers, frozenBase);
+                    values[index] = saved - STEP;
+                    double minus = reference.regressionLoss(xs, ys, xt, LAMBDA, multipliers, frozenBase);
+                    values[index] = saved;
+                    double numeric = (plus - minus) / (2 * STEP);
+                    if (!close(analytic[index], numeric)) {
+                        failures.add(entry.getKey() + "[" + index + "]: analytic " + analytic[index]
+                                + " vs numeric " + numeric);
+                    }
+                }
+            }
+            assertTrue(failures.isEmpty(), String.join("\n", failures));
         }
     }
 

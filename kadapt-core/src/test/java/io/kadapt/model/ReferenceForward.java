@@ -65,6 +65,22 @@ final class ReferenceForward {
         return ce + lambda * mmd;
     }
 
+    /** Mean squared error of the single regression output against {@code ys} + λ·MMD² (bandwidth as in loss). */
+    double regressionLoss(double[][] xs, double[] ys, double[][] xt, double lambda, double[] multipliers,
+                          Double base) {
+        double[][] outputs = logits(xs);
+        double mse = 0.0;
+        for (int i = 0; i < outputs.length; i++) {
+            double error = outputs[i][0] - ys[i];
+            mse += error * error / outputs.length;
+        }
+        double[][] fs = features(xs);
+        double[][] ft = features(xt);
+        double mmd = base == null ? ReferenceMmd.mmd2(fs, ft, multipliers)
+                : ReferenceMmd.mmd2(fs, ft, multipliers, base);
+        return mse + lambda * mmd;
+    }
+
     private double[][] affine(double[][] x, String weightName, String biasName) {
         double[] w = parameters.get(weightName);
         double[] b = parameters.get(biasName);

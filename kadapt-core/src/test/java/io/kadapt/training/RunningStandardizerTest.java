@@ -3,6 +3,7 @@ package io.kadapt.training;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -55,11 +56,23 @@ class RunningStandardizerTest {
         origin.standardize(new float[] {1f, 0.04f, 6f}, fromOrigin);
         assertEquals(0.5, fromOrigin[0], 1e-6);
 
+        // The copy is taken where the floor binds (feature 1's variance 0.0003 is far below 0.3 × the mean
+        // variance), so a copy that dropped the floor would z-score the lit value to 1.7 instead of 0.047.
+        RunningStandardizer flooredHere = fourSamples().withVarianceFloor(0.3);
+        RunningStandardizer copy = flooredHere.copy();
         float[] fromFloored = new float[3];
         float[] fromCopy = new float[3];
-        floored.standardize(new float[] {1f, 0.04f, 6f}, fromFloored);
-        floored.copy().standardize(new float[] {1f, 0.04f, 6f}, fromCopy);
+        float[] unfloored = new float[3];
+        flooredHere.standardize(new float[] {1f, 0.04f, 6f}, fromFloored);
+        copy.standardize(new float[] {1f, 0.04f, 6f}, fromCopy);
+        fourSamples().standardize(new float[] {1f, 0.04f, 6f}, unfloored);
+        assertEquals(0.03 / Math.sqrt(0.3 * (4 + 0.0003) / 3), fromCopy[1], 1e-6, "the copy applies the floor");
+        assertTrue(Math.abs(unfloored[1] - fromCopy[1]) > 1, "the floor binds: " + unfloored[1] + " vs " + fromCopy[1]);
         assertArrayEquals(fromFloored, fromCopy, 0f);
+        // ... and the copy's statistics are its own.
+        copy.add(new float[] {100f, 100f, 100f});
+        flooredHere.standardize(new float[] {1f, 0.04f, 6f}, fromCopy);
+        assertArrayEquals(fromFloored, fromCopy, 0f, "adding to the copy leaves the original");
     }
 
     @Test
