@@ -110,7 +110,10 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         while (trainer.readyToTrain()) {
             step(false);
         }
-        metrics.buffered(domain, trainer.buffered(domain));
+        // Both domains: a step triggered by this sample also consumed the other domain's batch.
+        for (Domain each : Domain.values()) {
+            metrics.buffered(each, trainer.buffered(each));
+        }
     }
 
     private void publish(Prediction prediction, long recordTimestamp) {

@@ -1,5 +1,6 @@
 package io.kadapt.demo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kadapt.config.KadaptConfig;
@@ -22,23 +23,35 @@ class DemoAdaptationTest {
     private static final int PAIRS = 4000;
     private static final int SCORED = 1000;
 
+    /**
+     * README's claim, measured over 12 (stream seed, model seed) pairs: source-only 62–72 % (mean 67 %); adapted
+     * 81 % on the demo's seeds (7, 42), 72–80 % on four more, 44–60 % on seven, e.g. (3, 3): 44 %.
+     */
     @Test
-    @DisplayName("with the demo defaults, MMD adaptation beats source-only (λ = 0) on target accuracy")
+    @DisplayName("README's claim: source-only near 67 %, the demo's seeds adapt to 81 %, and some seeds collapse")
     void adaptationBeatsSourceOnly() {
-        double sourceOnly = prequentialAccuracy(Map.of("loss.lambda", "0"));
-        double adapted = prequentialAccuracy(Map.of());
-        System.out.printf("demo stream, last %d of %d target samples: source-only %.3f, adapted %.3f%n",
-                SCORED, PAIRS, sourceOnly, adapted);
-        assertTrue(sourceOnly < 0.75, "the demo shift must defeat source-only training: " + sourceOnly);
-        assertTrue(adapted > sourceOnly + 0.05, "adapted " + adapted + " vs source-only " + sourceOnly);
+        double sourceOnly = prequentialAccuracy(7, 42, Map.of("loss.lambda", "0"));
+        double adapted = prequentialAccuracy(7, 42, Map.of());
+        double sourceOnly1 = prequentialAccuracy(1, 1, Map.of("loss.lambda", "0"));
+        double collapsed = prequentialAccuracy(3, 3, Map.of());
+        System.out.printf("demo stream, last %d of %d target samples: seeds (7, 42) source-only %.3f, adapted %.3f;"
+                + " source-only (1, 1) %.3f; adapted (3, 3) %.3f%n", SCORED, PAIRS, sourceOnly, adapted,
+                sourceOnly1, collapsed);
+        for (double accuracy : new double[] {sourceOnly, sourceOnly1}) {
+            assertTrue(accuracy >= 0.62 && accuracy <= 0.72, "README: source-only stays near 67 %: " + accuracy);
+        }
+        assertEquals(0.81, adapted, 0.03, "README: the demo's seeds adapt to 81 %");
+        assertTrue(adapted > sourceOnly + 0.1, "adapted " + adapted + " vs source-only " + sourceOnly);
+        assertTrue(collapsed < 0.6, "README: adaptation is seed-dependent; (3, 3) collapses: " + collapsed);
     }
 
     /** Test-then-train over the demo stream, scoring the last {@value #SCORED} target predictions. */
-    private static double prequentialAccuracy(Map<String, String> overrides) {
+    private static double prequentialAccuracy(long streamSeed, long modelSeed, Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(DemoSettings.DEFAULTS);
+        settings.put("model.seed", Long.toString(modelSeed));
         settings.putAll(overrides);
         KadaptConfig config = KadaptConfig.of(settings);
-        DomainShiftStream stream = new DomainShiftStream(7, DemoSettings.ROTATION_DEGREES);
+        DomainShiftStream stream = new DomainShiftStream(streamSeed, DemoSettings.ROTATION_DEGREES);
         int correct = 0;
         try (OnlineTrainer trainer = new OnlineTrainer(ModelSpecs.training(config),
                 TransferModel.initialise(ModelSpecs.from(config)), TrainerState.fresh(DomainShiftStream.FEATURES),

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.DisplayName;
@@ -47,6 +51,9 @@ class KadaptServiceBrokerTest {
                 // Wide enough that the model and its Adam moments (~1.1 MB) span several changelog chunks.
                 "model.input-dim", "3", "model.classes", "2", "model.hidden", "300,300",
                 "train.batch.source", "4", "train.batch.target", "4", "train.steps-per-batch", "1"));
+        // Non-default names that must reach the topics and the Kafka clients.
+        settings.put("topics.dlq", "e2e.dead-letters");
+        settings.put("kafka.client.id", "kadapt-e2e-client");
         return KadaptConfig.of(settings);
     }
 
@@ -59,23 +66,38 @@ class KadaptServiceBrokerTest {
         try (KadaptService service = KadaptService.start(config, WAIT)) {
             // Given a running service, when we send 8 source, 8 target samples, feedback and two bad records
             produce(service.bootstrapServers(), topics, 0, 8);
+            String wrongCount = "{\"id\":\"t-x\",\"features\":[1]}";
             try (var raw = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", service.bootstrapServers()),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
-                raw.send(new ProducerRecord<>(topics.source(), "k".getBytes(), "{broken".getBytes()));
-                raw.send(new ProducerRecord<>(topics.target(), "k".getBytes(),
-                        "{\"id\":\"t-x\",\"features\":[1]}".getBytes()));
+                raw.send(new ProducerRecord<>(topics.source(), null, "k".getBytes(), "{broken".getBytes(),
+                        List.of(new RecordHeader("trace-id", "abc-1".getBytes(StandardCharsets.UTF_8)))));
+                raw.send(new ProducerRecord<>(topics.target(), null, "k".getBytes(), wrongCount.getBytes(),
+                        List.of(new RecordHeader("trace-id", "abc-2".getBytes(StandardCharsets.UTF_8)))));
             }
 
-            // Then every target sample has a committed prediction, steps are published, bad records are dead letters
+            // Then every target sample has exactly one committed prediction, and nothing else is on the topic
             List<JsonNode> predictions = readJson(service.bootstrapServers(), topics.predictions(), 8);
-            assertEquals(8, predictions.stream().map(p -> p.get("id").asText()).distinct().count());
+            assertEquals(ids("t-", 0, 8), predictions.stream().map(p -> p.get("id").asText()).sorted().toList(),
+                    "one prediction per target sample, no duplicate");
+            // And each step is published once
             List<JsonNode> steps = readJson(service.bootstrapServers(), topics.metrics(), 2);
-            assertEquals(2, steps.get(steps.size() - 1).get("step").asLong());
-            List<ConsumerRecord<byte[], byte[]>> dead = read(service.bootstrapServers(), topics.deadLetter(), 2);
-            assertEquals("{broken", new String(dead.get(0).value(), StandardCharsets.UTF_8));
+            assertEquals(List.of(1L, 2L), steps.stream().map(s -> s.get("step").asLong()).toList());
+            // And each bad record is a dead letter once, on the configured topic, whatever their order
+            assertEquals("e2e.dead-letters", topics.deadLetter());
+            Map<String, String> deadLetters = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> record : read(service.bootstrapServers(), topics.deadLetter(), 2)) {
+                String value = new String(record.value(), StandardCharsets.UTF_8);
+                String previous = deadLetters.put(value, header(record, "kadapt.dlq.reason") + " from "
+                        + header(record, "kadapt.dlq.topic") + " trace " + header(record, "trace-id"));
+                assertEquals(null, previous, "dead-lettered twice: " + value);
+            }
+            assertEquals(Map.of("{broken", "malformed_json from kadapt.source trace abc-1",
+                    wrongCount, "wrong_feature_count from kadapt.target trace abc-2"), deadLetters);
 
-            // And the HTTP endpoints report it
-            String metrics = get(service.httpPort(), "/metrics").body();
+            // And the HTTP endpoints report it (the feedback label is scored once its prediction is made)
+            String metrics = awaitMetric(service.httpPort(), "kadapt_feedback_labels_total", 1.0);
+            assertDashboardMetricsExported(metrics, steps.get(1));
+            assertTrue(metrics.contains("client_id=\"kadapt-e2e-client-"), "kafka.client.id reached Kafka Streams' clients");
             assertTrue(metrics.contains("kadapt_training_steps_total 2.0"), metrics);
             assertTrue(metrics.contains("kadapt_dlq_records_total{reason=\"malformed_json\"} 1.0"));
             assertTrue(metrics.contains("kadapt_dlq_records_total{reason=\"wrong_feature_count\"} 1.0"));
@@ -97,8 +119,100 @@ class KadaptServiceBrokerTest {
             // Then training continues from step 2, not from 0
             assertEquals(List.of(1L, 2L, 3L, 4L), steps.stream().map(s -> s.get("step").asLong()).toList());
             List<JsonNode> predictions = readJson(service.bootstrapServers(), topics.predictions(), 16);
-            assertEquals(16, predictions.stream().map(p -> p.get("id").asText()).distinct().count());
+            assertEquals(ids("t-", 0, 16), predictions.stream().map(p -> p.get("id").asText()).sorted().toList(),
+                    "the restart repeated no prediction and lost none");
         }
+    }
+
+    /**
+     * Every metric the Grafana dashboard queries is on /metrics with the value this run implies: the dashboard's
+     * end-to-end check ({@code DashboardQueriesTest}) needs a Prometheus binary and skips without one; this does not.
+     */
+    private static void assertDashboardMetricsExported(String metrics, JsonNode lastStep) throws Exception {
+        Map<String, Double> series = parse(metrics);
+        String dashboard = Files.readString(Path.of("grafana/dashboards/kadapt.json"));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        Matcher used = Pattern.compile("kadapt_[a-z_]+").matcher(dashboard);
+        while (used.find()) {
+            names.add(used.group());
+        }
+        assertTrue(names.size() >= 15, "dashboard metrics: " + names);
+        List<String> problems = new ArrayList<>();
+        for (String name : names) {
+            List<Double> values = series.entrySet().stream().filter(e -> e.getKey().equals(name)
+                    || e.getKey().startsWith(name + "{")).map(Map.Entry::getValue).toList();
+            // The regression error gauges are NaN for a classifier, by definition (README, metrics table).
+            boolean regressionOnly = name.equals("kadapt_target_mae") || name.equals("kadapt_target_rmse");
+            if (values.isEmpty()) {
+                problems.add(name + " is not exported");
+            } else if (regressionOnly ? !values.stream().allMatch(v -> v.isNaN())
+                    : !values.stream().allMatch(Double::isFinite)) {
+                problems.add(name + " = " + values);
+            }
+        }
+        assertTrue(problems.isEmpty(), "dashboard metrics on /metrics: " + problems);
+
+        // The values of this run: 2 steps of 4 + 4 samples, 8 predictions, nothing waiting, one label scored
+        assertEquals(2.0, series.get("kadapt_model_step"));
+        assertEquals(2.0, series.get("kadapt_training_steps_total"));
+        assertEquals(0.0, series.get("kadapt_training_steps_skipped_total"));
+        assertEquals(0.0, series.get("kadapt_stream_thread_replacements_total"));
+        assertEquals(8.0, series.get("kadapt_predictions_total"));
+        assertEquals(2.0, series.get("kadapt_step_seconds_count"));
+        assertEquals(8.0, series.get("kadapt_prediction_latency_seconds_count"));
+        assertEquals(8.0, series.get("kadapt_samples_total{domain=\"source\"}"));
+        assertEquals(8.0, series.get("kadapt_samples_total{domain=\"target\"}"));
+        assertEquals(0.0, series.get("kadapt_buffered_samples{domain=\"source\"}"));
+        assertEquals(0.0, series.get("kadapt_buffered_samples{domain=\"target\"}"));
+        assertEquals(1.0, series.get("kadapt_lambda{term=\"mmd\"}"));
+        double accuracy = series.get("kadapt_target_accuracy");
+        assertTrue(accuracy == 0.0 || accuracy == 1.0, "one label scored: " + accuracy);
+        // The gauges of the last step equal its record on the metrics topic
+        assertEquals(lastStep.get("losses").get("supervised").asDouble(), series.get("kadapt_loss{term=\"supervised\"}"), 1e-6);
+        assertEquals(lastStep.get("losses").get("mmd").asDouble(), series.get("kadapt_loss{term=\"mmd\"}"), 1e-6);
+        assertEquals(lastStep.get("mmd").asDouble(), series.get("kadapt_domain_discrepancy"), 1e-6);
+        assertEquals(lastStep.get("targetEntropy").asDouble(), series.get("kadapt_target_entropy"), 1e-6);
+        assertEquals(lastStep.get("sourceAccuracy").asDouble(), series.get("kadapt_source_batch_accuracy"), 1e-6);
+    }
+
+    /** Prometheus text format → value by series ({@code name} or {@code name{labels}}); comments skipped. */
+    static Map<String, Double> parse(String metrics) {
+        Map<String, Double> series = new HashMap<>();
+        for (String line : metrics.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            String value = line.substring(space + 1);
+            series.put(line.substring(0, space), switch (value) {
+                case "NaN" -> Double.NaN;
+                case "+Inf" -> Double.POSITIVE_INFINITY;
+                case "-Inf" -> Double.NEGATIVE_INFINITY;
+                default -> Double.parseDouble(value);
+            });
+        }
+        return series;
+    }
+
+    /** Scrapes /metrics until {@code name} has {@code value} (state-based; the label is processed asynchronously). */
+    private static String awaitMetric(int port, String name, double value) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String metrics = get(port, "/metrics").body();
+        while (!Double.valueOf(value).equals(parse(metrics).get(name)) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            metrics = get(port, "/metrics").body();
+        }
+        assertEquals(value, parse(metrics).get(name), name + " on /metrics");
+        return metrics;
+    }
+
+    private static List<String> ids(String prefix, int from, int count) {
+        return java.util.stream.IntStream.range(from, from + count).mapToObj(i -> prefix + i).sorted().toList();
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static void produce(String bootstrap, Topics topics, int from, int count) {
@@ -119,7 +233,10 @@ class KadaptServiceBrokerTest {
         return nodes;
     }
 
-    /** Reads committed records from the beginning until at least {@code atLeast} arrived, then a little longer. */
+    /**
+     * Reads committed records from the beginning until at least {@code atLeast} arrived and then on to the end of
+     * every partition (the last stable offset), so that a duplicate committed after the first {@code atLeast} is seen.
+     */
     static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic, int atLeast) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
@@ -133,7 +250,11 @@ class KadaptServiceBrokerTest {
             while (records.size() < atLeast && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            var end = consumer.endOffsets(consumer.assignment());
+            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
         }
         assertTrue(records.size() >= atLeast, "only " + records.size() + " records on " + topic);
         return records;

@@ -120,7 +120,13 @@ class AdaptationTopologyTest {
         assertTrue(last.get("losses").has("mmd"));
         assertEquals(1.0, last.get("lambda").get("mmd").asDouble());
         assertEquals(4, last.get("sourceBatch").asInt());
-        assertTrue(last.get("mmd").asDouble() >= 0);
+        // The two domains differ (features i vs −i), so MMD² is strictly positive; the reported figure is the term's
+        // value, and the total is ℓ + λ·MMD².
+        double mmd = last.get("mmd").asDouble();
+        assertTrue(mmd > 1e-6 && Double.isFinite(mmd), "MMD² between shifted domains: " + mmd);
+        assertEquals(last.get("losses").get("mmd").asDouble(), mmd, 0.0);
+        assertEquals(last.get("losses").get("supervised").asDouble() + 1.0 * mmd, last.get("totalLoss").asDouble(),
+                1e-5 * Math.abs(last.get("totalLoss").asDouble()));
         assertEquals(2.0, registry.get("kadapt.training.steps").counter().count());
     }
 
@@ -133,9 +139,13 @@ class AdaptationTopologyTest {
                 "wrong_feature_count", "{\"id\":\"x\",\"features\":[1,2]}",
                 "non_finite_feature", "{\"id\":\"x\",\"features\":[1,NaN,2]}",
                 "unexpected_label", "{\"id\":\"x\",\"features\":[1,2,3],\"label\":0}");
-        bad.forEach((reason, json) -> rawTarget.pipeInput("key".getBytes(), json.getBytes(StandardCharsets.UTF_8)));
-        source.pipeInput(sample("s-bad", 7, 1f));
-        feedback.pipeInput("{\"id\":\"t-1\",\"label\":1.5}");
+        // Every bad record carries a header of its producer's, which the dead letter must keep.
+        org.apache.kafka.common.header.Headers origin = new org.apache.kafka.common.header.internals
+                .RecordHeaders().add("trace-id", "abc-123".getBytes(StandardCharsets.UTF_8));
+        bad.forEach((reason, json) -> rawTarget.pipeInput(new TestRecord<>("key".getBytes(),
+                json.getBytes(StandardCharsets.UTF_8), origin)));
+        source.pipeInput(new TestRecord<>("s-bad", sample("s-bad", 7, 1f), origin));
+        feedback.pipeInput(new TestRecord<>("t-1", "{\"id\":\"t-1\",\"label\":1.5}", origin));
         target.pipeInput(sample("t-good", null, 1f));
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
@@ -144,8 +154,15 @@ class AdaptationTopologyTest {
         for (TestRecord<byte[], byte[]> record : dead) {
             String reason = header(record, DeadLetterRouter.HEADER_REASON);
             reasons.merge(reason, 1, Integer::sum);
-            assertNotNull(header(record, DeadLetterRouter.HEADER_TOPIC));
-            assertNotNull(header(record, DeadLetterRouter.HEADER_OFFSET));
+            String expectedTopic = switch (reason) {
+                case "label_out_of_range" -> "kadapt.source";
+                case "invalid_label" -> "kadapt.feedback";
+                default -> "kadapt.target";
+            };
+            assertEquals(expectedTopic, header(record, DeadLetterRouter.HEADER_TOPIC), reason);
+            assertEquals("0", header(record, DeadLetterRouter.HEADER_PARTITION), "the input's partition");
+            assertTrue(Long.parseLong(header(record, DeadLetterRouter.HEADER_OFFSET)) >= 0);
+            assertEquals("abc-123", header(record, "trace-id"), reason + ": the original headers are kept");
             assertFalse(header(record, DeadLetterRouter.HEADER_DETAIL).isBlank());
             if (bad.containsKey(reason)) {
                 assertEquals(bad.get(reason), new String(record.value(), StandardCharsets.UTF_8), "original bytes kept");

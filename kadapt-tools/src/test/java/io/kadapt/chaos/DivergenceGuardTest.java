@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.config.ModelSpecs;
 import io.kadapt.model.ModelSnapshot;
+import io.kadapt.model.TransferModel;
 import io.kadapt.service.KadaptService;
 import io.kadapt.stream.Topics;
 import io.kadapt.stream.serde.JsonCodec;
@@ -54,7 +56,7 @@ class DivergenceGuardTest {
     @Test
     @DisplayName("a batch of ±1e30 features: its step is skipped, counted and logged; training then continues")
     void hostileBatchIsSkippedAndTrainingContinues() throws Exception {
-        List<JsonNode> steps = runWithHostileBatch("0.001");
+        List<JsonNode> steps = runWithHostileBatch("0.001").steps();
         // Then exactly the hostile batch's step is skipped, and the 4 normal batches after it train again
         assertEquals(List.of(true, true, true, true, false, true, true, true, true),
                 steps.stream().map(s -> s.get("applied").asBoolean()).toList());
@@ -63,12 +65,30 @@ class DivergenceGuardTest {
     @Test
     @DisplayName("learning rate 1e6 and a ±1e30 batch: non-finite steps skipped, parameters and predictions stay finite")
     void learningRateSpikeKeepsTheModelFinite() throws Exception {
-        List<JsonNode> steps = runWithHostileBatch("1e6");
-        assertTrue(steps.stream().anyMatch(s -> !s.get("applied").asBoolean()));
+        Run run = runWithHostileBatch("1e6");
+        // Every update at this rate is ~1e6 per parameter: each is rolled back as update_too_large (the hostile batch
+        // may instead be non-finite), so no step is applied ...
+        List<String> reasons = run.steps().stream()
+                .map(s -> s.get("applied").asBoolean() ? "applied" : s.get("skipReason").asText()).toList();
+        assertTrue(reasons.contains("update_too_large"), reasons.toString());
+        assertTrue(reasons.stream().allMatch(r -> r.equals("update_too_large") || r.startsWith("non_finite")),
+                reasons.toString());
+        // ... and the rollback is exact: the committed model is the initial one, moments zero, step 0.
+        assertEquals(0, run.model().step(), "no step counted");
+        try (TransferModel initial = TransferModel.initialise(ModelSpecs.from(run.config()))) {
+            ModelSnapshot fresh = initial.snapshot();
+            assertEquals(fresh.names(), run.model().names());
+            for (String name : fresh.names()) {
+                assertEquals(fresh.array(name), run.model().array(name), name + " is exactly as initialised");
+            }
+        }
+    }
+
+    private record Run(List<JsonNode> steps, ModelSnapshot model, KadaptConfig config) {
     }
 
     /** 4 normal batches, one of ±1e30 features, 4 normal ones; checks what must hold whatever the learning rate. */
-    private List<JsonNode> runWithHostileBatch(String learningRate) throws Exception {
+    private Run runWithHostileBatch(String learningRate) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "embedded.port", "0", "http.port", "0", "embedded.data-dir", dataDir.toString(),
                 "application.id", "divergence", "model.input-dim", Integer.toString(DIM), "model.classes", "3",
@@ -135,7 +155,7 @@ class DivergenceGuardTest {
             }
             System.out.println("divergence: lr " + learningRate + ": model at step " + snapshot.step()
                     + ", largest |parameter or moment| " + largest);
-            return steps;
+            return new Run(steps, snapshot, config);
         } finally {
             System.setErr(originalErr);
         }
