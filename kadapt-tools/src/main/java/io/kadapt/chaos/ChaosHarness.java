@@ -242,7 +242,7 @@ public final class ChaosHarness implements AutoCloseable {
             attempt.failures.add("kadapt exited by itself with " + kadapt.jvm().exitValue() + "; stderr tail:\n"
                     + kadapt.jvm().logTail(20));
         } else {
-            double replaced = kadapt.scrape().sum(THREAD_REPLACEMENTS);
+            double replaced = kadapt.scrape().require(THREAD_REPLACEMENTS);
             if (replaced > 0) {
                 attempt.failures.add("kadapt replaced its stream thread " + (long) replaced + " times");
             }
@@ -446,8 +446,10 @@ public final class ChaosHarness implements AutoCloseable {
                     .verify(output, reference == null ? null : reference.output());
             List<String> all = new ArrayList<>(checked.failures());
             all.addAll(failures);
-            if (sigtermExits.stream().anyMatch(d -> d == null || d.compareTo(Duration.ofSeconds(10)) > 0)) {
-                all.add("a SIGTERM took longer than 10 s: " + sigtermExits);
+            // kadapt closes Kafka Streams with a 10 s timeout; what matters is that it exits by itself and (checked
+            // above) that the close committed. How long it took depends on the machine's load: reported, not bounded.
+            if (sigtermExits.stream().anyMatch(d -> d == null)) {
+                all.add("a SIGTERM did not end kadapt within " + SIGTERM_GRACE + ": " + sigtermExits);
             }
             RunReport report = new RunReport(name, applicationId, settings, starts, List.copyOf(killedAt),
                     List.copyOf(sigtermExits), List.copyOf(bounces), takeover, wall, output,

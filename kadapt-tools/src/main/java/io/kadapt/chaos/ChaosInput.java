@@ -25,14 +25,29 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * start, the interleaving of the two domains is therefore a function of the timestamps alone, the same in every run
  * and after every restart. Producer-assigned timestamps would tie at millisecond resolution and leave the order to
  * fetch timing.
+ *
+ * <p>Between the samples it also produces what must be handled exactly once without touching the model: the true
+ * label of each target on the feedback topic {@value #FEEDBACK_LAG} samples after the target (all but the last
+ * {@value #FEEDBACK_LAG} targets get one), and every {@value #BAD_EVERY} samples a bad record (malformed JSON on the
+ * source, target or feedback topic in turn, or a feedback label out of range), keyed {@code bad-N}, which must be
+ * dead-lettered once each. All of them come before the last target sample, so they are processed (and committed)
+ * before the run counts as finished.
  */
 public final class ChaosInput {
+    static final int FEEDBACK_LAG = 8;
+    static final int BAD_EVERY = 10;
+
     private final List<String> sourceIds;
     private final List<String> targetIds;
+    private final Map<String, String> deadLetters;
+    private final List<String> labelledIds;
 
-    private ChaosInput(List<String> sourceIds, List<String> targetIds) {
+    ChaosInput(List<String> sourceIds, List<String> targetIds, Map<String, String> deadLetters,
+                       List<String> labelledIds) {
         this.sourceIds = sourceIds;
         this.targetIds = targetIds;
+        this.deadLetters = deadLetters;
+        this.labelledIds = labelledIds;
     }
 
     /** Generates and produces {@code sources} + {@code targets} samples (idempotent producer, acks=all, flushed). */
@@ -40,6 +55,9 @@ public final class ChaosInput {
         DomainShiftStream stream = new DomainShiftStream(seed, 35);
         List<String> sourceIds = new ArrayList<>();
         List<String> targetIds = new ArrayList<>();
+        List<Integer> targetLabels = new ArrayList<>();
+        Map<String, String> deadLetters = new java.util.LinkedHashMap<>();
+        List<String> labelledIds = new ArrayList<>();
         long timestamp = System.currentTimeMillis();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -56,14 +74,34 @@ public final class ChaosInput {
                 }
                 if (i < targets) {
                     String id = "t-" + i;
-                    ObjectNode json = sample(id, stream.next(Domain.TARGET).features());
+                    DomainShiftStream.Point point = stream.next(Domain.TARGET);
+                    ObjectNode json = sample(id, point.features());
                     producer.send(new ProducerRecord<>(topics.target(), 0, timestamp++, id, JsonCodec.write(json)));
                     targetIds.add(id);
+                    targetLabels.add(point.label());
+                }
+                int labelled = i - FEEDBACK_LAG;
+                if (labelled >= 0 && labelled < targets - FEEDBACK_LAG) {
+                    String id = targetIds.get(labelled);
+                    ObjectNode json = JsonCodec.mapper().createObjectNode().put("id", id)
+                            .put("label", targetLabels.get(labelled));
+                    producer.send(new ProducerRecord<>(topics.feedback(), 0, timestamp++, id, JsonCodec.write(json)));
+                    labelledIds.add(id);
+                }
+                if (i % BAD_EVERY == BAD_EVERY - 1 && i < targets - 1) {
+                    String key = "bad-" + deadLetters.size();
+                    int kind = deadLetters.size() % 4;
+                    String topic = kind == 0 ? topics.source() : kind == 1 ? topics.target() : topics.feedback();
+                    String value = kind == 3 ? "{\"id\":\"" + key + "\",\"label\":-1}" : "{\"id\":\"" + key + "\",broken";
+                    producer.send(new ProducerRecord<>(topic, 0, timestamp++, key,
+                            value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    deadLetters.put(key, kind == 3 ? "label_out_of_range" : "malformed_json");
                 }
             }
             producer.flush();
         }
-        return new ChaosInput(List.copyOf(sourceIds), List.copyOf(targetIds));
+        return new ChaosInput(List.copyOf(sourceIds), List.copyOf(targetIds), Map.copyOf(deadLetters),
+                List.copyOf(labelledIds));
     }
 
     private static ObjectNode sample(String id, float[] features) {
@@ -77,6 +115,16 @@ public final class ChaosInput {
 
     public List<String> targetIds() {
         return targetIds;
+    }
+
+    /** The bad records by key, with the reason each must be dead-lettered for. */
+    public Map<String, String> deadLetters() {
+        return deadLetters;
+    }
+
+    /** The targets whose true label was sent on the feedback topic, in order. */
+    public List<String> labelledIds() {
+        return labelledIds;
     }
 
     /** Fresh batches the input makes: each takes the oldest full batch of each domain. */

@@ -4,6 +4,7 @@ import io.kadapt.data.Domain;
 import io.kadapt.model.ModelSnapshot;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.state.ModelCheckpointStore;
+import io.kadapt.training.AccuracyWindow;
 import io.kadapt.training.SampleIdDigest;
 import io.kadapt.training.TrainerState;
 import java.util.ArrayList;
@@ -26,7 +27,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       sum and xor of the id hashes — {@link SampleIdDigest}), skipped and dropped nothing, and the model is at
  *       step S;</li>
  *   <li>the model (parameters and Adam moments) is bit-identical to the reference's, and so is every prediction
- *       (class, probabilities, model step).</li>
+ *       (class, probabilities, model step);</li>
+ *   <li>every bad record of the input is on the dead-letter topic exactly once, with its reason, and nothing else
+ *       is;</li>
+ *   <li>every feedback label was scored exactly once: the committed feedback score counts exactly the labels sent,
+ *       no label waits unmatched, exactly the unlabelled targets' predictions wait for a label, and the score equals
+ *       the reference's byte for byte.</li>
  * </ol>
  */
 public final class ChaosVerifier {
@@ -53,6 +59,8 @@ public final class ChaosVerifier {
         long steps = batches * ChaosHarness.STEPS_PER_BATCH;
         checkSteps(run, steps, failures);
         checkTrainer(run, batches, steps, failures, facts);
+        checkDeadLetters(run, failures, facts);
+        checkFeedback(run, reference, failures, facts);
         if (reference != null) {
             compareModels(run, reference, failures, facts);
             comparePredictions(run, reference, failures);
@@ -86,6 +94,64 @@ public final class ChaosVerifier {
         }
         if (!unexpected.isEmpty()) {
             failures.add(unexpected.size() + " predictions for ids never sent, e.g. " + first(new ArrayList<>(unexpected)));
+        }
+    }
+
+    private void checkDeadLetters(RunOutput run, List<String> failures, List<String> facts) {
+        List<String> wrong = new ArrayList<>();
+        input.deadLetters().forEach((key, reason) -> {
+            List<String> reasons = run.deadLetters().getOrDefault(key, List.of());
+            if (!reasons.equals(List.of(reason))) {
+                wrong.add(key + " " + (reasons.isEmpty() ? "missing" : reasons) + " (expected " + reason + ")");
+            }
+        });
+        run.deadLetters().keySet().stream().filter(key -> !input.deadLetters().containsKey(key))
+                .forEach(key -> wrong.add(key + " was not a bad record"));
+        facts.add("dead letters: " + run.deadLetters().values().stream().mapToInt(List::size).sum() + " committed for "
+                + input.deadLetters().size() + " bad records");
+        if (!wrong.isEmpty()) {
+            failures.add(wrong.size() + " bad records not dead-lettered exactly once with their reason, e.g. "
+                    + first(wrong));
+        }
+    }
+
+    /** Key of the feedback score in the ledger store ({@code PredictionLedgerStore}'s, kept from before regression). */
+    static final String SCORE_KEY = "~accuracy";
+
+    private void checkFeedback(RunOutput run, RunOutput reference, List<String> failures, List<String> facts) {
+        byte[] score = run.ledger().get(SCORE_KEY);
+        if (score == null) {
+            failures.add("no feedback score in the ledger changelog");
+            return;
+        }
+        long scored = AccuracyWindow.decode(score, java.nio.ByteBuffer.wrap(score).getInt()).total(); // its own window
+        facts.add("feedback: " + scored + " labels scored of " + input.labelledIds().size() + " sent");
+        if (scored != input.labelledIds().size()) {
+            failures.add("feedback labels scored " + scored + " times for " + input.labelledIds().size()
+                    + " labels sent" + (scored > input.labelledIds().size() ? ": labels scored twice" : ": labels lost"));
+        }
+        Set<String> waitingLabels = new HashSet<>();
+        Set<String> waitingPredictions = new HashSet<>();
+        run.ledger().keySet().forEach(key -> {
+            if (key.startsWith("l/")) {
+                waitingLabels.add(key.substring(2));
+            } else if (key.startsWith("p/")) {
+                waitingPredictions.add(key.substring(2));
+            }
+        });
+        Set<String> unlabelled = new HashSet<>(input.targetIds());
+        input.labelledIds().forEach(unlabelled::remove);
+        if (!waitingLabels.isEmpty()) {
+            failures.add(waitingLabels.size() + " feedback labels still wait for their prediction, e.g. "
+                    + first(new ArrayList<>(waitingLabels)));
+        }
+        if (!waitingPredictions.equals(unlabelled)) {
+            failures.add("predictions waiting for a label: " + waitingPredictions.size() + ", expected the "
+                    + unlabelled.size() + " unlabelled targets");
+        }
+        if (reference != null && reference.ledger().get(SCORE_KEY) != null
+                && !Arrays.equals(score, reference.ledger().get(SCORE_KEY))) {
+            failures.add("feedback score differs from the uninterrupted reference's");
         }
     }
 

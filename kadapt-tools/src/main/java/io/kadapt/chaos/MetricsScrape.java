@@ -24,9 +24,34 @@ public record MetricsScrape(String text) {
         }
     }
 
-    /** Sum over every series of {@code name} whose labels contain {@code labelFilter} (e.g. {@code area="heap"}). */
+    /**
+     * Sum over every series of {@code name} whose labels contain {@code labelFilter} (e.g. {@code area="heap"}); 0 when
+     * there is none. Only for metrics registered on first use (the per-store restore and standby counters), where
+     * "no series yet" does mean 0; for every other metric use {@link #require}, so a renamed or unregistered metric
+     * fails instead of reading as 0.
+     */
     public double sum(String name, String labelFilter) {
+        return find(name, labelFilter).orElse(0);
+    }
+
+    public double sum(String name) {
+        return sum(name, "");
+    }
+
+    /** {@link #sum(String)}, but IllegalStateException if /metrics has no series of {@code name}. */
+    public double require(String name) {
+        return require(name, "");
+    }
+
+    /** {@link #sum(String, String)}, but IllegalStateException if no series of {@code name} matches the filter. */
+    public double require(String name, String labelFilter) {
+        return find(name, labelFilter).orElseThrow(() -> new IllegalStateException("no series " + name
+                + (labelFilter.isEmpty() ? "" : " with " + labelFilter) + " on /metrics"));
+    }
+
+    private java.util.OptionalDouble find(String name, String labelFilter) {
         double total = 0;
+        boolean found = false;
         for (String line : text.split("\n")) {
             if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
                 continue;
@@ -34,12 +59,9 @@ public record MetricsScrape(String text) {
             int space = line.lastIndexOf(' ');
             if (line.substring(0, space).contains(labelFilter)) {
                 total += Double.parseDouble(line.substring(space + 1));
+                found = true;
             }
         }
-        return total;
-    }
-
-    public double sum(String name) {
-        return sum(name, "");
+        return found ? java.util.OptionalDouble.of(total) : java.util.OptionalDouble.empty();
     }
 }

@@ -1,10 +1,13 @@
 package io.kadapt.chaos;
 
 import io.kadapt.stream.Topics;
+import io.kadapt.stream.dlq.DeadLetterRouter;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
 import io.kadapt.stream.state.ModelCheckpointStore;
+import io.kadapt.stream.state.PredictionLedgerStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,13 +23,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * {@code kadapt-model} store's changelog topic.
  */
 public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Long, Integer> steps,
-                        Optional<ModelCheckpointStore.Checkpoint> checkpoint) {
+                        Optional<ModelCheckpointStore.Checkpoint> checkpoint, Map<String, List<String>> deadLetters,
+                        Map<String, byte[]> ledger) {
 
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     /** The changelog topic Kafka Streams names after the application id and the store. */
     public static String modelChangelog(String applicationId) {
         return applicationId + "-" + ModelCheckpointStore.NAME + "-changelog";
+    }
+
+    /** The changelog of the store that pairs predictions with feedback labels and keeps the feedback score. */
+    public static String ledgerChangelog(String applicationId) {
+        return applicationId + "-" + PredictionLedgerStore.NAME + "-changelog";
     }
 
     static RunOutput read(String bootstrap, String applicationId, Topics topics) {
@@ -39,15 +48,27 @@ public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Lo
         for (ConsumerRecord<String, byte[]> record : CommittedLog.readAll(bootstrap, topics.metrics(), READ_TIMEOUT)) {
             steps.merge(JsonCodec.read(record.value(), StepMetricsMessage.class).step(), 1, Integer::sum);
         }
+        Map<String, List<String>> deadLetters = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : CommittedLog.readAll(bootstrap, topics.deadLetter(), READ_TIMEOUT)) {
+            var reason = record.headers().lastHeader(DeadLetterRouter.HEADER_REASON);
+            deadLetters.computeIfAbsent(record.key(), key -> new ArrayList<>())
+                    .add(reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8));
+        }
+        Map<String, byte[]> store = lastValues(bootstrap, modelChangelog(applicationId));
+        return new RunOutput(predictions, steps, ModelCheckpointStore.assemble(store::get), deadLetters,
+                lastValues(bootstrap, ledgerChangelog(applicationId)));
+    }
+
+    /** The table a compacted changelog describes: the last value of each key, deleted keys left out. */
+    private static Map<String, byte[]> lastValues(String bootstrap, String changelog) {
         Map<String, byte[]> store = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record
-                : CommittedLog.readAll(bootstrap, modelChangelog(applicationId), READ_TIMEOUT)) {
+        for (ConsumerRecord<String, byte[]> record : CommittedLog.readAll(bootstrap, changelog, READ_TIMEOUT)) {
             if (record.value() == null) {
                 store.remove(record.key());
             } else {
                 store.put(record.key(), record.value());
             }
         }
-        return new RunOutput(predictions, steps, ModelCheckpointStore.assemble(store::get));
+        return store;
     }
 }

@@ -8,9 +8,15 @@ import java.util.List;
  * is warm-up: JIT, ND4J workspaces, RocksDB memtables filling), lag stays within {@value #LAG_BOUND_SECONDS} s of
  * input, the resident set grows by at most {@value #RSS_SLOPE_TOLERANCE_MB_PER_MIN} MiB per minute (a least-squares
  * slope; a leak of 120 MiB an hour would fail it), and nothing failed: no dead letters (the producer sends only valid
- * records), no replaced stream thread, no skipped step, no ERROR log line, always ready.
+ * records), no replaced stream thread, no skipped step, no ERROR log line, always ready. After the stream stops,
+ * kadapt must catch up: the {@code drained} sample, taken once the lag reached 0 or the drain timeout passed, must
+ * show no lag and a prediction for every target sample sent.
+ *
+ * @param drained        the sample after the stream stopped and kadapt caught up (null: not measured)
+ * @param sentPerDomain  samples sent per domain (-1: not measured)
  */
-public record SoakReport(SoakSettings settings, List<SoakSample> samples, String loadAverages) {
+public record SoakReport(SoakSettings settings, List<SoakSample> samples, String loadAverages, SoakSample drained,
+                         long sentPerDomain) {
     static final double LAG_BOUND_SECONDS = 10;
     static final double RSS_SLOPE_TOLERANCE_MB_PER_MIN = 2;
 
@@ -19,6 +25,11 @@ public record SoakReport(SoakSettings settings, List<SoakSample> samples, String
             throw new IllegalArgumentException("a soak needs at least 3 samples, got " + samples.size());
         }
         samples = List.copyOf(samples);
+    }
+
+    /** A report without the drain (synthetic samples). */
+    public SoakReport(SoakSettings settings, List<SoakSample> samples, String loadAverages) {
+        this(settings, samples, loadAverages, null, -1);
     }
 
     private List<SoakSample> secondHalf() {
@@ -90,6 +101,14 @@ public record SoakReport(SoakSettings settings, List<SoakSample> samples, String
         if (end.predictions() == 0) {
             errors.add("no predictions");
         }
+        if (drained != null && drained.lag() > 0) {
+            errors.add(String.format("input not drained: lag %d records %.0f s after the stream stopped", drained.lag(),
+                    drained.seconds() - samples.get(samples.size() - 1).seconds()));
+        }
+        if (drained != null && drained.predictions() < sentPerDomain) {
+            errors.add("after the drain " + drained.predictions() + " predictions for " + sentPerDomain
+                    + " target samples sent");
+        }
         return errors;
     }
 
@@ -111,6 +130,9 @@ public record SoakReport(SoakSettings settings, List<SoakSample> samples, String
         row(text, "start", samples.get(0));
         row(text, "mid", mid);
         row(text, "end", samples.get(samples.size() - 1));
+        if (drained != null) {
+            row(text, "drained", drained);
+        }
         text.append(String.format("%nmax lag %d records (second half %d; bound %.0f = %.0f s of input); RSS slope over "
                         + "the second half %+.2f MiB/min (tolerance %.1f); %d samples%n", maxLag(), maxLagSecondHalf(),
                 lagBound(), LAG_BOUND_SECONDS, rssSlopeMbPerMinute(), RSS_SLOPE_TOLERANCE_MB_PER_MIN, samples.size()));

@@ -42,6 +42,8 @@ public final class SoakRun {
     static final List<String> JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC");
     private static final int FEEDBACK_DELAY = 50;
     private static final long SEED = 1;
+    /** How long kadapt may take to catch up once the stream stops; generous for a loaded machine. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
     /** simplelogger's line: {@code HH:mm:ss.SSS [thread] LEVEL logger - message}. */
     private static final Pattern ERROR_LINE = Pattern.compile("^\\S+ \\[[^]]*] ERROR ");
 
@@ -88,12 +90,26 @@ public final class SoakRun {
                 feed.stop();
                 feeder.join(10_000);
             }
+            SoakSample drained = drain(admin, kadapt, started);
             Duration exit = kadapt.jvm().terminate(ChaosHarness.SIGTERM_GRACE);
             log.printf("soak: %d samples per domain sent in %.0f s; kadapt stopped by SIGTERM in %s%n", feed.sent(),
                     (System.nanoTime() - started) / 1e9,
                     exit == null ? "more than " + ChaosHarness.SIGTERM_GRACE : exit.toMillis() + " ms");
-            return new SoakReport(settings, samples, MachineInfo.loadAverages());
+            return new SoakReport(settings, samples, MachineInfo.loadAverages(), drained, feed.sent());
         }
+    }
+
+    /** Samples every half second after the stream stopped until kadapt has committed all input (or the timeout). */
+    private SoakSample drain(Admin admin, KadaptProcess kadapt, long started) throws InterruptedException {
+        long stopped = System.nanoTime();
+        SoakSample sample = sample(admin, kadapt, started);
+        while (sample.lag() > 0 && System.nanoTime() - stopped < DRAIN_TIMEOUT.toNanos()) {
+            Thread.sleep(500);
+            sample = sample(admin, kadapt, started);
+        }
+        log.printf("soak: after the stream stopped: lag %d, %d predictions, %.1f s to drain%n", sample.lag(),
+                sample.predictions(), (System.nanoTime() - stopped) / 1e9);
+        return sample;
     }
 
     private List<String> arguments(String bootstrap) {
@@ -120,10 +136,10 @@ public final class SoakRun {
         double seconds = (System.nanoTime() - started) / 1e9;
         MetricsScrape metrics = kadapt.scrape();
         return new SoakSample(seconds, lag, residentMb(kadapt.jvm().pid()),
-                metrics.sum("jvm_gc_live_data_size_bytes") / 1048576.0, (long) metrics.sum("kadapt_predictions_total"),
-                (long) metrics.sum("kadapt_model_step"), (long) metrics.sum("kadapt_dlq_records_total"),
-                (long) metrics.sum(ChaosHarness.THREAD_REPLACEMENTS),
-                (long) metrics.sum("kadapt_training_steps_skipped_total"), errorLines(), kadapt.ready());
+                metrics.require("jvm_gc_live_data_size_bytes") / 1048576.0,
+                (long) metrics.require("kadapt_predictions_total"), (long) metrics.require("kadapt_model_step"),
+                (long) metrics.require("kadapt_dlq_records_total"), (long) metrics.require(ChaosHarness.THREAD_REPLACEMENTS),
+                (long) metrics.require("kadapt_training_steps_skipped_total"), errorLines(), kadapt.ready());
     }
 
     /** Produced minus committed offsets of kadapt's group, over its input partitions. */

@@ -48,7 +48,26 @@ class FailoverTest extends ReferenceRunTest {
         // Then the survivor replays only the tail of the changelog (not the model from scratch), and every
         // exactly-once check holds against the uninterrupted run
         assertTrue(run.takeover() != null && run.takeover().warm(), run.summary());
+        assertTrue(run.takeover().standbyRecords() > 0 && run.takeover().changelogRecords() > 0, run.summary());
         assertTrue(run.verdict().passed(), run.summary());
+    }
+
+    @Test
+    @DisplayName("control: the same takeover with num.standby.replicas=0 restores from scratch and fails the warm check")
+    void standbyTakeoverControl() throws Exception {
+        // Given two instances without a standby copy, when the active one is SIGKILLed mid-stream
+        RunReport run = harness.runStandbyTakeover("no-standby", SETTINGS, reference, 0);
+        StandbyTakeover takeover = run.takeover();
+        // Then the survivor replays the changelog from scratch, and the restore counter sees it: had the counter been
+        // renamed or broken it would read 0 here, and the warm check of standbyTakeover could not fail
+        assertTrue(takeover != null && !takeover.warm(), run.summary());
+        assertEquals(0, takeover.standbyRecords(), run.summary());
+        assertTrue(takeover.changelogRecords() > 0
+                && takeover.restoredRecords() >= StandbyTakeover.MAX_RESTORED_SHARE * 2 * takeover.changelogRecords(),
+                "a cold takeover replays (nearly) the whole changelog: " + run.summary());
+        // And the only failure is the takeover check: the exactly-once checks hold without a standby too
+        assertEquals(1, run.verdict().failures().size(), run.summary());
+        assertTrue(run.verdict().failures().get(0).startsWith("the survivor did not take over warm"), run.summary());
     }
 
 }

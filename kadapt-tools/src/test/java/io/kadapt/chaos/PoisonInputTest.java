@@ -90,12 +90,26 @@ class PoisonInputTest {
             Set<String> predicted = new HashSet<>();
             predictions.forEach(p -> predicted.add(p.key()));
             assertEquals(GOOD, predictions.size(), "one prediction per good target");
-            assertEquals(GOOD, predicted.size());
+            assertEquals(java.util.stream.IntStream.range(0, GOOD).mapToObj(i -> "t-" + i)
+                    .collect(java.util.stream.Collectors.toSet()), predicted, "exactly the good targets are predicted");
             List<ConsumerRecord<String, byte[]>> dead = awaitCommitted(service.bootstrapServers(), topics.deadLetter(),
                     expected.size());
             System.out.printf("poison: all %d predictions and %d dead letters committed after %d ms%n", GOOD,
                     dead.size(), (System.nanoTime() - started) / 1_000_000);
-            assertEquals(expected.size(), dead.size(), "each bad record dead-lettered exactly once");
+            // Each bad record by its key: none missing, none twice, nothing else
+            Map<String, Integer> timesDeadLettered = new HashMap<>();
+            dead.forEach(record -> timesDeadLettered.merge(record.key(), 1, Integer::sum));
+            List<String> missing = expected.keySet().stream().filter(k -> !timesDeadLettered.containsKey(k)).sorted()
+                    .toList();
+            List<String> twice = timesDeadLettered.entrySet().stream().filter(e -> e.getValue() > 1)
+                    .map(e -> e.getKey() + " ×" + e.getValue()).sorted().toList();
+            List<String> unexpected = timesDeadLettered.keySet().stream().filter(k -> !expected.containsKey(k)).sorted()
+                    .toList();
+            assertTrue(missing.isEmpty() && twice.isEmpty() && unexpected.isEmpty(), "each bad record dead-lettered "
+                    + "exactly once: " + missing.size() + " missing " + missing.stream().limit(5).toList() + ", "
+                    + twice.size() + " more than once " + twice.stream().limit(5).toList() + ", " + unexpected.size()
+                    + " not bad " + unexpected.stream().limit(5).toList());
+            assertEquals(expected.size(), dead.size());
             Map<RejectReason, Integer> perReason = new EnumMap<>(RejectReason.class);
             List<String> wrong = new ArrayList<>();
             for (ConsumerRecord<String, byte[]> record : dead) {
