@@ -29,17 +29,15 @@ class DemoAdaptationTest {
      */
     @Test
     @DisplayName("README's claim: source-only near 67 %, the demo's seeds adapt to 81 %, and some seeds collapse")
+    // Three runs of 4000 pairs (about 20 s each on a loaded 2-core machine); the other seeds are measured, not re-run.
     void adaptationBeatsSourceOnly() {
         double sourceOnly = prequentialAccuracy(7, 42, Map.of("loss.lambda", "0"));
         double adapted = prequentialAccuracy(7, 42, Map.of());
-        double sourceOnly1 = prequentialAccuracy(1, 1, Map.of("loss.lambda", "0"));
         double collapsed = prequentialAccuracy(3, 3, Map.of());
         System.out.printf("demo stream, last %d of %d target samples: seeds (7, 42) source-only %.3f, adapted %.3f;"
-                + " source-only (1, 1) %.3f; adapted (3, 3) %.3f%n", SCORED, PAIRS, sourceOnly, adapted,
-                sourceOnly1, collapsed);
-        for (double accuracy : new double[] {sourceOnly, sourceOnly1}) {
-            assertTrue(accuracy >= 0.62 && accuracy <= 0.72, "README: source-only stays near 67 %: " + accuracy);
-        }
+                + " adapted (3, 3) %.3f%n", SCORED, PAIRS, sourceOnly, adapted,
+                collapsed);
+        assertTrue(sourceOnly >= 0.62 && sourceOnly <= 0.72, "README: source-only stays near 67 %: " + sourceOnly);
         assertEquals(0.81, adapted, 0.03, "README: the demo's seeds adapt to 81 %");
         assertTrue(adapted > sourceOnly + 0.1, "adapted " + adapted + " vs source-only " + sourceOnly);
         assertTrue(collapsed < 0.6, "README: adaptation is seed-dependent; (3, 3) collapses: " + collapsed);

@@ -209,6 +209,13 @@ public final class ChaosHarness implements AutoCloseable {
                     && !progress.done(attempt) && System.nanoTime() < attempt.deadline) {
                 progress.update();
             }
+            if (!progress.done(attempt)) {
+                // The task may have moved since it was first found (a rebalance when the second instance joined):
+                // kill the instance that owns it now, else the "takeover" would be no takeover at all.
+                active = awaitActiveInstance(attempt.applicationId, attempt.deadline);
+                activeProcess = active.equals("a") ? a : b;
+                survivor = active.equals("a") ? b : a;
+            }
             if (progress.done(attempt)) {
                 attempt.failures.add("the stream finished before the standby was warm: nothing was taken over");
             } else {
