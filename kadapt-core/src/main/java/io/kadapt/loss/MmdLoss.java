@@ -126,17 +126,6 @@ public final class MmdLoss implements DomainLoss {
         return estimator == Estimator.QUADRATIC ? quadratic(sd, source, target) : linear(sd, source, target);
     }
 
-    /**
-     * Adds the default MMD² (mean bandwidth, quadratic estimator) between {@code source} [ns, d] and {@code target}
-     * [nt, d] to {@code sd}; usable without an {@code MmdLoss} term, e.g. to monitor the domain gap.
-     *
-     * @return a scalar in the dtype of the features
-     */
-    public static SDVariable multiKernelMmd2(SameDiff sd, SDVariable source, SDVariable target,
-                                             double... multipliers) {
-        return new MmdLoss(multipliers).quadratic(sd, source, target);
-    }
-
     private SDVariable quadratic(SameDiff sd, SDVariable source, SDVariable target) {
         DataType dtype = source.dataType();
         SDVariable joint = sd.concat(0, source, target);                        // [n, d]

@@ -1,8 +1,10 @@
 package io.kadapt.client;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kadapt.stream.Topics;
+import io.kadapt.stream.serde.FeedbackMessage;
 import io.kadapt.stream.serde.JsonCodec;
+import io.kadapt.stream.serde.SampleMessage;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -53,24 +55,19 @@ public final class SampleProducer implements AutoCloseable {
 
     /** The value of a source record, as this producer writes it. */
     public static String sourceJson(String id, float[] features, int label) {
-        return json(id, features).put("label", label).toString();
+        return text(SampleMessage.source(id, features, label));
     }
 
     public static String targetJson(String id, float[] features) {
-        return json(id, features).toString();
+        return text(SampleMessage.target(id, features));
     }
 
     public static String feedbackJson(String id, int label) {
-        return JsonCodec.mapper().createObjectNode().put("id", id).put("label", label).toString();
+        return text(FeedbackMessage.of(id, label));
     }
 
-    private static ObjectNode json(String id, float[] features) {
-        ObjectNode node = JsonCodec.mapper().createObjectNode().put("id", id);
-        var array = node.putArray("features");
-        for (float value : features) {
-            array.add(value);
-        }
-        return node;
+    private static String text(Object message) {
+        return new String(JsonCodec.write(message), StandardCharsets.UTF_8);
     }
 
     private void send(String topic, String key, String value, Long timestamp) {

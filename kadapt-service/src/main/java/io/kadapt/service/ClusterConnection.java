@@ -44,6 +44,7 @@ public final class ClusterConnection implements AutoCloseable {
 
     public static ClusterConnection open(KadaptConfig config) {
         Path configuredState = config.isSet(ConfigKey.STATE_DIR) ? Path.of(config.string(ConfigKey.STATE_DIR)) : null;
+        warnIfTemporary(configuredState, ConfigKey.STATE_DIR);
         if (config.isSet(ConfigKey.BOOTSTRAP_SERVERS)) {
             return new ClusterConnection(config, null, null, config.string(ConfigKey.BOOTSTRAP_SERVERS), configuredState);
         }
@@ -51,6 +52,7 @@ public final class ClusterConnection implements AutoCloseable {
         Path dataDir;
         if (config.isSet(ConfigKey.EMBEDDED_DATA_DIR)) {
             dataDir = Path.of(config.string(ConfigKey.EMBEDDED_DATA_DIR));
+            warnIfTemporary(dataDir, ConfigKey.EMBEDDED_DATA_DIR);
         } else {
             try {
                 temporary = Files.createTempDirectory("kadapt-");
@@ -61,10 +63,23 @@ public final class ClusterConnection implements AutoCloseable {
         }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config.integer(ConfigKey.EMBEDDED_PORT),
                 dataDir.resolve("broker"));
-        LOG.info("embedded Kafka broker started: bootstrap {} (data in {})", broker.bootstrapServers(), dataDir);
-        System.out.println("kadapt: embedded Kafka broker at " + broker.bootstrapServers());
+        System.out.println("kadapt: embedded Kafka broker at " + broker.bootstrapServers() + " (data in " + dataDir
+                + (temporary != null ? ", deleted at exit; set " + ConfigKey.EMBEDDED_DATA_DIR.key() + " to keep it)"
+                : ")"));
         Path stateDir = configuredState != null ? configuredState : dataDir.resolve("streams");
         return new ClusterConnection(config, broker, temporary, broker.bootstrapServers(), stateDir);
+    }
+
+    /**
+     * Kafka Streams' own warning about a state directory under the OS temp dir is off (simplelogger.properties):
+     * kadapt's throwaway directory belongs there, deleted at exit. A directory the user chose is another matter.
+     */
+    private static void warnIfTemporary(Path dir, ConfigKey key) {
+        if (dir != null && dir.toAbsolutePath().normalize().startsWith(
+                Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize())) {
+            LOG.warn("{}={} is under the OS temp directory, which the OS may clear: state would be lost", key.key(),
+                    dir);
+        }
     }
 
     public String bootstrapServers() {

@@ -6,6 +6,7 @@ import io.kadapt.http.AdminHttpServer;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.AdaptationTopology;
+import io.kadapt.stream.Topics;
 import io.kadapt.stream.dlq.RejectReason;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -88,7 +89,6 @@ public final class KadaptService implements AutoCloseable {
             self[0] = new KadaptService(config, cluster, streams, streamsMetrics, metrics, http);
             streams.start();
             awaitRunning(streams, readyTimeout);
-            LOG.info("kadapt running: bootstrap {}, http port {}", cluster.bootstrapServers(), http.port());
             return self[0];
         } catch (RuntimeException e) {
             if (http != null) {
@@ -126,6 +126,10 @@ public final class KadaptService implements AutoCloseable {
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    public Topics topics() {
+        return Topics.from(config);
     }
 
     public int httpPort() {

@@ -38,7 +38,9 @@ public final class StreamsProperties {
         props.put(DeadLetterRouter.TOPIC_CONFIG, config.required(ConfigKey.TOPIC_DLQ));
         props.put(DeadLetterRouter.LISTENER_CONFIG, (DeadLetterListener) reason -> metrics.deadLetter(reason.tag()));
         // The dead-letter route also covers global stores (Kafka Streams 5.0's default; without it each start warns).
+        // The partition assignor builds a second StreamsConfig from the main consumer's settings, hence the copy.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.consumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Broker outages need no setting here: the producer retries for delivery.timeout.ms (2 min) and Kafka Streams
         // retries timed-out calls for task.timeout.ms (5 min, KIP-572) before a thread fails. FailoverTest and
