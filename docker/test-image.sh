@@ -110,8 +110,14 @@ on_exit() {
 trap on_exit EXIT
 mkdir -p "/tmp/$RUN"
 
-# Podman has no systemd here to time HEALTHCHECKs; `podman healthcheck run` runs them. Its complaint about that is noise.
-quiet() { "$@" 2> >(grep -v 'systemd' >&2); }
+# Podman has no systemd here to time HEALTHCHECKs (`podman healthcheck run` runs them) and complains about it; conmon
+# keeps the stderr of `podman run` for its clean-up later. So their stderr goes to a file, shown when they fail.
+quiet() {
+  local rc=0
+  "$@" 2>> "/tmp/$RUN/podman.err" || rc=$?
+  [ $rc = 0 ] || grep -v systemd "/tmp/$RUN/podman.err" | tail -5 >&2
+  return $rc
+}
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
