@@ -43,23 +43,24 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ---- tools -------------------------------------------------------------------------------------------------------
 
-# podman and its helpers, debootstrap for the Debian base, kcat as the host's Kafka client, jq/yq for the checks.
+[ "$(id -u)" = 0 ] || skip "needs root (rootful podman with cgroupfs, debootstrap)"
+# podman and its helpers (netavark needs iptables), debootstrap for the Debian base, kcat as the host's Kafka
+# client, jq/yq for the checks.
 need=()
-for tool in podman:podman runc:runc conmon:conmon iptables:iptables catatonit:catatonit debootstrap:debootstrap \
+for tool in podman:podman runc:runc conmon:conmon iptables:iptables debootstrap:debootstrap \
             kcat:kcat jq:jq yq:yq curl:curl nsenter:util-linux; do
   command -v "${tool%%:*}" > /dev/null || need+=("${tool#*:}")
 done
 [ -x /usr/lib/podman/netavark ] || need+=(netavark aardvark-dns)
 if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  if command -v apt-get > /dev/null; then
     log "installing ${need[*]}"
     (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}") \
       > /tmp/$RUN-apt.log 2>&1 || skip "could not install ${need[*]} (see /tmp/$RUN-apt.log)"
   else
-    skip "podman or its tools missing (${need[*]}); install them or run as root on Debian"
+    skip "podman or its tools missing (${need[*]}) and no apt-get to install them"
   fi
 fi
-[ "$(id -u)" = 0 ] || skip "needs root (rootful podman: cgroupfs, port publishing, debootstrap)"
 podman_error=$(podman info 2>&1 > /dev/null) || skip "podman cannot run here: $podman_error"
 
 # The k8s manifests as kubectl renders them (one JSON array), for the cross-checks in part 5 and the grace period.
