@@ -375,11 +375,17 @@ until_true 120 any_predictions || fail "no kadapt container published a predicti
 active=$(active_instances)
 [ "$(echo "$active" | wc -w)" = "$EXPECTED_ACTIVE" ] || fail "active instances: '$active', expected $EXPECTED_ACTIVE"
 standby_records() { [ "$(metric "${ports[$1]}" kadapt_state_standby_records_total)" -gt 0 ]; }
+standby_names=()
 for ((i = 1; i <= INSTANCES; i++)); do
   case " $active " in *" $i "*) continue ;; esac
-  until_true 30 standby_records $i || log "${names[i]}: no standby records (more instances than standby replicas?)"
+  if until_true 30 standby_records $i; then
+    standby_names+=("${names[i]}")
+  else
+    log "${names[i]}: no standby copy (KADAPT_NUM_STANDBY_REPLICAS=1: one standby per task)"
+  fi
 done
-report "active: $(for i in $active; do echo "${names[i]}"; done | xargs); standby copies of the model kept by the others"
+[ ${#standby_names[@]} -ge 1 ] || [ "$INSTANCES" -le "$EXPECTED_ACTIVE" ] || fail "no instance keeps a standby copy of the model"
+report "active: $(for i in $active; do echo "${names[i]}"; done | xargs); standby copy of the model on: ${standby_names[*]:-none}"
 
 predictions_from_host() {
   kcat -C -b "localhost:$kafka_port" -t kadapt.predictions -X isolation.level=read_committed -o beginning -e -q 2> /dev/null
