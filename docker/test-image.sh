@@ -291,7 +291,9 @@ quiet podman rm "$DEMO" > /dev/null
 t=$(now)
 run_demo
 ready=$(wait_ready "http://127.0.0.1:$http/health/ready" $READY_TIMEOUT) || fail "demo restart: not ready within $READY_TIMEOUT s"
+# The step the trainer loaded (its start-up log line); without that line, the model step right at ready.
 resumed=$(podman logs "$DEMO" 2>&1 | sed -n 's/.*trainer loaded from the stores at model step \([0-9]*\).*/\1/p' | head -1)
+[ -n "$resumed" ] || resumed=$(model_step "$http")
 [ -n "$resumed" ] && [ "$resumed" -ge "$step_before" ] && [ "$resumed" -gt 0 ] \
   || fail "demo restart: the model started at step ${resumed:-?}, not where it stopped (>= $step_before) on the volume"
 report "demo: new container on the same volume ready in $ready s, model resumed at step $resumed (at step $step_before shortly before the stop)"
