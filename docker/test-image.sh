@@ -102,7 +102,7 @@ on_exit() {
     done
   fi
   if [ "${KADAPT_TEST_KEEP:-0}" = 1 ]; then
-    log "KADAPT_TEST_KEEP=1: containers of run $RUN left running"
+    log "KADAPT_TEST_KEEP=1: containers, network and volume of run $RUN left in place"
   else
     cleanup_run "$RUN"
   fi
@@ -133,7 +133,8 @@ recipe_label() { podman image inspect --format '{{index .Labels "io.kadapt.ci.re
 image_id() { podman image inspect --format '{{.Id}}' "$1"; }
 
 # The machine's own extra CA certificates (a TLS-inspecting proxy's, say) go into the Debian base so that Maven in
-# the build stage reaches Maven Central the way the host does. Only the stand-ins carry them.
+# the build stage reaches Maven Central the way the host does. Only images built on the stand-ins carry them; a
+# user's image, on the real base images, does not.
 ca_files=(/usr/local/share/ca-certificates/*.crt)
 [ -e "${ca_files[0]}" ] || ca_files=()
 base_recipe=$( { echo "debootstrap --variant=minbase bookworm"; cat "${ca_files[@]}" /dev/null; } | sha256sum | cut -c1-16)
@@ -210,10 +211,9 @@ podman image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE" | grep -q 
 
 # ---- helpers for running containers ------------------------------------------------------------------------------
 
-# wait_ready URL TIMEOUT: polls until 200; prints the seconds it took.
+# wait_ready URL TIMEOUT [START]: polls until 200; prints the seconds since START (default: now).
 wait_ready() {
-  local url=$1 timeout=$2 t
-  t=$(now)
+  local url=$1 timeout=$2 t=${3:-$(now)}
   until curl -fsS -o /dev/null --max-time 2 "$url" 2> /dev/null; do
     awk -v a="$t" -v b="$(now)" -v m="$timeout" 'BEGIN { exit !(b - a > m) }' && return 1
     sleep 0.5
@@ -252,7 +252,7 @@ run_demo() {
 }
 t=$(now)
 run_demo
-ready=$(wait_ready "http://127.0.0.1:$http/health/ready" $READY_TIMEOUT) || fail "demo: /health/ready not 200 within $READY_TIMEOUT s"
+ready=$(wait_ready "http://127.0.0.1:$http/health/ready" $READY_TIMEOUT "$t") || fail "demo: /health/ready not 200 within $READY_TIMEOUT s"
 report "demo: start-to-ready $ready s (podman run to /health/ready 200 from the host, fresh container and volume)"
 
 user=$(podman exec "$DEMO" sh -c 'stat -c %U /proc/1; id -u')
@@ -290,7 +290,7 @@ report "demo: podman stop (SIGTERM) took $stop_seconds s of the $GRACE s grace, 
 quiet podman rm "$DEMO" > /dev/null
 t=$(now)
 run_demo
-ready=$(wait_ready "http://127.0.0.1:$http/health/ready" $READY_TIMEOUT) || fail "demo restart: not ready within $READY_TIMEOUT s"
+ready=$(wait_ready "http://127.0.0.1:$http/health/ready" $READY_TIMEOUT "$t") || fail "demo restart: not ready within $READY_TIMEOUT s"
 # The step the trainer loaded (its start-up log line); without that line, the model step right at ready.
 resumed=$(podman logs "$DEMO" 2>&1 | sed -n 's/.*trainer loaded from the stores at model step \([0-9]*\).*/\1/p' | head -1)
 [ -n "$resumed" ] || resumed=$(model_step "$http")
