@@ -172,12 +172,14 @@ ensure_image() {
     return
   fi
   if [ "$current" != "$recipe" ]; then
-    local t
+    local t old_id
+    old_id=$(podman image inspect --format '{{.Id}}' "$name" 2> /dev/null || true)
     t=$(now)
     nice -n 10 podman build -q --pull=never --format docker --label "io.kadapt.ci.recipe=$recipe" "$@" \
       -f "$file" -t "$name" "$context" > "/tmp/$RUN/build.log" 2>&1 \
       || { tail -30 "/tmp/$RUN/build.log"; fail "building $name from ${file#$ROOT/}"; }
     report "$name: built from ${file#$ROOT/} in $(since "$t") s"
+    [ -z "$old_id" ] || podman rmi "$old_id" > /dev/null 2>&1 || true
   fi
 }
 
@@ -197,10 +199,24 @@ base_ids="$base_ids $(image_id "$JDK_IMAGE") $(image_id "$JRE_IMAGE")"
 # As a user would: docker build -f docker/Dockerfile -t kadapt:local .   (--format docker keeps the HEALTHCHECK,
 # which podman's default OCI format drops; Docker always writes that format). Maven's downloads stay in buildah's
 # RUN --mount=type=cache directory (/var/tmp/buildah-cache) between runs; unchanged sources reuse the cached layers.
+# The build stage is tagged too (a second, cached, build with --target), so that what a source change supersedes,
+# the previous build stage and image, can be removed by id: repeated runs do not fill the disk with untagged images.
+BUILD_STAGE_IMAGE=localhost/kadapt-ci/kadapt-build-stage:local
+build_stage=$(sed -n 's/^FROM[[:space:]].*[[:space:]][Aa][Ss][[:space:]]\+\([^[:space:]]\+\).*/\1/p' docker/Dockerfile | head -1)
+ids_of() { local n; for n; do podman image inspect --format '{{.Id}}' "$n" 2> /dev/null || true; done; }
+old_ids=$(ids_of "$IMAGE" "$BUILD_STAGE_IMAGE")
 t=$(now)
 nice -n 10 podman build --pull=never --format docker -f docker/Dockerfile -t "$IMAGE" . > "/tmp/$RUN/kadapt-build.log" 2>&1 \
   || { tail -40 "/tmp/$RUN/kadapt-build.log"; fail "podman build -f docker/Dockerfile"; }
 build_seconds=$(since "$t")
+if [ -n "$build_stage" ]; then
+  podman build -q --pull=never --format docker -f docker/Dockerfile --target "$build_stage" -t "$BUILD_STAGE_IMAGE" . \
+    > /dev/null 2>&1 || true
+fi
+new_ids=$(ids_of "$IMAGE" "$BUILD_STAGE_IMAGE")
+for id in $old_ids; do
+  echo "$new_ids" | grep -q "$id" || podman rmi "$id" > /dev/null 2>&1 || true
+done
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 jre_size=$(podman image inspect --format '{{.Size}}' "$JRE_IMAGE")
 report "kadapt image $IMAGE: built in $build_seconds s; $((size / 1000000)) MB ($(( (size - jre_size) / 1000000 )) MB on top of the $((jre_size / 1000000)) MB runtime base $JRE_IMAGE)"
