@@ -3,6 +3,7 @@ package io.kadapt.service;
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
 import io.kadapt.http.AdminHttpServer;
+import io.kadapt.http.BearerToken;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.AdaptationTopology;
@@ -20,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
@@ -56,6 +58,8 @@ public final class KadaptService implements AutoCloseable {
     /** Starts everything and waits until Kafka Streams is RUNNING; on failure, stops what it started. */
     public static KadaptService start(KadaptConfig config, Duration readyTimeout) {
         AdaptationSettings settings = AdaptationSettings.from(config); // validate before starting anything
+        Optional<BearerToken> token = BearerToken.from(config.string(ConfigKey.HTTP_TOKEN_FILE),
+                System.getenv(BearerToken.ENVIRONMENT_VARIABLE));
         ClusterConnection cluster = ClusterConnection.open(config);
         KafkaStreams streams = null;
         AdminHttpServer http = null;
@@ -84,7 +88,8 @@ public final class KadaptService implements AutoCloseable {
             streamsMetrics.bindTo(registry);
             KafkaStreams running = streams;
             KadaptService[] self = new KadaptService[1];
-            http = AdminHttpServer.start(config.integer(ConfigKey.HTTP_PORT), registry,
+            http = AdminHttpServer.start(config.string(ConfigKey.HTTP_BIND), config.integer(ConfigKey.HTTP_PORT),
+                    token, registry,
                     () -> running.state() == KafkaStreams.State.RUNNING, () -> self[0].info());
             self[0] = new KadaptService(config, cluster, streams, streamsMetrics, metrics, http);
             streams.start();
@@ -152,7 +157,7 @@ public final class KadaptService implements AutoCloseable {
         info.put("modelStep", metrics.modelStep());
         info.put("bootstrapServers", cluster.bootstrapServers());
         info.put("embeddedBroker", cluster.embedded());
-        info.put("config", config.asMap());
+        info.put("config", config.redacted());
         return info;
     }
 
