@@ -8,7 +8,8 @@ import picocli.CommandLine;
 /** The {@code kadapt} command line. */
 @Command(name = "kadapt", mixinStandardHelpOptions = true, versionProvider = KadaptCli.VersionProvider.class,
         description = "Online domain adaptation of a neural model on Kafka streams.",
-        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ResetCommand.class,
+                CommandLine.HelpCommand.class})
 public final class KadaptCli {
 
     /**
