@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -79,7 +80,15 @@ public final class KadaptService implements AutoCloseable {
             StoreRecoveryListener recovery = new StoreRecoveryListener(metrics);
             streams.setGlobalStateRestoreListener(recovery);
             streams.setStandbyUpdateListener(recovery);
+            String applicationId = config.required(ConfigKey.APPLICATION_ID);
+            AtomicReference<String> fatal = new AtomicReference<>();
             streams.setUncaughtExceptionHandler(exception -> {
+                Optional<String> access = AccessFailure.explain(exception, applicationId);
+                if (access.isPresent()) {
+                    LOG.error("kadapt stops: {}", access.get());
+                    fatal.compareAndSet(null, access.get());
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                }
                 LOG.error("stream thread failed; replacing it (state is restored from the changelog)", exception);
                 metrics.streamThreadReplaced();
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -93,7 +102,7 @@ public final class KadaptService implements AutoCloseable {
                     () -> running.state() == KafkaStreams.State.RUNNING, () -> self[0].info());
             self[0] = new KadaptService(config, cluster, streams, streamsMetrics, metrics, http);
             streams.start();
-            awaitRunning(streams, readyTimeout);
+            awaitRunning(streams, readyTimeout, fatal);
             return self[0];
         } catch (RuntimeException e) {
             if (http != null) {
@@ -110,9 +119,12 @@ public final class KadaptService implements AutoCloseable {
         }
     }
 
-    private static void awaitRunning(KafkaStreams streams, Duration timeout) {
+    private static void awaitRunning(KafkaStreams streams, Duration timeout, AtomicReference<String> fatal) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (fatal.get() != null) {
+                throw new IllegalStateException(fatal.get());
+            }
             if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new IllegalStateException("Kafka Streams stopped while starting: " + streams.state());
             }
