@@ -5,6 +5,7 @@ import io.kadapt.stream.serde.FeedbackMessage;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.serde.SampleMessage;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,12 +21,18 @@ public final class SampleProducer implements AutoCloseable {
     private final Topics topics;
 
     public SampleProducer(String bootstrapServers, Topics topics) {
+        this(bootstrapServers, topics, Map.of());
+    }
+
+    /** @param settings extra producer settings, e.g. a secured cluster's security settings */
+    public SampleProducer(String bootstrapServers, Topics topics, Map<String, Object> settings) {
         this.topics = topics;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new StringSerializer());
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
     public void source(String id, float[] features, int label) {

@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,9 +104,26 @@ public final class ClusterConnection implements AutoCloseable {
         List<TopicSpec> specs = new ArrayList<>();
         topics.inputs().forEach(name -> specs.add(new TopicSpec(name, 1, replication, Map.of())));
         topics.outputs().forEach(name -> specs.add(new TopicSpec(name, outputPartitions, replication, Map.of())));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = admin()) {
             new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(specs, config.bool(ConfigKey.TOPICS_AUTO_CREATE));
         }
+    }
+
+    /**
+     * An admin client with the cluster's connection and security settings: the {@code kafka.*} settings an admin
+     * client knows (also under {@code kafka.admin.}), so a secured cluster works here as it does for Kafka Streams.
+     */
+    public Admin admin() {
+        Map<String, Object> settings = new HashMap<>();
+        config.kafkaOverrides().forEach((key, value) -> {
+            String name = key.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)
+                    ? key.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()) : key;
+            if (AdminClientConfig.configNames().contains(name)) {
+                settings.put(name, value);
+            }
+        });
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return Admin.create(settings);
     }
 
     @Override

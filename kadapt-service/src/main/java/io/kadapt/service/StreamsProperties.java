@@ -33,6 +33,8 @@ public final class StreamsProperties {
         if (stateDir != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         }
+        StaticMembership.instanceId(config, stateDir).ifPresent(id ->
+                props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterRouter.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterRouter.class.getName());
         props.put(DeadLetterRouter.TOPIC_CONFIG, config.required(ConfigKey.TOPIC_DLQ));
