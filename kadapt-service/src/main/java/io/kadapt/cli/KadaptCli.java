@@ -11,7 +11,7 @@ import picocli.CommandLine;
 @Command(name = "kadapt", mixinStandardHelpOptions = true, versionProvider = KadaptCli.VersionProvider.class,
         description = "Online domain adaptation of a neural model on Kafka streams.",
         subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ResetCommand.class,
-                CommandLine.HelpCommand.class})
+                ModelCommand.class, CommandLine.HelpCommand.class})
 public final class KadaptCli {
 
     /**

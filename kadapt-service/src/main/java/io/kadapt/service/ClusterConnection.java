@@ -114,6 +114,14 @@ public final class ClusterConnection implements AutoCloseable {
      * client knows (also under {@code kafka.admin.}), so a secured cluster works here as it does for Kafka Streams.
      */
     public Admin admin() {
+        return Admin.create(clientSettings());
+    }
+
+    /**
+     * Connection and security settings for a tool's own client: the bootstrap servers and the {@code kafka.*}
+     * settings every client knows (an admin client's, also under {@code kafka.admin.}).
+     */
+    public Map<String, Object> clientSettings() {
         Map<String, Object> settings = new HashMap<>();
         config.kafkaOverrides().forEach((key, value) -> {
             String name = key.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)
@@ -123,7 +131,7 @@ public final class ClusterConnection implements AutoCloseable {
             }
         });
         settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return Admin.create(settings);
+        return settings;
     }
 
     @Override
