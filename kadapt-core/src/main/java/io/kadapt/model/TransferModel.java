@@ -49,6 +49,41 @@ public final class TransferModel implements AutoCloseable {
     }
 
     /**
+     * A fresh model at step 0 whose parameters start from {@code warmStart} (by canonical name, e.g. a model trained
+     * offline and saved as {@code model.npz}) instead of the seeded draw. The feature extractor and the head
+     * ({@code hidden_<i>/…}, {@code classifier/…}) must all be given; a domain term's own parameters (a
+     * discriminator) may be, and otherwise start from the seed.
+     *
+     * @throws IllegalArgumentException naming the first array that is missing, unknown, or of another shape
+     */
+    public static TransferModel initialise(ModelSpec spec, Map<String, INDArray> warmStart) {
+        TransferModel model = new TransferModel(spec);
+        for (String name : warmStart.keySet()) {
+            if (!model.parameters.containsKey(name)) {
+                throw new IllegalArgumentException("warm-start array '" + name + "' is no parameter of this model"
+                        + " (parameters: " + model.parameters.keySet() + ")");
+            }
+        }
+        for (Map.Entry<String, INDArray> parameter : model.parameters.entrySet()) {
+            String name = parameter.getKey();
+            INDArray given = warmStart.get(name);
+            if (given == null) {
+                if (name.startsWith("hidden_") || name.startsWith("classifier/")) {
+                    throw new IllegalArgumentException("warm start lacks array '" + name + "'");
+                }
+                continue;
+            }
+            if (!Arrays.equals(given.shape(), parameter.getValue().shape())) {
+                throw new IllegalArgumentException("warm-start array '" + name + "' has shape "
+                        + Arrays.toString(given.shape()) + " but the model needs "
+                        + Arrays.toString(parameter.getValue().shape()));
+            }
+            parameter.getValue().assign(given.castTo(spec.dataType()));
+        }
+        return model;
+    }
+
+    /**
      * A model that continues exactly where {@code snapshot} was taken.
      *
      * @throws IllegalArgumentException naming the first array whose name, shape or dtype does not fit {@code spec}

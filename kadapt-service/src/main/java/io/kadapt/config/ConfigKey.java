@@ -53,6 +53,10 @@ public enum ConfigKey {
     MODEL_ACTIVATION("model.activation", "relu", "relu, tanh, sigmoid, elu or leaky_relu."),
     MODEL_DROPOUT("model.dropout", "0.0", "Dropout rate on hidden layers while training, in [0, 1)."),
     MODEL_SEED("model.seed", "42", "Seed of parameter initialisation and dropout: same seed and input, same model."),
+    MODEL_INIT_FILE("model.init-file", "",
+            "A model.npz (kadapt model export's, or numpy.savez with the same array names) whose parameters a fresh"
+                    + " application starts from instead of the seeded draw; ignored once the application has a"
+                    + " checkpoint. Empty: the seeded draw."),
     MODEL_DTYPE("model.dtype", "float", "float or double."),
     TRAIN_LEARNING_RATE("train.learning-rate", "0.001", "Adam learning rate."),
     TRAIN_LR_SCHEDULE("train.lr-schedule", "constant",

@@ -5,6 +5,7 @@ import io.kadapt.config.KadaptConfig;
 import io.kadapt.data.Domain;
 import io.kadapt.model.Activation;
 import io.kadapt.model.ModelSnapshot;
+import io.kadapt.model.NumpyArchive;
 import io.kadapt.model.TransferModel;
 import io.kadapt.service.ClusterConnection;
 import io.kadapt.stream.AdaptationSettings;

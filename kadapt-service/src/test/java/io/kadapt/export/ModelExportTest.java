@@ -1,17 +1,21 @@
 package io.kadapt.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kadapt.broker.EmbeddedKafkaBroker;
 import io.kadapt.cli.KadaptCli;
 import io.kadapt.client.SampleProducer;
+import io.kadapt.config.ConfigException;
 import io.kadapt.config.KadaptConfig;
 import io.kadapt.data.Prediction;
 import io.kadapt.data.Sample;
+import io.kadapt.model.TransferModel;
 import io.kadapt.service.ClusterConnection;
 import io.kadapt.service.KadaptService;
+import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.Topics;
 import io.kadapt.training.OnlineTrainer;
 import java.io.IOException;
@@ -31,6 +35,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code kadapt model export} of a running application, checked by an independent reader: NumPy alone
@@ -103,7 +108,50 @@ class ModelExportTest {
             }
             System.out.println("numpy vs kadapt: max |Δp| = " + worst);
             assertTrue(worst <= 1e-5, "max difference " + worst);
+
+            // And a fresh application with model.init-file starts from exactly the exported parameters
+            KadaptConfig warm = config.with(Map.of("model.init-file", out.resolve(ModelExporter.NPZ).toString(),
+                    "application.id", "kadapt-warm"));
+            try (ClusterConnection cluster = ClusterConnection.open(config);
+                 OnlineTrainer trainer = ModelExporter.load(config, cluster);
+                 TransferModel started = TransferModel.initialise(AdaptationSettings.from(warm).modelSpec(),
+                         AdaptationSettings.from(warm).warmStart())) {
+                Map<String, INDArray> exported = trainer.model().parameters();
+                started.parameters().forEach((name, value) -> assertEquals(exported.get(name), value, name));
+                assertEquals(0, started.step());
+            }
         }
+    }
+
+    @Test
+    @Tag("unit")
+    @DisplayName("model.init-file: a model.npz written by numpy.savez is the starting point; a wrong shape is refused by name")
+    void warmStartFromPython() throws Exception {
+        assumeTrue(numpyAvailable() || "true".equals(System.getenv("CI")),
+                "needs python3 with numpy (Debian's python3-numpy); CI installs it");
+        Path file = dir.resolve("offline.npz");
+        String script = "import numpy as np\n"
+                + "def a(*s): return (np.arange(np.prod(s), dtype=np.float32).reshape(s) / 100.0 - 0.5)\n"
+                + "np.savez(r'" + file + "', **{'hidden_0/W': a(5, 4), 'hidden_0/b': a(4), 'classifier/W': a(4, 3),"
+                + " 'classifier/b': a(3)})\n";
+        Process python = new ProcessBuilder(PYTHON, "-c", script).redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, python.waitFor(), output);
+        Map<String, String> shape = Map.of("model.input-dim", "5", "model.classes", "3", "model.hidden", "4",
+                "model.init-file", file.toString());
+        AdaptationSettings settings = AdaptationSettings.from(KadaptConfig.of(shape));
+        try (TransferModel model = TransferModel.initialise(settings.modelSpec(), settings.warmStart())) {
+            INDArray w = model.parameters().get("hidden_0/W");
+            assertEquals(-0.5f, w.getFloat(0, 0), 0f);
+            assertEquals(0.01f - 0.5f, w.getFloat(0, 1), 1e-7f, "C order: row 0, column 1 is element 1");
+            assertEquals(4 * 0.01f - 0.5f, w.getFloat(1, 0), 1e-7f);
+            assertEquals(2 * 0.01f - 0.5f, model.parameters().get("classifier/b").getFloat(2), 1e-7f);
+        }
+        ConfigException wrong = assertThrows(ConfigException.class, () -> AdaptationSettings.from(KadaptConfig.of(
+                Map.of("model.input-dim", "6", "model.classes", "3", "model.hidden", "4",
+                        "model.init-file", file.toString()))));
+        assertTrue(wrong.getMessage().contains("model.init-file") && wrong.getMessage().contains("hidden_0/W"),
+                wrong.getMessage());
     }
 
     private static float[] features(Random random, double shift) {
