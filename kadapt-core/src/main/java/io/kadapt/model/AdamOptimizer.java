@@ -3,44 +3,25 @@ package io.kadapt.model;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Adam (Kingma &amp; Ba 2015, Algorithm 1) whose moments we own, so they travel in snapshots and a restored model
  * continues with the same effective step sizes.
  *
- * <p>Each parameter is updated by ND4J's fused {@code adam_updater} op (one pass over memory instead of six).
- * That op implements the paper's "efficient" form, θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂); passing
- * ε̂ = ε·√(1−β₂ᵗ) turns it into PyTorch's θ −= lr·m̂/(√v̂ + ε), so ε means what it means in the baseline.
+ * <p>Updates run ND4J's fused {@code adam_updater} op (one pass over memory instead of six). That op implements the
+ * paper's "efficient" form, θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂); passing ε̂ = ε·√(1−β₂ᵗ) turns it into PyTorch's
+ * θ −= lr·m̂/(√v̂ + ε), so ε means what it means in the baseline.
+ *
+ * <p>The moments live in one flat buffer each, with a view per parameter for snapshots. When the engine keeps its
+ * parameters and gradients flat too ({@link TransferEngine#flatParameters()}), a step is one update op over the whole
+ * model; otherwise one per parameter array. The arithmetic per element is the same either way.
  */
 final class AdamOptimizer {
-
-    private final AdamSettings settings;
-    private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
-    private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
-    // The moments before the current update, for a rollback: allocated once, since a step's other arrays are few
-    // and fresh native allocations are a good part of its cost.
-    private final Map<String, INDArray> savedFirst = new LinkedHashMap<>();
-    private final Map<String, INDArray> savedSecond = new LinkedHashMap<>();
-    private long step;
-
-    /** Zero moments shaped like {@code parameters}, step 0. */
-    AdamOptimizer(AdamSettings settings, Map<String, INDArray> parameters) {
-        this.settings = settings;
-        parameters.forEach((name, p) -> {
-            firstMoments.put(name, Nd4j.zeros(p.dataType(), p.shape()));
-            secondMoments.put(name, Nd4j.zeros(p.dataType(), p.shape()));
-            savedFirst.put(name, Nd4j.create(p.dataType(), p.shape()));
-            savedSecond.put(name, Nd4j.create(p.dataType(), p.shape()));
-        });
-    }
-
-    /** Number of applied updates, Adam's t. */
-    long step() {
-        return step;
-    }
 
     /**
      * A step that would move the parameters by more than this fraction of their norm is rolled back. A healthy Adam
@@ -49,46 +30,109 @@ final class AdamOptimizer {
      */
     static final double MAX_UPDATE_RATIO = 1.0;
 
+    private final AdamSettings settings;
+    private final INDArray flatFirst;
+    private final INDArray flatSecond;
+    // The moments before the current update, for a rollback: allocated once, since fresh native allocations are a
+    // good part of a step's cost.
+    private final INDArray savedFirst;
+    private final INDArray savedSecond;
+    private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
+    private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
+    private long step;
+
+    /** Zero moments shaped like {@code parameters} (all of one dtype), step 0. */
+    AdamOptimizer(AdamSettings settings, Map<String, INDArray> parameters) {
+        this.settings = settings;
+        DataType dtype = parameters.values().iterator().next().dataType();
+        long total = parameters.values().stream().mapToLong(INDArray::length).sum();
+        flatFirst = Nd4j.zeros(dtype, total);
+        flatSecond = Nd4j.zeros(dtype, total);
+        savedFirst = Nd4j.create(dtype, total);
+        savedSecond = Nd4j.create(dtype, total);
+        long offset = 0;
+        for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
+            long[] shape = entry.getValue().shape();
+            long length = entry.getValue().length();
+            firstMoments.put(entry.getKey(), view(flatFirst, offset, length, shape));
+            secondMoments.put(entry.getKey(), view(flatSecond, offset, length, shape));
+            offset += length;
+        }
+    }
+
+    private static INDArray view(INDArray flat, long offset, long length, long[] shape) {
+        return flat.get(NDArrayIndex.interval(offset, offset + length)).reshape('c', shape);
+    }
+
+    /** Number of applied updates, Adam's t. */
+    long step() {
+        return step;
+    }
+
+    /** {@link #apply(Map, Map, double, INDArray, INDArray)} one parameter array at a time. */
+    boolean apply(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double gradientScale) {
+        return apply(parameters, gradients, gradientScale, null, null);
+    }
+
     /**
      * One Adam update of every parameter, in place, unless the whole update is non-finite or larger than
      * {@link #MAX_UPDATE_RATIO} of the parameter norm: then parameters, moments and step count are left exactly as
      * they were and this returns false. Gradients are scaled by {@code gradientScale} (clipping) and then overwritten
      * with the update: the caller must not use them afterwards.
+     *
+     * @param flatParameters the engine's flat parameter buffer, or null
+     * @param flatGradients  the gradients laid out like it, or null; both set: the one-pass update
      */
-    boolean apply(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double gradientScale) {
+    boolean apply(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double gradientScale,
+                  INDArray flatParameters, INDArray flatGradients) {
         long t = step + 1;
         double biasCorrection2 = 1.0 - Math.pow(settings.beta2(), t);
         double adjustedEpsilon = settings.epsilon() * Math.sqrt(biasCorrection2);
         // The op takes the 0-based iteration and raises β to iteration+1; past 2³¹ steps β^t is 0 anyway.
         int iteration = (int) Math.min(step, Integer.MAX_VALUE - 1);
         double learningRate = settings.learningRateAt(step); // a function of the step alone: restarts continue it
-        double updateSquared = 0;
-        double parameterSquared = 0;
-        for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
-            String name = entry.getKey();
-            INDArray gradient = gradients.get(name);
-            if (gradient == null) {
-                throw new IllegalStateException("no gradient for parameter '" + name + "'");
-            }
+        savedFirst.assign(flatFirst);
+        savedSecond.assign(flatSecond);
+        double ratio;
+        if (flatParameters != null && flatGradients != null) {
             if (gradientScale != 1.0) {
-                gradient.muli(gradientScale);
+                flatGradients.muli(gradientScale);
             }
-            savedFirst.get(name).assign(firstMoments.get(name));
-            savedSecond.get(name).assign(secondMoments.get(name));
-            Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
-                    learningRate, settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
-            double updateNorm = gradient.norm2Number().doubleValue();
-            double parameterNorm = entry.getValue().norm2Number().doubleValue();
-            updateSquared += updateNorm * updateNorm;
-            parameterSquared += parameterNorm * parameterNorm;
+            Nd4j.exec(new AdamUpdater(flatGradients, flatSecond, flatFirst, learningRate, settings.beta1(),
+                    settings.beta2(), adjustedEpsilon, iteration));
+            ratio = flatGradients.norm2Number().doubleValue()
+                    / Math.max(flatParameters.norm2Number().doubleValue(), Double.MIN_NORMAL);
+        } else {
+            double updateSquared = 0;
+            double parameterSquared = 0;
+            for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
+                String name = entry.getKey();
+                INDArray gradient = gradients.get(name);
+                if (gradient == null) {
+                    throw new IllegalStateException("no gradient for parameter '" + name + "'");
+                }
+                if (gradientScale != 1.0) {
+                    gradient.muli(gradientScale);
+                }
+                Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
+                        learningRate, settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
+                double updateNorm = gradient.norm2Number().doubleValue();
+                double parameterNorm = entry.getValue().norm2Number().doubleValue();
+                updateSquared += updateNorm * updateNorm;
+                parameterSquared += parameterNorm * parameterNorm;
+            }
+            ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
         }
-        double ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
         if (!(ratio <= MAX_UPDATE_RATIO)) {
-            savedFirst.forEach((name, saved) -> firstMoments.get(name).assign(saved));
-            savedSecond.forEach((name, saved) -> secondMoments.get(name).assign(saved));
+            flatFirst.assign(savedFirst);
+            flatSecond.assign(savedSecond);
             return false;
         }
-        parameters.forEach((name, parameter) -> parameter.subi(gradients.get(name)));
+        if (flatParameters != null && flatGradients != null) {
+            flatParameters.subi(flatGradients);
+        } else {
+            parameters.forEach((name, parameter) -> parameter.subi(gradients.get(name)));
+        }
         step = t;
         return true;
     }

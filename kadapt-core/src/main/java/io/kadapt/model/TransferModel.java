@@ -3,6 +3,7 @@ package io.kadapt.model;
 import io.kadapt.data.Task;
 import io.kadapt.loss.DomainLoss;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,14 +128,16 @@ public final class TransferModel implements AutoCloseable {
         StepComputation result = engine.compute(inputs(xs, ys, xt, lambdas));
         boolean finiteLoss = Double.isFinite(result.supervisedLoss()) && Double.isFinite(result.totalLoss())
                 && result.domainLosses().values().stream().allMatch(Double::isFinite);
-        double gradientNorm = globalNorm(result.gradients());
+        double gradientNorm = result.flatGradients() != null ? globalNorm(List.of(result.flatGradients()))
+                : globalNorm(result.gradients().values());
         String skipReason = null;
         if (!finiteLoss) {
             skipReason = StepOutcome.NON_FINITE_LOSS;
         } else if (!Double.isFinite(gradientNorm)) {
             skipReason = StepOutcome.NON_FINITE_GRADIENT;
         } else if (!optimizer.apply(parameters, result.gradients(),
-                GradientClipping.scale(gradientNorm, spec.gradientClipNorm()))) {
+                GradientClipping.scale(gradientNorm, spec.gradientClipNorm()), engine.flatParameters(),
+                result.flatGradients())) {
             skipReason = StepOutcome.UPDATE_TOO_LARGE;
         }
         return new StepOutcome(skipReason == null, skipReason, result.supervisedLoss(), result.domainLosses(),
@@ -282,9 +285,9 @@ public final class TransferModel implements AutoCloseable {
      * Global L2 norm in double. NaN or infinite when some gradient is; a float sum of squares that merely overflows
      * is recomputed in double so a large finite gradient is clipped rather than skipped.
      */
-    private static double globalNorm(Map<String, INDArray> gradients) {
+    private static double globalNorm(Collection<INDArray> gradients) {
         double sumOfSquares = 0.0;
-        for (INDArray g : gradients.values()) {
+        for (INDArray g : gradients) {
             double norm = g.norm2Number().doubleValue();
             sumOfSquares += norm * norm;
         }
@@ -292,7 +295,7 @@ public final class TransferModel implements AutoCloseable {
             return Math.sqrt(sumOfSquares);
         }
         sumOfSquares = 0.0;
-        for (INDArray g : gradients.values()) {
+        for (INDArray g : gradients) {
             double norm = g.castTo(DataType.DOUBLE).norm2Number().doubleValue();
             sumOfSquares += norm * norm;
         }
