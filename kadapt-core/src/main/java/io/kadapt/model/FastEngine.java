@@ -314,12 +314,13 @@ final class FastEngine implements TransferEngine {
                 double h;
                 double dh;
                 switch (activation) {
+                    // Written so that NaN passes through, as through the native ops: a NaN input must give a NaN loss.
                     case RELU -> {
-                        h = z > 0 ? z : 0.0;
+                        h = z < 0 ? 0.0 : z;
                         dh = z > 0 ? 1.0 : 0.0;
                     }
                     case LEAKY_RELU -> {
-                        h = z > 0 ? z : Activation.LEAKY_RELU_SLOPE * z;
+                        h = z < 0 ? Activation.LEAKY_RELU_SLOPE * z : z;
                         dh = z > 0 ? 1.0 : Activation.LEAKY_RELU_SLOPE;
                     }
                     case ELU -> {

@@ -520,7 +520,7 @@ final class HandWrittenTerms {
                 for (int j = 0; j < width; j++) {
                     int e = i * width + j;
                     double z = a.hiddenView.get(e) + hiddenB.get(j);
-                    a.hiddenView.set(e, z > 0 ? z : 0.0);
+                    a.hiddenView.set(e, z < 0 ? 0.0 : z);
                     a.relu[e] = z > 0 ? 1.0 : 0.0;
                 }
             }

@@ -34,6 +34,7 @@ public final class TransferModel implements AutoCloseable {
     private final Map<String, INDArray> parameters;
     private final AdamOptimizer optimizer;
     private final OutputHead head;
+    private SameDiffEngine referenceGraph;
     private boolean closed;
 
     private TransferModel(ModelSpec spec) {
@@ -97,15 +98,21 @@ public final class TransferModel implements AutoCloseable {
 
     /**
      * {@link #predictOutputs} through the SameDiff graph: the reference the direct path is tested against, and
-     * the "before" of {@code kadapt bench perf}. Not for serving: milliseconds of per-call overhead.
-     *
-     * @throws IllegalStateException when this model runs on an engine without a SameDiff graph
+     * the "before" of {@code kadapt bench perf}. Not for serving: milliseconds of per-call overhead. On another
+     * engine, the graph is built on first use and given the current parameters on every call.
      */
     public synchronized INDArray predictProbabilitiesWithSameDiff(INDArray x) {
         ensureOpen();
         checkFeatures("x", x);
-        if (!(engine instanceof SameDiffEngine sameDiff)) {
-            throw new IllegalStateException("the " + engine.name() + " engine has no SameDiff graph");
+        SameDiffEngine sameDiff;
+        if (engine instanceof SameDiffEngine own) {
+            sameDiff = own;
+        } else {
+            if (referenceGraph == null) {
+                referenceGraph = new SameDiffEngine(spec.withEngine(EngineChoice.SAMEDIFF));
+            }
+            sameDiff = referenceGraph;
+            parameters.forEach((name, p) -> sameDiff.parameters().get(name).assign(p));
         }
         return sameDiff.predictWithGraph(inModelType(x));
     }
@@ -193,6 +200,9 @@ public final class TransferModel implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             engine.close();
+            if (referenceGraph != null) {
+                referenceGraph.close();
+            }
         }
         closed = true;
     }
