@@ -18,8 +18,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * θ −= lr·m̂/(√v̂ + ε), so ε means what it means in the baseline.
  *
  * <p>The moments live in one flat buffer each, with a view per parameter for snapshots. When the engine keeps its
- * parameters and gradients flat too ({@link TransferEngine#flatParameters()}), a step is one update op over the whole
- * model; otherwise one per parameter array. The arithmetic per element is the same either way.
+ * parameters and gradients flat too ({@link TransferEngine#flatParameters()}), the update is one fused Java pass over
+ * the whole model (see {@link #applyFused}); otherwise one native op per parameter array. The formula is the same;
+ * the last bits of float rounding differ, so each engine is deterministic on its own.
  */
 final class AdamOptimizer {
 
@@ -39,6 +40,12 @@ final class AdamOptimizer {
     private final INDArray savedSecond;
     private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
+    private final HostView firstView;
+    private final HostView secondView;
+    private INDArray cachedParameters;
+    private INDArray cachedGradients;
+    private HostView parameterView;
+    private HostView gradientView;
     private long step;
 
     /** Zero moments shaped like {@code parameters} (all of one dtype), step 0. */
@@ -50,6 +57,8 @@ final class AdamOptimizer {
         flatSecond = Nd4j.zeros(dtype, total);
         savedFirst = Nd4j.create(dtype, total);
         savedSecond = Nd4j.create(dtype, total);
+        firstView = HostView.of(flatFirst);
+        secondView = HostView.of(flatSecond);
         long offset = 0;
         for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
             long[] shape = entry.getValue().shape();
@@ -91,47 +100,82 @@ final class AdamOptimizer {
         // The op takes the 0-based iteration and raises β to iteration+1; past 2³¹ steps β^t is 0 anyway.
         int iteration = (int) Math.min(step, Integer.MAX_VALUE - 1);
         double learningRate = settings.learningRateAt(step); // a function of the step alone: restarts continue it
+        if (flatParameters != null && flatGradients != null) {
+            return applyFused(flatParameters, flatGradients, gradientScale, learningRate, t, adjustedEpsilon);
+        }
         savedFirst.assign(flatFirst);
         savedSecond.assign(flatSecond);
-        double ratio;
-        if (flatParameters != null && flatGradients != null) {
+        double updateSquared = 0;
+        double parameterSquared = 0;
+        for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
+            String name = entry.getKey();
+            INDArray gradient = gradients.get(name);
+            if (gradient == null) {
+                throw new IllegalStateException("no gradient for parameter '" + name + "'");
+            }
             if (gradientScale != 1.0) {
-                flatGradients.muli(gradientScale);
+                gradient.muli(gradientScale);
             }
-            Nd4j.exec(new AdamUpdater(flatGradients, flatSecond, flatFirst, learningRate, settings.beta1(),
-                    settings.beta2(), adjustedEpsilon, iteration));
-            ratio = flatGradients.norm2Number().doubleValue()
-                    / Math.max(flatParameters.norm2Number().doubleValue(), Double.MIN_NORMAL);
-        } else {
-            double updateSquared = 0;
-            double parameterSquared = 0;
-            for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
-                String name = entry.getKey();
-                INDArray gradient = gradients.get(name);
-                if (gradient == null) {
-                    throw new IllegalStateException("no gradient for parameter '" + name + "'");
-                }
-                if (gradientScale != 1.0) {
-                    gradient.muli(gradientScale);
-                }
-                Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
-                        learningRate, settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
-                double updateNorm = gradient.norm2Number().doubleValue();
-                double parameterNorm = entry.getValue().norm2Number().doubleValue();
-                updateSquared += updateNorm * updateNorm;
-                parameterSquared += parameterNorm * parameterNorm;
-            }
-            ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
+            Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
+                    learningRate, settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
+            double updateNorm = gradient.norm2Number().doubleValue();
+            double parameterNorm = entry.getValue().norm2Number().doubleValue();
+            updateSquared += updateNorm * updateNorm;
+            parameterSquared += parameterNorm * parameterNorm;
         }
+        double ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
         if (!(ratio <= MAX_UPDATE_RATIO)) {
             flatFirst.assign(savedFirst);
             flatSecond.assign(savedSecond);
             return false;
         }
-        if (flatParameters != null && flatGradients != null) {
-            flatParameters.subi(flatGradients);
-        } else {
-            parameters.forEach((name, parameter) -> parameter.subi(gradients.get(name)));
+        parameters.forEach((name, parameter) -> parameter.subi(gradients.get(name)));
+        step = t;
+        return true;
+    }
+
+    /**
+     * The update over flat buffers, fused: a first pass computes the update u (without storing anything) and the
+     * norms ‖u‖ and ‖θ‖; only if the update is accepted does a second pass, repeating the same arithmetic, write m,
+     * v and θ. Nothing to save and restore for a rollback, and no native op or Java allocation per step. Same formula
+     * as the native op: θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂).
+     */
+    private boolean applyFused(INDArray flatParameters, INDArray flatGradients, double gradientScale,
+                               double learningRate, long t, double adjustedEpsilon) {
+        if (flatParameters != cachedParameters) {
+            cachedParameters = flatParameters;
+            parameterView = HostView.of(flatParameters);
+        }
+        if (flatGradients != cachedGradients) {
+            cachedGradients = flatGradients;
+            gradientView = HostView.of(flatGradients);
+        }
+        double beta1 = settings.beta1();
+        double beta2 = settings.beta2();
+        double stepSize = learningRate * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+        int length = Math.toIntExact(flatParameters.length());
+        double updateSquared = 0.0;
+        double parameterSquared = 0.0;
+        for (int i = 0; i < length; i++) {
+            double g = gradientScale * gradientView.get(i);
+            double m = beta1 * firstView.get(i) + (1.0 - beta1) * g;
+            double v = beta2 * secondView.get(i) + (1.0 - beta2) * g * g;
+            double u = stepSize * m / (Math.sqrt(v) + adjustedEpsilon);
+            double p = parameterView.get(i);
+            updateSquared += u * u;
+            parameterSquared += p * p;
+        }
+        double ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
+        if (!(ratio <= MAX_UPDATE_RATIO)) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            double g = gradientScale * gradientView.get(i);
+            double m = beta1 * firstView.get(i) + (1.0 - beta1) * g;
+            double v = beta2 * secondView.get(i) + (1.0 - beta2) * g * g;
+            firstView.set(i, m);
+            secondView.set(i, v);
+            parameterView.set(i, parameterView.get(i) - stepSize * m / (Math.sqrt(v) + adjustedEpsilon));
         }
         step = t;
         return true;

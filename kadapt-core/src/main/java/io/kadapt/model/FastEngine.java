@@ -56,6 +56,9 @@ final class FastEngine implements TransferEngine {
     private final int monitorTerm;
     private final Map<Long, StepBuffers> trainingBuffers = lru();
     private final Map<Long, StepBuffers> predictionBuffers = lru();
+    /** The last labels array seen and its view: the model passes the same buffer step after step. */
+    private INDArray labels;
+    private HostView labelView;
 
     /** The first configured term this engine has no kernel for, described, or empty when it covers the spec. */
     static Optional<String> unsupported(SupervisedLoss supervisedLoss, List<DomainLoss> domainLosses) {
@@ -245,7 +248,11 @@ final class FastEngine implements TransferEngine {
             buffers.softmax();
         }
         buffers.logitGradView.zero(0, buffers.n * classes);
-        double supervisedLoss = supervised.apply(buffers, HostView.of(inputs.sourceLabels()));
+        if (inputs.sourceLabels() != labels) {
+            labels = inputs.sourceLabels();
+            labelView = HostView.of(labels);
+        }
+        double supervisedLoss = supervised.apply(buffers, labelView);
         double[] values = new double[terms.length];
         double[] lambdas = new double[terms.length];
         for (int k = 0; k < terms.length; k++) {
@@ -275,17 +282,17 @@ final class FastEngine implements TransferEngine {
     /** Layer by layer: one GEMM, then bias, activation and (training) dropout in one pass; then the head. */
     private void forward(StepBuffers buffers, INDArray sourceX, INDArray targetX, boolean training) {
         if (targetX == null) {
-            Nd4j.gemm(sourceX, weights[0], buffers.activations[0], false, false, 1.0, 0.0);
+            Blas.gemm(sourceX, weights[0], buffers.activations[0], false, false, 1.0, 0.0);
         } else {
-            Nd4j.gemm(sourceX, weights[0], buffers.sourceFirst, false, false, 1.0, 0.0);
-            Nd4j.gemm(targetX, weights[0], buffers.targetFirst, false, false, 1.0, 0.0);
+            Blas.gemm(sourceX, weights[0], buffers.sourceFirst, false, false, 1.0, 0.0);
+            Blas.gemm(targetX, weights[0], buffers.targetFirst, false, false, 1.0, 0.0);
         }
         activate(buffers, 0, training);
         for (int i = 1; i < hidden.length; i++) {
-            Nd4j.gemm(buffers.activations[i - 1], weights[i], buffers.activations[i], false, false, 1.0, 0.0);
+            Blas.gemm(buffers.activations[i - 1], weights[i], buffers.activations[i], false, false, 1.0, 0.0);
             activate(buffers, i, training);
         }
-        Nd4j.gemm(buffers.features, weights[hidden.length], buffers.logits, false, false, 1.0, 0.0);
+        Blas.gemm(buffers.features, weights[hidden.length], buffers.logits, false, false, 1.0, 0.0);
         HostView logits = buffers.logitView;
         HostView bias = biases[hidden.length];
         for (int r = 0; r < buffers.n; r++) {
@@ -354,9 +361,9 @@ final class FastEngine implements TransferEngine {
     /** The head's gradients, and ∂L/∂features = ∂L/∂logits · Wᵀ (overwriting: the feature terms add to it later). */
     private void headBackward(StepBuffers buffers) {
         int head = hidden.length;
-        Nd4j.gemm(buffers.features, buffers.logitGrads, weightGrads[head], true, false, 1.0, 0.0);
+        Blas.gemm(buffers.features, buffers.logitGrads, weightGrads[head], true, false, 1.0, 0.0);
         columnSums(buffers.logitGradView, buffers.n, classes, biasGrads[head], columnScratch);
-        Nd4j.gemm(buffers.logitGrads, weights[head], buffers.featureGrads, false, true, 1.0, 0.0);
+        Blas.gemm(buffers.logitGrads, weights[head], buffers.featureGrads, false, true, 1.0, 0.0);
     }
 
     private void hiddenBackward(StepBuffers buffers, INDArray sourceX, INDArray targetX) {
@@ -369,12 +376,12 @@ final class FastEngine implements TransferEngine {
             }
             columnSums(grad, buffers.n, hidden[i], biasGrads[i], columnScratch);
             if (i == 0) {
-                Nd4j.gemm(sourceX, buffers.sourceFirstGrad, weightGrads[0], true, false, 1.0, 0.0);
-                Nd4j.gemm(targetX, buffers.targetFirstGrad, weightGrads[0], true, false, 1.0, 1.0);
+                Blas.gemm(sourceX, buffers.sourceFirstGrad, weightGrads[0], true, false, 1.0, 0.0);
+                Blas.gemm(targetX, buffers.targetFirstGrad, weightGrads[0], true, false, 1.0, 1.0);
             } else {
-                Nd4j.gemm(buffers.activations[i - 1], buffers.activationGrads[i], weightGrads[i], true, false, 1.0,
+                Blas.gemm(buffers.activations[i - 1], buffers.activationGrads[i], weightGrads[i], true, false, 1.0,
                         0.0);
-                Nd4j.gemm(buffers.activationGrads[i], weights[i], buffers.activationGrads[i - 1], false, true, 1.0,
+                Blas.gemm(buffers.activationGrads[i], weights[i], buffers.activationGrads[i - 1], false, true, 1.0,
                         0.0);
             }
         }

@@ -205,7 +205,7 @@ final class HandWrittenTerms {
             }
             if (gradient) {
                 // Σ_j P_ij (f_i − f_j) does not depend on the centre either: centred features cancel less.
-                Nd4j.gemm(q.pairGrads, b.centredFeatures(), b.featureGrads, false, false, -4.0, 1.0);
+                Blas.gemm(q.pairGrads, b.centredFeatures(), b.featureGrads, false, false, -4.0, 1.0);
                 int width = b.featureDim;
                 HostView centred = b.centredFeatureView();
                 for (int i = 0; i < n; i++) {
@@ -402,8 +402,8 @@ final class HandWrittenTerms {
             centre(b.featureView, b.ns, b.nt, d, c.targetView, c.means);
             double ms = Math.max(b.ns - 1, 1);
             double mt = Math.max(b.nt - 1, 1);
-            Nd4j.gemm(c.sourceCentred, c.sourceCentred, c.sourceCov, true, false, 1.0 / ms, 0.0);
-            Nd4j.gemm(c.targetCentred, c.targetCentred, c.targetCov, true, false, 1.0 / mt, 0.0);
+            Blas.gemm(c.sourceCentred, c.sourceCentred, c.sourceCov, true, false, 1.0 / ms, 0.0);
+            Blas.gemm(c.targetCentred, c.targetCentred, c.targetCov, true, false, 1.0 / mt, 0.0);
             double sum = 0.0;
             for (int e = 0; e < d * d; e++) {
                 double delta = c.sourceCovView.get(e) - c.targetCovView.get(e);
@@ -411,8 +411,8 @@ final class HandWrittenTerms {
                 sum += delta * delta;
             }
             double dd = (double) d * d;
-            Nd4j.gemm(c.sourceCentred, c.sourceCov, b.sourceFeatureGrads, false, false, lambda / (dd * ms), 1.0);
-            Nd4j.gemm(c.targetCentred, c.sourceCov, b.targetFeatureGrads, false, false, -lambda / (dd * mt), 1.0);
+            Blas.gemm(c.sourceCentred, c.sourceCov, b.sourceFeatureGrads, false, false, lambda / (dd * ms), 1.0);
+            Blas.gemm(c.targetCentred, c.sourceCov, b.targetFeatureGrads, false, false, -lambda / (dd * mt), 1.0);
             return sum / (4.0 * dd);
         }
 
@@ -515,7 +515,7 @@ final class HandWrittenTerms {
                 }
                 input = a.input;
             }
-            Nd4j.gemm(input, hiddenW, a.hidden, false, false, 1.0, 0.0);
+            Blas.gemm(input, hiddenW, a.hidden, false, false, 1.0, 0.0);
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < width; j++) {
                     int e = i * width + j;
@@ -524,7 +524,7 @@ final class HandWrittenTerms {
                     a.relu[e] = z > 0 ? 1.0 : 0.0;
                 }
             }
-            Nd4j.gemm(a.hidden, outW, a.logit, false, false, 1.0, 0.0);
+            Blas.gemm(a.hidden, outW, a.logit, false, false, 1.0, 0.0);
             double source = 0.0;
             double target = 0.0;
             double bias = outB.get(0);
@@ -546,17 +546,17 @@ final class HandWrittenTerms {
                 biasGrad += g;
             }
             outBGrad.set(0, biasGrad);
-            Nd4j.gemm(a.hidden, a.logitGrad, outWGrad, true, false, 1.0, 0.0);
-            Nd4j.gemm(a.logitGrad, outW, a.hiddenGrad, false, true, 1.0, 0.0);
+            Blas.gemm(a.hidden, a.logitGrad, outWGrad, true, false, 1.0, 0.0);
+            Blas.gemm(a.logitGrad, outW, a.hiddenGrad, false, true, 1.0, 0.0);
             for (int e = 0; e < n * width; e++) {
                 a.hiddenGradView.set(e, a.hiddenGradView.get(e) * a.relu[e]);
             }
             FastEngine.columnSums(a.hiddenGradView, n, width, hiddenBGrad, a.columnSums);
-            Nd4j.gemm(input, a.hiddenGrad, hiddenWGrad, true, false, 1.0, 0.0);
+            Blas.gemm(input, a.hiddenGrad, hiddenWGrad, true, false, 1.0, 0.0);
             if (!conditional) {
-                Nd4j.gemm(a.hiddenGrad, hiddenW, b.featureGrads, false, true, -1.0, 1.0); // the reversal
+                Blas.gemm(a.hiddenGrad, hiddenW, b.featureGrads, false, true, -1.0, 1.0); // the reversal
             } else {
-                Nd4j.gemm(a.hiddenGrad, hiddenW, a.inputGrad, false, true, 1.0, 0.0);
+                Blas.gemm(a.hiddenGrad, hiddenW, a.inputGrad, false, true, 1.0, 0.0);
                 for (int i = 0; i < n; i++) {
                     for (int k = 0; k < d; k++) {
                         double g = 0.0;

@@ -153,7 +153,7 @@ final class StepBuffers {
                     centredView.set(r * featureDim + c, featureView.get(r * featureDim + c) - means[c] / n);
                 }
             }
-            Nd4j.gemm(centred, centred, gram, false, true, 1.0, 0.0);
+            Blas.gemm(centred, centred, gram, false, true, 1.0, 0.0);
             gramCurrent = true;
         }
         return gramView;

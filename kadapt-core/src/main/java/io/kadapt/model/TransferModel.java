@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A feature extractor + linear head (classifier or regressor, by the spec's task) adapted online: each
@@ -35,6 +36,10 @@ public final class TransferModel implements AutoCloseable {
     private final AdamOptimizer optimizer;
     private final OutputHead head;
     private SameDiffEngine referenceGraph;
+    private INDArray labelBuffer;
+    private HostView labelView;
+    private INDArray flatGradients;
+    private HostView flatGradientView;
     private boolean closed;
 
     private TransferModel(ModelSpec spec) {
@@ -135,7 +140,7 @@ public final class TransferModel implements AutoCloseable {
         StepComputation result = engine.compute(inputs(xs, ys, xt, lambdas));
         boolean finiteLoss = Double.isFinite(result.supervisedLoss()) && Double.isFinite(result.totalLoss())
                 && result.domainLosses().values().stream().allMatch(Double::isFinite);
-        double gradientNorm = result.flatGradients() != null ? globalNorm(List.of(result.flatGradients()))
+        double gradientNorm = result.flatGradients() != null ? flatNorm(result.flatGradients())
                 : globalNorm(result.gradients().values());
         String skipReason = null;
         if (!finiteLoss) {
@@ -253,7 +258,12 @@ public final class TransferModel implements AutoCloseable {
             throw new IllegalArgumentException("ys must have one label per row of xs (" + ns + "), got "
                     + (ys == null ? "null" : ys.length));
         }
-        INDArray labels = head.labels(ys, spec.dataType());
+        if (labelBuffer == null || labelBuffer.size(0) != ns) {
+            labelBuffer = Nd4j.create(spec.dataType(), ns, head.width());
+            labelView = HostView.of(labelBuffer);
+        }
+        head.writeLabels(ys, labelView); // reused: the engine reads it within the step
+        INDArray labels = labelBuffer;
         checkLambdas(lambdas);
         return new StepInputs(inModelType(xs), labels, inModelType(xt), lambdas, optimizer.step());
     }
@@ -308,6 +318,21 @@ public final class TransferModel implements AutoCloseable {
         for (INDArray g : gradients) {
             double norm = g.castTo(DataType.DOUBLE).norm2Number().doubleValue();
             sumOfSquares += norm * norm;
+        }
+        return Math.sqrt(sumOfSquares);
+    }
+
+    /** The L2 norm of a flat gradient buffer, summed in double in one pass (no native op, nothing allocated). */
+    private double flatNorm(INDArray flat) {
+        if (flat != flatGradients) {
+            flatGradients = flat;
+            flatGradientView = HostView.of(flat);
+        }
+        double sumOfSquares = 0.0;
+        int length = Math.toIntExact(flat.length());
+        for (int i = 0; i < length; i++) {
+            double g = flatGradientView.get(i);
+            sumOfSquares += g * g;
         }
         return Math.sqrt(sumOfSquares);
     }
