@@ -22,9 +22,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The hand-written engine: the transfer objective's forward and backward passes written out, matrix products by
- * {@code Nd4j.gemm} into buffers allocated once per batch shape ({@link StepBuffers}), everything element-wise
+ * BLAS ({@link Blas}) into buffers allocated once per batch shape ({@link StepBuffers}), everything element-wise
  * (bias + activation + dropout in one pass, the loss terms, their gradients) as Java loops over the same native
- * memory. Parameters and gradients each live in one flat buffer with a view per array, so the optimiser updates all
+ * memory ({@link HostView}). Parameters and gradients each live in one flat buffer with a view per array, so the optimiser updates all
  * of them in one pass. Computes what the {@link TransferGraph} computes — same initialisation, same dropout masks,
  * same loss terms — and is tested against it term by term.
  *

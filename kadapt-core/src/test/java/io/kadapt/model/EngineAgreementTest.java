@@ -225,8 +225,9 @@ class EngineAgreementTest {
             }
             assertTrue(exact != null && difference(fast, exact) <= Math.max(tolerance
                     * exact.amaxNumber().doubleValue(), 2 * difference(samediff, exact)), where + " " + what
-                    + ": relative error " + error + (exact == null ? "" : "; from double: fast " + difference(fast, exact)
-                    + ", samediff " + difference(samediff, exact) + ", largest " + exact.amaxNumber()) + "\nsamediff " + samediff + "\nfast " + fast
+                    + ": relative error " + error + (exact == null ? "" : "; from double: fast "
+                    + difference(fast, exact) + ", samediff " + difference(samediff, exact) + ", largest "
+                    + exact.amaxNumber()) + "\nsamediff " + samediff + "\nfast " + fast
                     + (exact == null ? "" : "\ndouble " + exact));
         }
     }

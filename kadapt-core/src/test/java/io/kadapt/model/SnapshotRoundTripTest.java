@@ -108,14 +108,16 @@ class SnapshotRoundTripTest {
                 () -> TransferModel.restore(deeper.withEngine(engine), snapshot));
         assertTrue(missing.getMessage().contains("hidden_2/"), missing.getMessage());
         IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class,
-                () -> TransferModel.restore(TestSpecs.smallWithMmd(5L, DataType.DOUBLE, 0.0).withEngine(engine), snapshot));
+                () -> TransferModel.restore(TestSpecs.smallWithMmd(5L, DataType.DOUBLE, 0.0).withEngine(engine),
+                        snapshot));
         assertTrue(dtype.getMessage().contains("FLOAT"), dtype.getMessage());
     }
 
     @Test
     void decodeRejectsCorruptInput() {
         byte[] good;
-        try (TransferModel model = TransferModel.initialise(TestSpecs.smallWithMmd(5L, DataType.FLOAT, 0.0).withEngine(engine))) {
+        try (TransferModel model = TransferModel.initialise(TestSpecs.smallWithMmd(5L, DataType.FLOAT, 0.0)
+                .withEngine(engine))) {
             good = model.snapshot().encode();
         }
         byte[] badMagic = good.clone();
