@@ -125,6 +125,19 @@ class EngineAgreementTest {
     }
 
     @Test
+    @DisplayName("one hidden layer (the features are the first layer's output) agrees with SameDiff")
+    void oneHiddenLayerAgrees() {
+        for (DataType dtype : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            ModelSpec spec = new ModelSpec(4, 3, List.of(5), Activation.TANH, 0.2, 8L, dtype,
+                    AdamSettings.withLearningRate(0.01), 0.0, new CrossEntropyLoss(), List.of(new CoralLoss(),
+                    new DomainAdversarialLoss(5, 4), new MmdLoss()));
+            for (int[] shape : SHAPES) {
+                compare(spec, shape[0], shape[1], 0.6);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("initial parameters, their names and shapes are the same on both engines")
     void sameInitialisation() {
         ModelSpec spec = new ModelSpec(4, 3, List.of(6, 3), Activation.RELU, 0.0, 3L, DataType.FLOAT,
@@ -150,6 +163,9 @@ class EngineAgreementTest {
             for (int rows : new int[] {1, 64, 3}) {
                 INDArray x = TestSpecs.array(TestSpecs.gaussian(random, rows, 4, 0.0), DataType.DOUBLE);
                 assertTrue(relativeError(fast.predict(x), reference.predictWithGraph(x)) < 1e-12, "rows " + rows);
+                // an input in Fortran order takes ND4J's gemm instead of the direct BLAS call
+                assertTrue(relativeError(fast.predict(x.dup('f')), reference.predictWithGraph(x)) < 1e-12,
+                        "rows " + rows + ", f order");
             }
         }
     }
