@@ -46,6 +46,8 @@ final class AdamOptimizer {
     private INDArray cachedGradients;
     private HostView parameterView;
     private HostView gradientView;
+    /** g, m, v, θ of the fused update, allocated on its first use. */
+    private double[][] scratch;
     private long step;
 
     /** Zero moments shaped like {@code parameters} (all of one dtype), step 0. */
@@ -135,10 +137,10 @@ final class AdamOptimizer {
     }
 
     /**
-     * The update over flat buffers, fused: a first pass computes the update u (without storing anything) and the
-     * norms ‖u‖ and ‖θ‖; only if the update is accepted does a second pass, repeating the same arithmetic, write m,
-     * v and θ. Nothing to save and restore for a rollback, and no native op or Java allocation per step. Same formula
-     * as the native op: θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂).
+     * The update over flat buffers, fused: one pass over Java copies of g, m, v and θ computes the new moments and
+     * parameters and the norms ‖u‖ and ‖θ‖; only if the update is accepted are they copied back. Nothing to save and
+     * restore for a rollback, and no native op or Java allocation per step. Same formula as the native op:
+     * θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂).
      */
     private boolean applyFused(INDArray flatParameters, INDArray flatGradients, double gradientScale,
                                double learningRate, long t, double adjustedEpsilon) {
@@ -154,29 +156,35 @@ final class AdamOptimizer {
         double beta2 = settings.beta2();
         double stepSize = learningRate * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
         int length = Math.toIntExact(flatParameters.length());
+        if (scratch == null || scratch[0].length != length) {
+            scratch = new double[4][length];
+        }
+        double[] g = scratch[0];
+        double[] m = scratch[1];
+        double[] v = scratch[2];
+        double[] p = scratch[3];
+        gradientView.read(g, length);
+        firstView.read(m, length);
+        secondView.read(v, length);
+        parameterView.read(p, length);
         double updateSquared = 0.0;
         double parameterSquared = 0.0;
         for (int i = 0; i < length; i++) {
-            double g = gradientScale * gradientView.get(i);
-            double m = beta1 * firstView.get(i) + (1.0 - beta1) * g;
-            double v = beta2 * secondView.get(i) + (1.0 - beta2) * g * g;
-            double u = stepSize * m / (Math.sqrt(v) + adjustedEpsilon);
-            double p = parameterView.get(i);
+            double gi = gradientScale * g[i];
+            m[i] = beta1 * m[i] + (1.0 - beta1) * gi;
+            v[i] = beta2 * v[i] + (1.0 - beta2) * gi * gi;
+            double u = stepSize * m[i] / (Math.sqrt(v[i]) + adjustedEpsilon);
             updateSquared += u * u;
-            parameterSquared += p * p;
+            parameterSquared += p[i] * p[i];
+            p[i] -= u;
         }
         double ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
         if (!(ratio <= MAX_UPDATE_RATIO)) {
-            return false;
+            return false; // nothing was written: the new moments and parameters live only in the scratch arrays
         }
-        for (int i = 0; i < length; i++) {
-            double g = gradientScale * gradientView.get(i);
-            double m = beta1 * firstView.get(i) + (1.0 - beta1) * g;
-            double v = beta2 * secondView.get(i) + (1.0 - beta2) * g * g;
-            firstView.set(i, m);
-            secondView.set(i, v);
-            parameterView.set(i, parameterView.get(i) - stepSize * m / (Math.sqrt(v) + adjustedEpsilon));
-        }
+        firstView.write(m, length);
+        secondView.write(v, length);
+        parameterView.write(p, length);
         step = t;
         return true;
     }

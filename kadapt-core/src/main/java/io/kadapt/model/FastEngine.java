@@ -50,6 +50,7 @@ final class FastEngine implements TransferEngine {
     private final HostView[] biasGrads;
     private final DropoutMasks dropoutMasks;
     private final double[] columnScratch;
+    private final double[] biasScratch;
     private final HandWrittenLosses.Supervised supervised;
     private final HandWrittenTerms.Term[] terms;
     private final HandWrittenTerms.Mmd monitor;
@@ -114,6 +115,7 @@ final class FastEngine implements TransferEngine {
             biasGrads[i] = HostView.of(gradients.get(prefix + "/b"));
         }
         columnScratch = new double[Math.max(Arrays.stream(hidden).max().orElse(1), classes)];
+        biasScratch = new double[columnScratch.length];
         dropoutMasks = spec.dropout() > 0.0 ? new DropoutMasks(spec.dropout(), dtype) : null;
         supervised = HandWrittenLosses.of(spec.supervisedLoss());
         List<DomainLoss> domainLosses = spec.domainLosses();
@@ -307,9 +309,12 @@ final class FastEngine implements TransferEngine {
      * mask on entry when dropout is on.
      */
     private void activate(StepBuffers buffers, int layer, boolean training) {
-        HostView a = buffers.activationViews[layer];
-        HostView bias = biases[layer];
         int width = hidden[layer];
+        int length = buffers.n * width;
+        double[] values = buffers.elements;
+        buffers.activationViews[layer].read(values, length);
+        double[] bias = biasScratch;
+        biases[layer].read(bias, width);
         double[] derivative = training ? buffers.derivatives[layer] : null;
         boolean masked = training && dropoutMasks != null;
         Activation activation = spec.activation();
@@ -317,7 +322,7 @@ final class FastEngine implements TransferEngine {
             int row = r * width;
             for (int j = 0; j < width; j++) {
                 int e = row + j;
-                double z = a.get(e) + bias.get(j);
+                double z = values[e] + bias[j];
                 double h;
                 double dh;
                 switch (activation) {
@@ -346,16 +351,17 @@ final class FastEngine implements TransferEngine {
                 }
                 if (masked) {
                     double mask = derivative[e];
-                    a.set(e, h * mask);
+                    values[e] = h * mask;
                     derivative[e] = dh * mask;
                 } else {
-                    a.set(e, h);
+                    values[e] = h;
                     if (training) {
                         derivative[e] = dh;
                     }
                 }
             }
         }
+        buffers.activationViews[layer].write(values, length);
     }
 
     /** The head's gradients, and ∂L/∂features = ∂L/∂logits · Wᵀ (overwriting: the feature terms add to it later). */
@@ -368,12 +374,14 @@ final class FastEngine implements TransferEngine {
 
     private void hiddenBackward(StepBuffers buffers, INDArray sourceX, INDArray targetX) {
         for (int i = hidden.length - 1; i >= 0; i--) {
-            HostView grad = buffers.activationGradViews[i];
             double[] derivative = buffers.derivatives[i];
             int length = buffers.n * hidden[i];
+            double[] grad = buffers.elements;
+            buffers.activationGradViews[i].read(grad, length);
             for (int e = 0; e < length; e++) {
-                grad.set(e, grad.get(e) * derivative[e]);
+                grad[e] *= derivative[e];
             }
+            buffers.activationGradViews[i].write(grad, length);
             columnSums(grad, buffers.n, hidden[i], biasGrads[i], columnScratch);
             if (i == 0) {
                 Blas.gemm(sourceX, buffers.sourceFirstGrad, weightGrads[0], true, false, 1.0, 0.0);
@@ -384,6 +392,20 @@ final class FastEngine implements TransferEngine {
                 Blas.gemm(buffers.activationGrads[i], weights[i], buffers.activationGrads[i - 1], false, true, 1.0,
                         0.0);
             }
+        }
+    }
+
+    /** out[j] = Σ_r m[r, j] of a [rows, width] matrix held in an array, summed in double in {@code scratch}. */
+    static void columnSums(double[] m, int rows, int width, HostView out, double[] scratch) {
+        Arrays.fill(scratch, 0, width, 0.0);
+        for (int r = 0; r < rows; r++) {
+            int row = r * width;
+            for (int j = 0; j < width; j++) {
+                scratch[j] += m[row + j];
+            }
+        }
+        for (int j = 0; j < width; j++) {
+            out.set(j, scratch[j]);
         }
     }
 

@@ -125,44 +125,60 @@ final class HandWrittenTerms {
             return quadratic(b, 0.0, false);
         }
 
-        /** K̄(d) into out[0] and ∂K̄/∂d into out[1]. */
-        private void kernel(double distance, double base, double[] out) {
+        /**
+         * K̄(d) into out[0] and ∂K̄/∂d into out[1]; {@code inverse} holds 1/(base·m) for the multipliers (largest m
+         * first when halving).
+         */
+        private void kernel(double distance, double[] inverse, double[] out) {
             double value = 0.0;
             double slope = 0.0;
             if (halving) {
-                double e = Math.exp(-distance / (base * descending[0]));
-                for (int m = 0; m < descending.length; m++) {
+                double e = Math.exp(-distance * inverse[0]);
+                for (int m = 0; m < inverse.length; m++) {
                     if (m > 0) {
                         e *= e;
                     }
                     value += e;
-                    slope -= e / (base * descending[m]);
+                    slope -= e * inverse[m];
                 }
             } else {
-                for (double m : multipliers) {
-                    double e = Math.exp(-distance / (base * m));
+                for (double inv : inverse) {
+                    double e = Math.exp(-distance * inv);
                     value += e;
-                    slope -= e / (base * m);
+                    slope -= e * inv;
                 }
             }
-            out[0] = value / multipliers.length;
-            out[1] = slope / multipliers.length;
+            out[0] = value / inverse.length;
+            out[1] = slope / inverse.length;
+        }
+
+        /** 1/(base·m) for each multiplier, in the order {@link #kernel} reads them, into {@code out}. */
+        private void inverses(double base, double[] out) {
+            double[] order = halving ? descending : multipliers;
+            for (int m = 0; m < order.length; m++) {
+                out[m] = 1.0 / (base * order[m]);
+            }
         }
 
         private double quadratic(StepBuffers b, double lambda, boolean gradient) {
-            QuadraticBuffers q = buffersOf(b, this, QuadraticBuffers::new);
-            HostView gram = b.gram();
+            QuadraticBuffers q = (QuadraticBuffers) b.termBuffers.get(this);
+            if (q == null) {
+                q = new QuadraticBuffers(b);
+                b.termBuffers.put(this, q);
+            }
             int n = b.n;
+            double[] gram = q.gram;
+            b.gram().read(gram, n * n);
             double[] squared = q.squaredNorms;
             for (int i = 0; i < n; i++) {
-                squared[i] = gram.get(i * n + i);
+                squared[i] = gram[i * n + i];
             }
             double[] d = q.distances;
             int pairs = 0;
             double sum = 0.0;
             for (int i = 0; i < n; i++) {
                 for (int j = i + 1; j < n; j++) {
-                    double distance = squared[i] + squared[j] - 2.0 * gram.get(i * n + j);
+                    double distance = squared[i] + squared[j] - 2.0 * gram[i * n + j];
                     d[pairs++] = distance;
                     sum += distance;
                 }
@@ -178,9 +194,10 @@ final class HandWrittenTerms {
                 }
                 base = meanOfOrderStatistics(q.selection, pairs, (pairs - 1) / 2, pairs / 2);
             }
-            base = Math.max(base, MIN_BANDWIDTH);
+            inverses(Math.max(base, MIN_BANDWIDTH), q.inverse);
             double[] k = q.kernel;
             double[] rowSums = q.rowSums;
+            double[] pairGrads = q.pairGradValues;
             double value = 0.0;
             for (int i = 0; i < n; i++) {
                 double wi = weight(b, i);
@@ -191,29 +208,34 @@ final class HandWrittenTerms {
             for (int i = 0; i < n; i++) {
                 double wi = weight(b, i);
                 for (int j = i + 1; j < n; j++) {
-                    kernel(d[p++], base, k);
+                    kernel(d[p++], q.inverse, k);
                     double wij = wi * weight(b, j);
                     value += 2.0 * wij * k[0];
                     if (gradient) {
                         double slope = lambda * wij * k[1];
-                        q.pairGradView.set(i * n + j, slope);
-                        q.pairGradView.set(j * n + i, slope);
+                        pairGrads[i * n + j] = slope;
+                        pairGrads[j * n + i] = slope;
                         rowSums[i] += slope;
                         rowSums[j] += slope;
                     }
                 }
             }
             if (gradient) {
+                q.pairGradView.write(pairGrads, n * n); // the diagonal stays 0
                 // Σ_j P_ij (f_i − f_j) does not depend on the centre either: centred features cancel less.
                 Blas.gemm(q.pairGrads, b.centredFeatures(), b.featureGrads, false, false, -4.0, 1.0);
                 int width = b.featureDim;
-                HostView centred = b.centredFeatureView();
+                double[] centred = q.features;
+                double[] grads = q.featureGrads;
+                b.centredFeatureView().read(centred, n * width);
+                b.featureGradView.read(grads, n * width);
                 for (int i = 0; i < n; i++) {
                     double scale = 4.0 * rowSums[i];
                     for (int c = 0; c < width; c++) {
-                        b.featureGradView.add(i * width + c, scale * centred.get(i * width + c));
+                        grads[i * width + c] += scale * centred[i * width + c];
                     }
                 }
+                b.featureGradView.write(grads, n * width);
             }
             return value;
         }
@@ -228,7 +250,11 @@ final class HandWrittenTerms {
          */
         private double linear(StepBuffers b, double lambda) {
             int q = Math.max(Math.min(b.ns, b.nt) / 2, 1);
-            LinearBuffers lb = buffersOf(b, this, LinearBuffers::new);
+            LinearBuffers lb = (LinearBuffers) b.termBuffers.get(this);
+            if (lb == null) {
+                lb = new LinearBuffers(b);
+                b.termBuffers.put(this, lb);
+            }
             int[] first = lb.first;
             int[] second = lb.second;
             for (int i = 0; i < q; i++) {
@@ -262,12 +288,12 @@ final class HandWrittenTerms {
                 System.arraycopy(d, 0, lb.selection, 0, count);
                 base = meanOfOrderStatistics(lb.selection, count, 2 * q - 1, 2 * q);
             }
-            base = Math.max(base, MIN_BANDWIDTH);
+            inverses(Math.max(base, MIN_BANDWIDTH), lb.inverse);
             double[] k = lb.kernel;
             double value = 0.0;
             for (int p = 0; p < count; p++) {
                 double w = p < 2 * q ? 1.0 / q : -1.0 / q;
-                kernel(d[p], base, k);
+                kernel(d[p], lb.inverse, k);
                 value += w * k[0];
                 double scale = 2.0 * lambda * w * k[1];
                 if (scale != 0.0) {
@@ -299,32 +325,42 @@ final class HandWrittenTerms {
             return Arrays.hashCode(multipliers);
         }
 
-        private static final class QuadraticBuffers {
+        private final class QuadraticBuffers {
+            final double[] gram;
             final double[] squaredNorms;
             final double[] distances;
             final double[] selection;
             final double[] rowSums;
             final double[] kernel = new double[2];
+            final double[] inverse = new double[multipliers.length];
+            final double[] pairGradValues;
             final INDArray pairGrads;
             final HostView pairGradView;
+            final double[] features;
+            final double[] featureGrads;
 
             QuadraticBuffers(StepBuffers b) {
                 int pairs = b.n * (b.n - 1) / 2;
+                gram = new double[b.n * b.n];
                 squaredNorms = new double[b.n];
                 distances = new double[pairs];
                 selection = new double[pairs];
                 rowSums = new double[b.n];
-                pairGrads = Nd4j.create(b.dtype, b.n, b.n); // the diagonal stays 0
+                pairGradValues = new double[b.n * b.n]; // the diagonal stays 0
+                pairGrads = Nd4j.create(b.dtype, b.n, b.n);
                 pairGradView = HostView.of(pairGrads);
+                features = new double[b.n * b.featureDim];
+                featureGrads = new double[b.n * b.featureDim];
             }
         }
 
-        private static final class LinearBuffers {
+        private final class LinearBuffers {
             final int[] first;
             final int[] second;
             final double[] distances;
             final double[] selection;
             final double[] kernel = new double[2];
+            final double[] inverse = new double[multipliers.length];
 
             LinearBuffers(StepBuffers b) {
                 int count = 4 * Math.max(Math.min(b.ns, b.nt) / 2, 1);

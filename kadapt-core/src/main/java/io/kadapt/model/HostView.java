@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Element access to the native memory of a contiguous c-order array (or row-block view) from Java, without copies:
  * the fast engine's element-wise work runs as plain loops over these, where a native op per element-wise step would
  * cost more in dispatch than in arithmetic. Values are read and written as double whatever the array's dtype.
- * Created once per buffer; reads and writes allocate nothing.
+ * Created once per buffer; reads and writes allocate nothing (the bulk ones a scratch array on first use).
  */
 abstract sealed class HostView permits HostView.Floats, HostView.Doubles {
 
@@ -32,6 +32,15 @@ abstract sealed class HostView permits HostView.Floats, HostView.Doubles {
 
     abstract void set(int i, double value);
 
+    /**
+     * Copies entries [0, length) into {@code out} in bulk (a memory copy, then plain array loops the JIT vectorises):
+     * for long element-wise passes, where per-element buffer access costs more than the arithmetic.
+     */
+    abstract void read(double[] out, int length);
+
+    /** Writes {@code values}[0, length) over entries [0, length), in bulk. */
+    abstract void write(double[] values, int length);
+
     final void add(int i, double value) {
         set(i, get(i) + value);
     }
@@ -46,10 +55,36 @@ abstract sealed class HostView permits HostView.Floats, HostView.Doubles {
     static final class Floats extends HostView {
         private final FloatBuffer buffer;
         private final int offset;
+        private float[] scratch = new float[0];
 
         Floats(FloatBuffer buffer, int offset) {
             this.buffer = buffer;
             this.offset = offset;
+        }
+
+        @Override
+        void read(double[] out, int length) {
+            float[] floats = scratch(length);
+            buffer.get(offset, floats, 0, length);
+            for (int i = 0; i < length; i++) {
+                out[i] = floats[i];
+            }
+        }
+
+        @Override
+        void write(double[] values, int length) {
+            float[] floats = scratch(length);
+            for (int i = 0; i < length; i++) {
+                floats[i] = (float) values[i];
+            }
+            buffer.put(offset, floats, 0, length);
+        }
+
+        private float[] scratch(int length) {
+            if (scratch.length < length) {
+                scratch = new float[length];
+            }
+            return scratch;
         }
 
         @Override
@@ -70,6 +105,16 @@ abstract sealed class HostView permits HostView.Floats, HostView.Doubles {
         Doubles(DoubleBuffer buffer, int offset) {
             this.buffer = buffer;
             this.offset = offset;
+        }
+
+        @Override
+        void read(double[] out, int length) {
+            buffer.get(offset, out, 0, length);
+        }
+
+        @Override
+        void write(double[] values, int length) {
+            buffer.put(offset, values, 0, length);
         }
 
         @Override

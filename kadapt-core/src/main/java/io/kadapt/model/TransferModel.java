@@ -40,6 +40,7 @@ public final class TransferModel implements AutoCloseable {
     private HostView labelView;
     private INDArray flatGradients;
     private HostView flatGradientView;
+    private double[] normScratch;
     private boolean closed;
 
     private TransferModel(ModelSpec spec) {
@@ -328,11 +329,14 @@ public final class TransferModel implements AutoCloseable {
             flatGradients = flat;
             flatGradientView = HostView.of(flat);
         }
-        double sumOfSquares = 0.0;
         int length = Math.toIntExact(flat.length());
+        if (normScratch == null || normScratch.length != length) {
+            normScratch = new double[length];
+        }
+        flatGradientView.read(normScratch, length);
+        double sumOfSquares = 0.0;
         for (int i = 0; i < length; i++) {
-            double g = flatGradientView.get(i);
-            sumOfSquares += g * g;
+            sumOfSquares += normScratch[i] * normScratch[i];
         }
         return Math.sqrt(sumOfSquares);
     }
