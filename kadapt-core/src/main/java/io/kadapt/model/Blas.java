@@ -4,7 +4,9 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemv;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -39,6 +41,21 @@ final class Blas {
         }
         int lda = Math.toIntExact(a.size(1));
         int ldb = Math.toIntExact(b.size(1));
+        if (m == 1) {
+            // One output row (a 1-row prediction): a matrix-vector product. OpenBLAS's gemm does not take its gemv
+            // kernel for it and costs several times more. a is a contiguous vector either way; c = op(B)ᵀ·a.
+            int bRows = Math.toIntExact(b.size(0));
+            int bCols = Math.toIntExact(b.size(1));
+            int trans = transB ? CblasNoTrans : CblasTrans;
+            if (c.dataType() == DataType.FLOAT) {
+                cblas_sgemv(CblasRowMajor, trans, bRows, bCols, (float) alpha, floats(b), ldb, floats(a), 1,
+                        (float) beta, floats(c), 1);
+            } else {
+                cblas_dgemv(CblasRowMajor, trans, bRows, bCols, alpha, doubles(b), ldb, doubles(a), 1, beta,
+                        doubles(c), 1);
+            }
+            return;
+        }
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;
         if (c.dataType() == DataType.FLOAT) {

@@ -198,30 +198,37 @@ final class FastEngine implements TransferEngine {
             predictionBuffers.put((long) rows, buffers);
         }
         forward(buffers, x, null, false);
-        INDArray out = Nd4j.create(dtype, rows, classes);
-        HostView outView = HostView.of(out);
-        HostView logits = buffers.logitView;
-        if (spec.task() == Task.REGRESSION) {
-            for (int i = 0; i < rows * classes; i++) {
-                outView.set(i, logits.get(i));
+        // Computed into a Java array and handed to ND4J in one copy: cheaper for a row or a few than a view of the
+        // new array's memory.
+        int length = rows * classes;
+        double[] out = buffers.elements;
+        buffers.logitView.read(out, length);
+        if (spec.task() == Task.CLASSIFICATION) {
+            for (int r = 0; r < rows; r++) {
+                int row = r * classes;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, out[row + c]);
+                }
+                double sum = 0.0;
+                for (int c = 0; c < classes; c++) {
+                    out[row + c] = Math.exp(out[row + c] - max);
+                    sum += out[row + c];
+                }
+                for (int c = 0; c < classes; c++) {
+                    out[row + c] /= sum;
+                }
             }
-            return out;
         }
-        for (int r = 0; r < rows; r++) {
-            int row = r * classes;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                max = Math.max(max, logits.get(row + c));
+        long[] shape = {rows, classes};
+        if (dtype == DataType.FLOAT) {
+            float[] values = new float[length];
+            for (int i = 0; i < length; i++) {
+                values[i] = (float) out[i];
             }
-            double sum = 0.0;
-            for (int c = 0; c < classes; c++) {
-                sum += Math.exp(logits.get(row + c) - max);
-            }
-            for (int c = 0; c < classes; c++) {
-                outView.set(row + c, Math.exp(logits.get(row + c) - max) / sum);
-            }
+            return Nd4j.create(values, shape, DataType.FLOAT);
         }
-        return out;
+        return Nd4j.create(java.util.Arrays.copyOf(out, length), shape, DataType.DOUBLE);
     }
 
     @Override

@@ -54,7 +54,7 @@ final class StepBuffers {
     final double[] logProbabilities;
     /** Per-row scratch of the loss terms. */
     final double[] rowScratch;
-    /** Java copy of one hidden layer's [n, width] buffer for the element-wise passes. */
+    /** Java copy of one hidden layer's [n, width] buffer (or of the logits) for the element-wise passes. */
     final double[] elements;
 
     /** Term-owned buffers of this shape, keyed by the term. */
@@ -119,7 +119,7 @@ final class StepBuffers {
         probabilities = training ? new double[n * classes] : null;
         logProbabilities = training ? new double[n * classes] : null;
         rowScratch = training ? new double[n] : null;
-        elements = new double[n * java.util.Arrays.stream(hidden).max().orElse(1)];
+        elements = new double[n * Math.max(java.util.Arrays.stream(hidden).max().orElse(1), classes)];
     }
 
     /** A contiguous view of rows [from, to) of a c-order matrix. */
