@@ -111,6 +111,14 @@ public final class MmdLoss implements DomainLoss {
         return multipliers.clone();
     }
 
+    public Bandwidth bandwidth() {
+        return bandwidth;
+    }
+
+    public Estimator estimator() {
+        return estimator;
+    }
+
     @Override
     public String name() {
         return "mmd";

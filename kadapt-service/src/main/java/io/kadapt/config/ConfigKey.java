@@ -58,6 +58,10 @@ public enum ConfigKey {
                     + " application starts from instead of the seeded draw; ignored once the application has a"
                     + " checkpoint. Empty: the seeded draw."),
     MODEL_DTYPE("model.dtype", "float", "float or double."),
+    MODEL_ENGINE("model.engine", "auto",
+            "What computes the training steps: auto (the hand-written engine when it covers every configured term,"
+                    + " else SameDiff, with a log line naming the term), fast (the hand-written engine; a term it does"
+                    + " not cover is a start-up error) or samediff. Snapshots are the same on every engine."),
     TRAIN_LEARNING_RATE("train.learning-rate", "0.001", "Adam learning rate."),
     TRAIN_LR_SCHEDULE("train.lr-schedule", "constant",
             "Learning-rate schedule: constant, or inverse-decay lr·(1+αp)^(−β), p = step/train.lr-schedule.steps."),
