@@ -9,11 +9,15 @@ over bandwidth multipliers 2^-2..2^2 of the detached mean squared pairwise dista
 kadapt's DomainAdversarialLoss: a domain classifier (one ReLU hidden layer of "dann_hidden" units, Xavier-initialised,
 trained by the same Adam) behind a gradient-reversal layer, class-balanced BCE source 0 / target 1.
 
+Predictions: the same MLP's forward pass and softmax under no_grad, for each batch size in "predict_rows" — the
+peer of kadapt's serving path.
+
 Input: one JSON object on argv[1]: {"shapes": [[in, classes], ...], "hidden": [256, 128],
-"batches": [[ns, nt], ...], "methods": ["none", "mmd", "coral", "dann"], "dann_hidden": 64, "warmup": 30,
-"steps": 50}.
+"batches": [[ns, nt], ...], "methods": ["none", "mmd", "coral", "dann"], "dann_hidden": 64,
+"predict_rows": [1, 64], "warmup": 30, "steps": 50}.
 Output: one JSON line per configuration on stdout: in, classes, ns, nt, method, and per-step wall and CPU
-milliseconds (sorted lists); {"skipped": reason} for a method this script does not implement.
+milliseconds (sorted lists); {"skipped": reason} for a method this script does not implement; then one line per
+shape and prediction batch size: in, classes, predict (rows), wall_ms, cpu_ms.
 """
 import json
 import sys
@@ -81,14 +85,32 @@ def dann(classifier):
 DOMAIN_TERMS = {"none": None, "mmd": mmd2, "coral": coral, "dann": dann}
 
 
-def run(inputs, classes, hidden, dann_hidden, ns, nt, method, warmup, steps):
-    torch.manual_seed(1)
+def mlp(inputs, classes, hidden):
     layers, width = [], inputs
     for h in hidden:
         layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
         width = h
-    features = torch.nn.Sequential(*layers)
-    head = torch.nn.Linear(width, classes)
+    return torch.nn.Sequential(*layers), torch.nn.Linear(width, classes), width
+
+
+def predict(inputs, classes, hidden, rows, warmup, calls):
+    torch.manual_seed(1)
+    features, head, _ = mlp(inputs, classes, hidden)
+    x = torch.rand(rows, inputs)
+    wall, cpu = [], []
+    with torch.no_grad():
+        for i in range(warmup + calls):
+            w0, c0 = time.perf_counter(), time.thread_time()
+            torch.softmax(head(features(x)), 1)
+            if i >= warmup:
+                wall.append((time.perf_counter() - w0) * 1e3)
+                cpu.append((time.thread_time() - c0) * 1e3)
+    return sorted(wall), sorted(cpu)
+
+
+def run(inputs, classes, hidden, dann_hidden, ns, nt, method, warmup, steps):
+    torch.manual_seed(1)
+    features, head, width = mlp(inputs, classes, hidden)
     params = list(features.parameters()) + list(head.parameters())
     term = DOMAIN_TERMS[method]
     if method == "dann":
@@ -135,6 +157,12 @@ def main():
                     row["wall_ms"], row["cpu_ms"] = run(inputs, classes, req["hidden"], req.get("dann_hidden", 64), ns,
                                                          nt, method, req["warmup"], req["steps"])
                 print(json.dumps(row), flush=True)
+    calls = max(50, req["steps"] * 10)
+    for inputs, classes in req["shapes"]:
+        for rows in req.get("predict_rows", []):
+            row = {"in": inputs, "classes": classes, "predict": rows}
+            row["wall_ms"], row["cpu_ms"] = predict(inputs, classes, req["hidden"], rows, calls, calls)
+            print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,10 @@ public final class ConditionalAdversarialLoss implements DomainLoss {
         return "cdan";
     }
 
+    public int hiddenWidth() {
+        return hiddenWidth;
+    }
+
     /** Reads class probabilities: classification only. */
     @Override
     public boolean supports(Task task) {

@@ -40,6 +40,16 @@ public final class FocalLoss implements SupervisedLoss {
         return "focal";
     }
 
+    /** The focusing parameter γ. */
+    public double gamma() {
+        return gamma;
+    }
+
+    /** The per-class weights α, or null for α = 1. */
+    public double[] alpha() {
+        return alpha == null ? null : alpha.clone();
+    }
+
     @Override
     public SDVariable define(SameDiff sd, SDVariable logits, SDVariable oneHotLabels) {
         // Softmax ops without a dimension argument: see CrossEntropyLoss.

@@ -111,6 +111,14 @@ public final class MmdLoss implements DomainLoss {
         return multipliers.clone();
     }
 
+    public Bandwidth bandwidth() {
+        return bandwidth;
+    }
+
+    public Estimator estimator() {
+        return estimator;
+    }
+
     @Override
     public String name() {
         return "mmd";
@@ -124,17 +132,6 @@ public final class MmdLoss implements DomainLoss {
     /** This term's MMD² between {@code source} [ns, d] and {@code target} [nt, d], as a scalar. */
     public SDVariable discrepancy(SameDiff sd, SDVariable source, SDVariable target) {
         return estimator == Estimator.QUADRATIC ? quadratic(sd, source, target) : linear(sd, source, target);
-    }
-
-    /**
-     * Adds the default MMD² (mean bandwidth, quadratic estimator) between {@code source} [ns, d] and {@code target}
-     * [nt, d] to {@code sd}; usable without an {@code MmdLoss} term, e.g. to monitor the domain gap.
-     *
-     * @return a scalar in the dtype of the features
-     */
-    public static SDVariable multiKernelMmd2(SameDiff sd, SDVariable source, SDVariable target,
-                                             double... multipliers) {
-        return new MmdLoss(multipliers).quadratic(sd, source, target);
     }
 
     private SDVariable quadratic(SameDiff sd, SDVariable source, SDVariable target) {

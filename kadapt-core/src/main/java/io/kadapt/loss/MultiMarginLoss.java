@@ -32,6 +32,10 @@ public final class MultiMarginLoss implements SupervisedLoss {
         return "hinge";
     }
 
+    public double margin() {
+        return margin;
+    }
+
     @Override
     public SDVariable define(SameDiff sd, SDVariable logits, SDVariable oneHotLabels) {
         SDVariable trueLogit = BatchOps.rowSums(sd, oneHotLabels.mul(logits));                    // [n, 1]

@@ -34,6 +34,10 @@ public final class PseudoLabelLoss implements DomainLoss {
         return "pseudo_label";
     }
 
+    public double threshold() {
+        return threshold;
+    }
+
     /** Reads class probabilities: classification only. */
     @Override
     public boolean supports(Task task) {

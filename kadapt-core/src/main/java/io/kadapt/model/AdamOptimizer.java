@@ -3,44 +3,26 @@ package io.kadapt.model;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Adam (Kingma &amp; Ba 2015, Algorithm 1) whose moments we own, so they travel in snapshots and a restored model
  * continues with the same effective step sizes.
  *
- * <p>Each parameter is updated by ND4J's fused {@code adam_updater} op (one pass over memory instead of six).
- * That op implements the paper's "efficient" form, θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂); passing
- * ε̂ = ε·√(1−β₂ᵗ) turns it into PyTorch's θ −= lr·m̂/(√v̂ + ε), so ε means what it means in the baseline.
+ * <p>Updates run ND4J's fused {@code adam_updater} op (one pass over memory instead of six). That op implements the
+ * paper's "efficient" form, θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂); passing ε̂ = ε·√(1−β₂ᵗ) turns it into PyTorch's
+ * θ −= lr·m̂/(√v̂ + ε), so ε means what it means in the baseline.
+ *
+ * <p>The moments live in one flat buffer each, with a view per parameter for snapshots. When the engine keeps its
+ * parameters and gradients flat too ({@link TransferEngine#flatParameters()}), the update is one fused Java pass over
+ * the whole model (see {@link #applyFused}); otherwise one native op per parameter array. The formula is the same;
+ * the last bits of float rounding differ, so each engine is deterministic on its own.
  */
 final class AdamOptimizer {
-
-    private final AdamSettings settings;
-    private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
-    private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
-    // The moments before the current update, for a rollback: allocated once, since a step's other arrays are few
-    // and fresh native allocations are a good part of its cost.
-    private final Map<String, INDArray> savedFirst = new LinkedHashMap<>();
-    private final Map<String, INDArray> savedSecond = new LinkedHashMap<>();
-    private long step;
-
-    /** Zero moments shaped like {@code parameters}, step 0. */
-    AdamOptimizer(AdamSettings settings, Map<String, INDArray> parameters) {
-        this.settings = settings;
-        parameters.forEach((name, p) -> {
-            firstMoments.put(name, Nd4j.zeros(p.dataType(), p.shape()));
-            secondMoments.put(name, Nd4j.zeros(p.dataType(), p.shape()));
-            savedFirst.put(name, Nd4j.create(p.dataType(), p.shape()));
-            savedSecond.put(name, Nd4j.create(p.dataType(), p.shape()));
-        });
-    }
-
-    /** Number of applied updates, Adam's t. */
-    long step() {
-        return step;
-    }
 
     /**
      * A step that would move the parameters by more than this fraction of their norm is rolled back. A healthy Adam
@@ -49,19 +31,82 @@ final class AdamOptimizer {
      */
     static final double MAX_UPDATE_RATIO = 1.0;
 
+    private final AdamSettings settings;
+    private final INDArray flatFirst;
+    private final INDArray flatSecond;
+    // The moments before the current update, for a rollback: allocated once, since fresh native allocations are a
+    // good part of a step's cost.
+    private final INDArray savedFirst;
+    private final INDArray savedSecond;
+    private final Map<String, INDArray> firstMoments = new LinkedHashMap<>();
+    private final Map<String, INDArray> secondMoments = new LinkedHashMap<>();
+    private final HostView firstView;
+    private final HostView secondView;
+    private INDArray cachedParameters;
+    private INDArray cachedGradients;
+    private HostView parameterView;
+    private HostView gradientView;
+    /** g, m, v, θ of the fused update, allocated on its first use. */
+    private double[][] scratch;
+    private long step;
+
+    /** Zero moments shaped like {@code parameters} (all of one dtype), step 0. */
+    AdamOptimizer(AdamSettings settings, Map<String, INDArray> parameters) {
+        this.settings = settings;
+        DataType dtype = parameters.values().iterator().next().dataType();
+        long total = parameters.values().stream().mapToLong(INDArray::length).sum();
+        flatFirst = Nd4j.zeros(dtype, total);
+        flatSecond = Nd4j.zeros(dtype, total);
+        savedFirst = Nd4j.create(dtype, total);
+        savedSecond = Nd4j.create(dtype, total);
+        firstView = HostView.of(flatFirst);
+        secondView = HostView.of(flatSecond);
+        long offset = 0;
+        for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
+            long[] shape = entry.getValue().shape();
+            long length = entry.getValue().length();
+            firstMoments.put(entry.getKey(), view(flatFirst, offset, length, shape));
+            secondMoments.put(entry.getKey(), view(flatSecond, offset, length, shape));
+            offset += length;
+        }
+    }
+
+    private static INDArray view(INDArray flat, long offset, long length, long[] shape) {
+        return flat.get(NDArrayIndex.interval(offset, offset + length)).reshape('c', shape);
+    }
+
+    /** Number of applied updates, Adam's t. */
+    long step() {
+        return step;
+    }
+
+    /** {@link #apply(Map, Map, double, INDArray, INDArray)} one parameter array at a time. */
+    boolean apply(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double gradientScale) {
+        return apply(parameters, gradients, gradientScale, null, null);
+    }
+
     /**
      * One Adam update of every parameter, in place, unless the whole update is non-finite or larger than
      * {@link #MAX_UPDATE_RATIO} of the parameter norm: then parameters, moments and step count are left exactly as
      * they were and this returns false. Gradients are scaled by {@code gradientScale} (clipping) and then overwritten
      * with the update: the caller must not use them afterwards.
+     *
+     * @param flatParameters the engine's flat parameter buffer, or null
+     * @param flatGradients  the gradients laid out like it, or null; both set: the one-pass update
      */
-    boolean apply(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double gradientScale) {
+    boolean apply(Map<String, INDArray> parameters, Map<String, INDArray> gradients, double gradientScale,
+                  INDArray flatParameters, INDArray flatGradients) {
         long t = step + 1;
         double biasCorrection2 = 1.0 - Math.pow(settings.beta2(), t);
         double adjustedEpsilon = settings.epsilon() * Math.sqrt(biasCorrection2);
         // The op takes the 0-based iteration and raises β to iteration+1; past 2³¹ steps β^t is 0 anyway.
         int iteration = (int) Math.min(step, Integer.MAX_VALUE - 1);
         double learningRate = settings.learningRateAt(step); // a function of the step alone: restarts continue it
+        if (flatParameters != null && flatGradients != null) {
+            return applyFused(flatParameters, flatGradients, gradientScale, learningRate, t, adjustedEpsilon);
+        }
+        savedFirst.assign(flatFirst);
+        savedSecond.assign(flatSecond);
         double updateSquared = 0;
         double parameterSquared = 0;
         for (Map.Entry<String, INDArray> entry : parameters.entrySet()) {
@@ -73,8 +118,6 @@ final class AdamOptimizer {
             if (gradientScale != 1.0) {
                 gradient.muli(gradientScale);
             }
-            savedFirst.get(name).assign(firstMoments.get(name));
-            savedSecond.get(name).assign(secondMoments.get(name));
             Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
                     learningRate, settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
             double updateNorm = gradient.norm2Number().doubleValue();
@@ -84,11 +127,64 @@ final class AdamOptimizer {
         }
         double ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
         if (!(ratio <= MAX_UPDATE_RATIO)) {
-            savedFirst.forEach((name, saved) -> firstMoments.get(name).assign(saved));
-            savedSecond.forEach((name, saved) -> secondMoments.get(name).assign(saved));
+            flatFirst.assign(savedFirst);
+            flatSecond.assign(savedSecond);
             return false;
         }
         parameters.forEach((name, parameter) -> parameter.subi(gradients.get(name)));
+        step = t;
+        return true;
+    }
+
+    /**
+     * The update over flat buffers, fused: one pass over Java copies of g, m, v and θ computes the new moments and
+     * parameters and the norms ‖u‖ and ‖θ‖; only if the update is accepted are they copied back. Nothing to save and
+     * restore for a rollback, and no native op or Java allocation per step. Same formula as the native op:
+     * θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂).
+     */
+    private boolean applyFused(INDArray flatParameters, INDArray flatGradients, double gradientScale,
+                               double learningRate, long t, double adjustedEpsilon) {
+        if (flatParameters != cachedParameters) {
+            cachedParameters = flatParameters;
+            parameterView = HostView.of(flatParameters);
+        }
+        if (flatGradients != cachedGradients) {
+            cachedGradients = flatGradients;
+            gradientView = HostView.of(flatGradients);
+        }
+        double beta1 = settings.beta1();
+        double beta2 = settings.beta2();
+        double stepSize = learningRate * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+        int length = Math.toIntExact(flatParameters.length());
+        if (scratch == null || scratch[0].length != length) {
+            scratch = new double[4][length];
+        }
+        double[] g = scratch[0];
+        double[] m = scratch[1];
+        double[] v = scratch[2];
+        double[] p = scratch[3];
+        gradientView.read(g, length);
+        firstView.read(m, length);
+        secondView.read(v, length);
+        parameterView.read(p, length);
+        double updateSquared = 0.0;
+        double parameterSquared = 0.0;
+        for (int i = 0; i < length; i++) {
+            double gi = gradientScale * g[i];
+            m[i] = beta1 * m[i] + (1.0 - beta1) * gi;
+            v[i] = beta2 * v[i] + (1.0 - beta2) * gi * gi;
+            double u = stepSize * m[i] / (Math.sqrt(v[i]) + adjustedEpsilon);
+            updateSquared += u * u;
+            parameterSquared += p[i] * p[i];
+            p[i] -= u;
+        }
+        double ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
+        if (!(ratio <= MAX_UPDATE_RATIO)) {
+            return false; // nothing was written: the new moments and parameters live only in the scratch arrays
+        }
+        firstView.write(m, length);
+        secondView.write(v, length);
+        parameterView.write(p, length);
         step = t;
         return true;
     }

@@ -35,27 +35,25 @@ final class DropoutMasks {
      * (resolution 2⁻³²): twice fewer generator calls than nextDouble, which matters at 10⁵ units per step.
      */
     INDArray next(SplittableRandom random, long rows, long width) {
-        int length = Math.toIntExact(rows * width);
-        long threshold = (long) Math.ceil(dropProbability * 4294967296.0); // drop when uniform32 < threshold
-        double kept = 1.0 / (1.0 - dropProbability);
-        double[] doubles = dtype == DataType.DOUBLE ? new double[length] : null;
-        float[] floats = doubles == null ? new float[length] : null;
-        for (int i = 0; i < length; i += 2) {
-            long bits = random.nextLong();
-            set(doubles, floats, i, (bits >>> 32) < threshold ? 0.0 : kept);
-            if (i + 1 < length) {
-                set(doubles, floats, i + 1, (bits & 0xFFFFFFFFL) < threshold ? 0.0 : kept);
-            }
-        }
-        long[] shape = {rows, width};
-        return doubles != null ? Nd4j.create(doubles, shape, DataType.DOUBLE) : Nd4j.create(floats, shape, DataType.FLOAT);
+        double[] values = new double[Math.toIntExact(rows * width)];
+        fill(random, values, 0, values.length);
+        return Nd4j.create(values, new long[] {rows, width}, DataType.DOUBLE).castTo(dtype);
     }
 
-    private static void set(double[] doubles, float[] floats, int i, double value) {
-        if (doubles != null) {
-            doubles[i] = value;
-        } else {
-            floats[i] = (float) value;
+    /**
+     * Writes the next {@code length} mask values (0 or 1/(1−p)) into {@code out} from {@code offset}: the draws of
+     * {@link #next} for a mask of that many entries, so an engine that keeps its masks in its own buffers draws the
+     * very same ones.
+     */
+    void fill(SplittableRandom random, double[] out, int offset, int length) {
+        long threshold = (long) Math.ceil(dropProbability * 4294967296.0); // drop when uniform32 < threshold
+        double kept = 1.0 / (1.0 - dropProbability);
+        for (int i = 0; i < length; i += 2) {
+            long bits = random.nextLong();
+            out[offset + i] = (bits >>> 32) < threshold ? 0.0 : kept;
+            if (i + 1 < length) {
+                out[offset + i + 1] = (bits & 0xFFFFFFFFL) < threshold ? 0.0 : kept;
+            }
         }
     }
 

@@ -22,10 +22,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param dataType         FLOAT or DOUBLE
  * @param gradientClipNorm global L2 norm the gradient is clipped to; 0 turns clipping off
  * @param domainLosses     domain terms, with distinct names; may be empty (source-only training)
+ * @param engine           which engine computes the steps; it does not change what is computed, and snapshots
+ *                         are the same whatever the engine
  */
 public record ModelSpec(int inputDim, int numClasses, List<Integer> hiddenLayers, Activation activation,
                         double dropout, long seed, DataType dataType, AdamSettings adam, double gradientClipNorm,
-                        SupervisedLoss supervisedLoss, List<DomainLoss> domainLosses) {
+                        SupervisedLoss supervisedLoss, List<DomainLoss> domainLosses, EngineChoice engine) {
 
     private static final Pattern TERM_NAME = Pattern.compile("[a-z0-9_]+");
 
@@ -84,6 +86,27 @@ public record ModelSpec(int inputDim, int numClasses, List<Integer> hiddenLayers
             }
         }
         domainLosses = List.copyOf(domainLosses);
+        Objects.requireNonNull(engine, "engine must be set");
+        if (engine == EngineChoice.FAST) {
+            FastEngine.unsupported(supervisedLoss, domainLosses).ifPresent(term -> {
+                throw new IllegalArgumentException("the fast engine does not cover " + term
+                        + "; use engine auto or samediff");
+            });
+        }
+    }
+
+    /** A spec on {@link EngineChoice#AUTO}. */
+    public ModelSpec(int inputDim, int numClasses, List<Integer> hiddenLayers, Activation activation,
+                     double dropout, long seed, DataType dataType, AdamSettings adam, double gradientClipNorm,
+                     SupervisedLoss supervisedLoss, List<DomainLoss> domainLosses) {
+        this(inputDim, numClasses, hiddenLayers, activation, dropout, seed, dataType, adam, gradientClipNorm,
+                supervisedLoss, domainLosses, EngineChoice.AUTO);
+    }
+
+    /** This spec computed by {@code choice}. */
+    public ModelSpec withEngine(EngineChoice choice) {
+        return new ModelSpec(inputDim, numClasses, hiddenLayers, activation, dropout, seed, dataType, adam,
+                gradientClipNorm, supervisedLoss, domainLosses, choice);
     }
 
     /** Classification or regression: what the supervised loss fits. */

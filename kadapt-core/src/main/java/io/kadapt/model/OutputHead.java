@@ -1,7 +1,6 @@
 package io.kadapt.model;
 
 import io.kadapt.data.Task;
-import java.util.Arrays;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,7 +29,17 @@ sealed interface OutputHead permits OutputHead.Classifier, OutputHead.Regressor 
     INDArray prediction(INDArray logits);
 
     /** The supervised term's labels tensor; IllegalArgumentException naming the first label the head cannot fit. */
-    INDArray labels(double[] labels, DataType dtype);
+    default INDArray labels(double[] labels, DataType dtype) {
+        INDArray out = Nd4j.create(dtype, labels.length, width());
+        writeLabels(labels, HostView.of(out));
+        return out;
+    }
+
+    /** {@link #labels} written into an existing [n, width] buffer (every entry), checked first. */
+    void writeLabels(double[] labels, HostView out);
+
+    /** Columns of the labels tensor and of the head's output. */
+    int width();
 
     /** Fraction of the batch predicted right, NaN where that means nothing. */
     double sourceAccuracy(INDArray logits, double[] labels);
@@ -54,12 +63,21 @@ sealed interface OutputHead permits OutputHead.Classifier, OutputHead.Regressor 
         }
 
         @Override
-        public INDArray labels(double[] labels, DataType dtype) {
-            double[] values = new double[labels.length * classes];
+        public void writeLabels(double[] labels, HostView out) {
             for (int i = 0; i < labels.length; i++) {
-                values[i * classes + classIndex(labels, i)] = 1.0;
+                classIndex(labels, i);
             }
-            return Nd4j.create(values, new long[] {labels.length, classes}, DataType.DOUBLE).castTo(dtype);
+            for (int i = 0; i < labels.length; i++) {
+                int label = (int) labels[i];
+                for (int c = 0; c < classes; c++) {
+                    out.set(i * classes + c, c == label ? 1.0 : 0.0);
+                }
+            }
+        }
+
+        @Override
+        public int width() {
+            return classes;
         }
 
         private int classIndex(double[] labels, int i) {
@@ -73,7 +91,7 @@ sealed interface OutputHead permits OutputHead.Classifier, OutputHead.Regressor 
 
         @Override
         public double sourceAccuracy(INDArray logits, double[] labels) {
-            return BatchMetrics.accuracy(logits, Arrays.stream(labels).mapToInt(l -> (int) l).toArray());
+            return BatchMetrics.accuracy(logits, labels);
         }
 
         @Override
@@ -96,13 +114,20 @@ sealed interface OutputHead permits OutputHead.Classifier, OutputHead.Regressor 
         }
 
         @Override
-        public INDArray labels(double[] labels, DataType dtype) {
+        public void writeLabels(double[] labels, HostView out) {
             for (int i = 0; i < labels.length; i++) {
                 if (!Double.isFinite(labels[i])) {
                     throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is not finite");
                 }
             }
-            return Nd4j.create(labels, new long[] {labels.length, 1}, DataType.DOUBLE).castTo(dtype);
+            for (int i = 0; i < labels.length; i++) {
+                out.set(i, labels[i]);
+            }
+        }
+
+        @Override
+        public int width() {
+            return 1;
         }
 
         @Override

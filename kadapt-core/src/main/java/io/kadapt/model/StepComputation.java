@@ -14,7 +14,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *                       until its next call
  * @param sourceLogits   [ns, numClasses] head outputs on the source batch, for the step's metrics
  * @param targetLogits   [nt, numClasses] head outputs on the target batch
+ * @param flatGradients  the gradients as one buffer laid out like {@link TransferEngine#flatParameters()} (each of
+ *                       {@code gradients} a view of it), or null when the engine has no flat parameters
  */
 public record StepComputation(double supervisedLoss, Map<String, Double> domainLosses, double totalLoss, double mmd,
-                              Map<String, INDArray> gradients, INDArray sourceLogits, INDArray targetLogits) {
+                              Map<String, INDArray> gradients, INDArray sourceLogits, INDArray targetLogits,
+                              INDArray flatGradients) {
+
+    /** Without flat gradients. */
+    public StepComputation(double supervisedLoss, Map<String, Double> domainLosses, double totalLoss, double mmd,
+                           Map<String, INDArray> gradients, INDArray sourceLogits, INDArray targetLogits) {
+        this(supervisedLoss, domainLosses, totalLoss, mmd, gradients, sourceLogits, targetLogits, null);
+    }
 }

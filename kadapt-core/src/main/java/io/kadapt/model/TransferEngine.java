@@ -15,9 +15,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface TransferEngine extends AutoCloseable {
 
-    /** The engine for {@code spec}. Today that is the SameDiff engine, which covers every loss term. */
+    /**
+     * The engine {@code spec.engine()} asks for: on {@link EngineChoice#AUTO} the hand-written engine when it covers
+     * every configured term, otherwise the SameDiff engine (which covers every term) and one log line naming the
+     * term.
+     */
     static TransferEngine forSpec(ModelSpec spec) {
-        return new SameDiffEngine(spec);
+        return Engines.open(spec);
     }
 
     /** A short name for logs and benchmark reports. */
@@ -28,6 +32,15 @@ public interface TransferEngine extends AutoCloseable {
      * {@code classifier/W}, {@code classifier/b}, then the domain terms' own): the optimiser updates them in place.
      */
     Map<String, INDArray> parameters();
+
+    /**
+     * All of {@link #parameters()} as one contiguous buffer (each array a view of it, in canonical order) when the
+     * engine keeps them so, else null: the optimiser then updates them in one pass, with
+     * {@link StepComputation#flatGradients()} laid out alike.
+     */
+    default INDArray flatParameters() {
+        return null;
+    }
 
     /**
      * The prediction path, without dropout.

@@ -3,6 +3,7 @@ package io.kadapt.model;
 import io.kadapt.data.Task;
 import io.kadapt.loss.DomainLoss;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A feature extractor + linear head (classifier or regressor, by the spec's task) adapted online: each
@@ -33,6 +35,12 @@ public final class TransferModel implements AutoCloseable {
     private final Map<String, INDArray> parameters;
     private final AdamOptimizer optimizer;
     private final OutputHead head;
+    private SameDiffEngine referenceGraph;
+    private INDArray labelBuffer;
+    private HostView labelView;
+    private INDArray flatGradients;
+    private HostView flatGradientView;
+    private double[] normScratch;
     private boolean closed;
 
     private TransferModel(ModelSpec spec) {
@@ -46,6 +54,41 @@ public final class TransferModel implements AutoCloseable {
     /** A fresh model at step 0 with parameters drawn from {@code spec.seed()}. */
     public static TransferModel initialise(ModelSpec spec) {
         return new TransferModel(spec);
+    }
+
+    /**
+     * A fresh model at step 0 whose parameters start from {@code warmStart} (by canonical name, e.g. a model trained
+     * offline and saved as {@code model.npz}) instead of the seeded draw. The feature extractor and the head
+     * ({@code hidden_<i>/…}, {@code classifier/…}) must all be given; a domain term's own parameters (a
+     * discriminator) may be, and otherwise start from the seed.
+     *
+     * @throws IllegalArgumentException naming the first array that is missing, unknown, or of another shape
+     */
+    public static TransferModel initialise(ModelSpec spec, Map<String, INDArray> warmStart) {
+        TransferModel model = new TransferModel(spec);
+        for (String name : warmStart.keySet()) {
+            if (!model.parameters.containsKey(name)) {
+                throw new IllegalArgumentException("warm-start array '" + name + "' is no parameter of this model"
+                        + " (parameters: " + model.parameters.keySet() + ")");
+            }
+        }
+        for (Map.Entry<String, INDArray> parameter : model.parameters.entrySet()) {
+            String name = parameter.getKey();
+            INDArray given = warmStart.get(name);
+            if (given == null) {
+                if (name.startsWith("hidden_") || name.startsWith("classifier/")) {
+                    throw new IllegalArgumentException("warm start lacks array '" + name + "'");
+                }
+                continue;
+            }
+            if (!Arrays.equals(given.shape(), parameter.getValue().shape())) {
+                throw new IllegalArgumentException("warm-start array '" + name + "' has shape "
+                        + Arrays.toString(given.shape()) + " but the model needs "
+                        + Arrays.toString(parameter.getValue().shape()));
+            }
+            parameter.getValue().assign(given.castTo(spec.dataType()));
+        }
+        return model;
     }
 
     /**
@@ -96,15 +139,21 @@ public final class TransferModel implements AutoCloseable {
 
     /**
      * {@link #predictOutputs} through the SameDiff graph: the reference the direct path is tested against, and
-     * the "before" of {@code kadapt bench perf}. Not for serving: milliseconds of per-call overhead.
-     *
-     * @throws IllegalStateException when this model runs on an engine without a SameDiff graph
+     * the "before" of {@code kadapt bench perf}. Not for serving: milliseconds of per-call overhead. On another
+     * engine, the graph is built on first use and given the current parameters on every call.
      */
     public synchronized INDArray predictProbabilitiesWithSameDiff(INDArray x) {
         ensureOpen();
         checkFeatures("x", x);
-        if (!(engine instanceof SameDiffEngine sameDiff)) {
-            throw new IllegalStateException("the " + engine.name() + " engine has no SameDiff graph");
+        SameDiffEngine sameDiff;
+        if (engine instanceof SameDiffEngine own) {
+            sameDiff = own;
+        } else {
+            if (referenceGraph == null) {
+                referenceGraph = new SameDiffEngine(spec.withEngine(EngineChoice.SAMEDIFF));
+            }
+            sameDiff = referenceGraph;
+            parameters.forEach((name, p) -> sameDiff.parameters().get(name).assign(p));
         }
         return sameDiff.predictWithGraph(inModelType(x));
     }
@@ -127,14 +176,16 @@ public final class TransferModel implements AutoCloseable {
         StepComputation result = engine.compute(inputs(xs, ys, xt, lambdas));
         boolean finiteLoss = Double.isFinite(result.supervisedLoss()) && Double.isFinite(result.totalLoss())
                 && result.domainLosses().values().stream().allMatch(Double::isFinite);
-        double gradientNorm = globalNorm(result.gradients());
+        double gradientNorm = result.flatGradients() != null ? flatNorm(result.flatGradients())
+                : globalNorm(result.gradients().values());
         String skipReason = null;
         if (!finiteLoss) {
             skipReason = StepOutcome.NON_FINITE_LOSS;
         } else if (!Double.isFinite(gradientNorm)) {
             skipReason = StepOutcome.NON_FINITE_GRADIENT;
         } else if (!optimizer.apply(parameters, result.gradients(),
-                GradientClipping.scale(gradientNorm, spec.gradientClipNorm()))) {
+                GradientClipping.scale(gradientNorm, spec.gradientClipNorm()), engine.flatParameters(),
+                result.flatGradients())) {
             skipReason = StepOutcome.UPDATE_TOO_LARGE;
         }
         return new StepOutcome(skipReason == null, skipReason, result.supervisedLoss(), result.domainLosses(),
@@ -190,6 +241,9 @@ public final class TransferModel implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             engine.close();
+            if (referenceGraph != null) {
+                referenceGraph.close();
+            }
         }
         closed = true;
     }
@@ -240,7 +294,12 @@ public final class TransferModel implements AutoCloseable {
             throw new IllegalArgumentException("ys must have one label per row of xs (" + ns + "), got "
                     + (ys == null ? "null" : ys.length));
         }
-        INDArray labels = head.labels(ys, spec.dataType());
+        if (labelBuffer == null || labelBuffer.size(0) != ns) {
+            labelBuffer = Nd4j.create(spec.dataType(), ns, head.width());
+            labelView = HostView.of(labelBuffer);
+        }
+        head.writeLabels(ys, labelView); // reused: the engine reads it within the step
+        INDArray labels = labelBuffer;
         checkLambdas(lambdas);
         return new StepInputs(inModelType(xs), labels, inModelType(xt), lambdas, optimizer.step());
     }
@@ -282,9 +341,9 @@ public final class TransferModel implements AutoCloseable {
      * Global L2 norm in double. NaN or infinite when some gradient is; a float sum of squares that merely overflows
      * is recomputed in double so a large finite gradient is clipped rather than skipped.
      */
-    private static double globalNorm(Map<String, INDArray> gradients) {
+    private static double globalNorm(Collection<INDArray> gradients) {
         double sumOfSquares = 0.0;
-        for (INDArray g : gradients.values()) {
+        for (INDArray g : gradients) {
             double norm = g.norm2Number().doubleValue();
             sumOfSquares += norm * norm;
         }
@@ -292,9 +351,27 @@ public final class TransferModel implements AutoCloseable {
             return Math.sqrt(sumOfSquares);
         }
         sumOfSquares = 0.0;
-        for (INDArray g : gradients.values()) {
+        for (INDArray g : gradients) {
             double norm = g.castTo(DataType.DOUBLE).norm2Number().doubleValue();
             sumOfSquares += norm * norm;
+        }
+        return Math.sqrt(sumOfSquares);
+    }
+
+    /** The L2 norm of a flat gradient buffer, summed in double in one pass (no native op, nothing allocated). */
+    private double flatNorm(INDArray flat) {
+        if (flat != flatGradients) {
+            flatGradients = flat;
+            flatGradientView = HostView.of(flat);
+        }
+        int length = Math.toIntExact(flat.length());
+        if (normScratch == null || normScratch.length != length) {
+            normScratch = new double[length];
+        }
+        flatGradientView.read(normScratch, length);
+        double sumOfSquares = 0.0;
+        for (int i = 0; i < length; i++) {
+            sumOfSquares += normScratch[i] * normScratch[i];
         }
         return Math.sqrt(sumOfSquares);
     }

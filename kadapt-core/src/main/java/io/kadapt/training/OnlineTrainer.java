@@ -7,6 +7,7 @@ import io.kadapt.model.StepOutcome;
 import io.kadapt.model.TransferModel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,6 +140,25 @@ public final class OnlineTrainer implements AutoCloseable {
             predictions.add(new Prediction(targets.get(i).id(), values[i], null, model.step()));
         }
         return predictions;
+    }
+
+    /**
+     * The model as a prediction needs it now: parameters, and how target features are standardised before them
+     * (the target domain's current statistics). What {@link #predict} computes, as plain arrays.
+     */
+    public ModelExport export() {
+        RunningStandardizer target = liveStatistics.get(Domain.TARGET);
+        boolean perDomain = settings.standardization() == Standardization.PER_DOMAIN;
+        int dimension = model.spec().inputDim();
+        double[] scale = perDomain ? target.inverseStandardDeviations() : ones(dimension);
+        return new ModelExport(model.spec(), model.step(), model.parameters(),
+                perDomain ? target.means() : new double[dimension], scale);
+    }
+
+    private static double[] ones(int dimension) {
+        double[] ones = new double[dimension];
+        Arrays.fill(ones, 1.0);
+        return ones;
     }
 
     public boolean readyToTrain() {

@@ -73,7 +73,13 @@ public final class RunningStandardizer {
         }
     }
 
-    private double[] inverseStandardDeviations() {
+    /** The running mean of each feature. */
+    public double[] means() {
+        return mean.clone();
+    }
+
+    /** What {@link #standardize} multiplies (x − mean) by: 1/std, floored; 1 for a constant feature. */
+    public double[] inverseStandardDeviations() {
         double[] variance = new double[mean.length];
         double sum = 0.0;
         for (int i = 0; i < variance.length; i++) {

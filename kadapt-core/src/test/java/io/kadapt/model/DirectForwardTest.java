@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,7 +19,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** The direct ND4J prediction path gives the SameDiff graph's probabilities, before and after training steps. */
 @Tag("unit")
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = EngineChoice.class, names = {"FAST", "SAMEDIFF"})
 class DirectForwardTest {
+
+    private final EngineChoice engine;
+
+    DirectForwardTest(EngineChoice engine) {
+        this.engine = engine;
+    }
 
     @ParameterizedTest
     @EnumSource(Activation.class)
@@ -29,7 +38,7 @@ class DirectForwardTest {
             ModelSpec spec = new ModelSpec(7, 3, List.of(9, 5), activation, 0.2, 11L, dtype,
                     AdamSettings.withLearningRate(0.05), 0.0, new CrossEntropyLoss(), List.of(new MmdLoss()));
             Random random = new Random(3);
-            try (TransferModel model = TransferModel.initialise(spec)) {
+            try (TransferModel model = TransferModel.initialise(spec.withEngine(engine))) {
                 for (int round = 0; round < 3; round++) {
                     for (int rows : new int[] {1, 2, 17}) {
                         INDArray x = Nd4j.create(TestSpecs.gaussian(random, rows, 7, round)).castTo(dtype);

@@ -1,6 +1,7 @@
 package io.kadapt.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kadapt.loss.ConditionalAdversarialLoss;
 import io.kadapt.loss.ConsistencyLoss;
@@ -8,9 +9,11 @@ import io.kadapt.loss.ContrastiveLoss;
 import io.kadapt.loss.CoralLoss;
 import io.kadapt.loss.CrossEntropyLoss;
 import io.kadapt.loss.DomainAdversarialLoss;
+import io.kadapt.loss.DomainLoss;
 import io.kadapt.loss.InformationMaximizationLoss;
 import io.kadapt.loss.MmdLoss;
 import io.kadapt.loss.PseudoLabelLoss;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,8 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -28,7 +33,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * likewise.
  */
 @Tag("unit")
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = EngineChoice.class, names = {"FAST", "SAMEDIFF"})
 class DomainTermsTrainingTest {
+
+    private final EngineChoice engine;
+
+    DomainTermsTrainingTest(EngineChoice engine) {
+        this.engine = engine;
+    }
 
     private static final int DIM = 6;
     private static final int BATCH = 16;
@@ -85,6 +98,7 @@ class DomainTermsTrainingTest {
     @Test
     @DisplayName("consistency on: predictions on the noisy view of a target sample move towards the clean ones")
     void consistencyMakesPredictionsStable() {
+        assumeTrue(engine == EngineChoice.SAMEDIFF, "a SameDiff-only term");
         double off = run("off").get("consistency");
         double on = run("consistency").get("consistency");
         assertTrue(on < 0.7 * off, "consistency with λ=1: " + on + ", off: " + off);
@@ -93,6 +107,7 @@ class DomainTermsTrainingTest {
     @Test
     @DisplayName("contrastive on: same-class source features closer, other classes beyond the margin")
     void contrastiveClustersSourceFeatures() {
+        assumeTrue(engine == EngineChoice.SAMEDIFF, "a SameDiff-only term");
         double off = run("off").get("contrastive");
         double on = run("contrastive").get("contrastive");
         assertTrue(on < 0.7 * off, "contrastive with λ=1: " + on + ", off: " + off);
@@ -121,35 +136,42 @@ class DomainTermsTrainingTest {
         assertTrue(on > off + 0.05, "conditional domain BCE with λ=1: " + on + ", off: " + off);
     }
 
-    private static synchronized Map<String, Double> run(String termOn) {
-        return RUNS.computeIfAbsent(termOn, DomainTermsTrainingTest::train);
+    private Map<String, Double> run(String termOn) {
+        synchronized (RUNS) {
+            return RUNS.computeIfAbsent(engine + ":" + termOn, key -> train(termOn));
+        }
     }
 
     /** Means over the last 10 steps of each term's value and of the mean target entropy. */
-    private static Map<String, Double> train(String termOn) {
+    private Map<String, Double> train(String termOn) {
         Map<String, Double> lambdas = new HashMap<>(Map.of("coral", 0.0, "dann", DANN_OFF, "entropy", 0.0,
                 "pseudo_label", 0.0, "consistency", 0.0, "contrastive", 0.0));
         if (!termOn.equals("off")) {
             lambdas.put(termOn, 1.0);
         }
+        List<DomainLoss> terms = new ArrayList<>(List.of(new CoralLoss(), new DomainAdversarialLoss(8, 16),
+                new InformationMaximizationLoss(1.0), new PseudoLabelLoss(0.7)));
+        if (engine == EngineChoice.SAMEDIFF) { // the fast engine has no consistency or contrastive kernel
+            terms.addAll(List.of(new ConsistencyLoss(0.5), new ContrastiveLoss(1.0)));
+        } else {
+            lambdas.keySet().removeAll(List.of("consistency", "contrastive"));
+        }
         ModelSpec spec = new ModelSpec(DIM, 2, List.of(16, 8), Activation.RELU, 0.0, 99L, DataType.FLOAT,
-                AdamSettings.withLearningRate(0.01), 5.0, new CrossEntropyLoss(),
-                List.of(new CoralLoss(), new DomainAdversarialLoss(8, 16), new InformationMaximizationLoss(1.0),
-                        new PseudoLabelLoss(0.7), new ConsistencyLoss(0.5), new ContrastiveLoss(1.0)));
+                AdamSettings.withLearningRate(0.01), 5.0, new CrossEntropyLoss(), terms);
         return train(spec, lambdas);
     }
 
     /** A graph with the one mmd term {@code term} at weight λ. */
-    private static Map<String, Double> train(MmdLoss term, double lambda) {
+    private Map<String, Double> train(MmdLoss term, double lambda) {
         ModelSpec spec = new ModelSpec(DIM, 2, List.of(16, 8), Activation.RELU, 0.0, 99L, DataType.FLOAT,
                 AdamSettings.withLearningRate(0.01), 5.0, new CrossEntropyLoss(), List.of(term));
         return train(spec, Map.of("mmd", lambda));
     }
 
-    private static Map<String, Double> train(ModelSpec spec, Map<String, Double> lambdas) {
+    private Map<String, Double> train(ModelSpec spec, Map<String, Double> lambdas) {
         Random random = new Random(23);
         Map<String, Double> last = new HashMap<>(Map.of("targetEntropy", 0.0));
-        try (TransferModel model = TransferModel.initialise(spec)) {
+        try (TransferModel model = TransferModel.initialise(spec.withEngine(engine))) {
             for (int step = 0; step < STEPS; step++) {
                 Batch source = batch(random, 0.0);
                 Batch target = batch(random, 1.5);

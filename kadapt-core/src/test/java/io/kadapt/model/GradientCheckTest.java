@@ -13,6 +13,8 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -21,7 +23,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * forward pass. Tanh keeps the loss smooth; DOUBLE keeps the differences accurate.
  */
 @Tag("unit")
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = EngineChoice.class, names = {"FAST", "SAMEDIFF"})
 class GradientCheckTest {
+
+    private final EngineChoice engine;
+
+    GradientCheckTest(EngineChoice engine) {
+        this.engine = engine;
+    }
 
     private static final double LAMBDA = 0.8;
     private static final double STEP = 1e-6;
@@ -40,7 +50,7 @@ class GradientCheckTest {
         int[] ys = TestSpecs.labels(random, 7, 3);
         Map<String, Double> lambdas = Map.of("mmd", LAMBDA);
 
-        try (TransferModel model = TransferModel.initialise(spec)) {
+        try (TransferModel model = TransferModel.initialise(spec.withEngine(engine))) {
             // Move away from the zero biases of initialisation, so their gradients are generic.
             for (int i = 0; i < 3; i++) {
                 model.step(TestSpecs.array(xs, DataType.DOUBLE), ys, TestSpecs.array(xt, DataType.DOUBLE), lambdas);
@@ -54,7 +64,7 @@ class GradientCheckTest {
             double frozenBase = ReferenceMmd.bandwidthBase(reference.features(xs), reference.features(xt));
 
             double referenceLoss = reference.loss(xs, ys, xt, LAMBDA, multipliers, null);
-            try (TransferModel copy = TransferModel.restore(spec, model.snapshot())) {
+            try (TransferModel copy = TransferModel.restore(spec.withEngine(engine), model.snapshot())) {
                 StepOutcome outcome = copy.step(TestSpecs.array(xs, DataType.DOUBLE), ys,
                         TestSpecs.array(xt, DataType.DOUBLE), lambdas);
                 assertEquals(referenceLoss, outcome.totalLoss(), 1e-12, "the oracle computes the model's loss");

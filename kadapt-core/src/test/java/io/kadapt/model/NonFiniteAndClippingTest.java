@@ -15,13 +15,23 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 @Tag("unit")
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = EngineChoice.class, names = {"FAST", "SAMEDIFF"})
 class NonFiniteAndClippingTest {
+
+    private final EngineChoice engine;
+
+    NonFiniteAndClippingTest(EngineChoice engine) {
+        this.engine = engine;
+    }
 
     private static final Map<String, Double> LAMBDAS = Map.of("mmd", 1.0);
 
@@ -32,7 +42,8 @@ class NonFiniteAndClippingTest {
         INDArray xs = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.0), DataType.FLOAT);
         INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.5), DataType.FLOAT);
         int[] ys = TestSpecs.labels(random, 8, 3);
-        try (TransferModel model = TransferModel.initialise(TestSpecs.smallWithMmd(1L, DataType.FLOAT, 0.2))) {
+        try (TransferModel model = TransferModel.initialise(TestSpecs.smallWithMmd(1L, DataType.FLOAT, 0.2)
+                .withEngine(engine))) {
             assertTrue(model.step(xs, ys, xt, LAMBDAS).applied());
             byte[] before = model.snapshot().encode();
 
@@ -69,7 +80,9 @@ class NonFiniteAndClippingTest {
         Random random = new Random(4);
         INDArray xs = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.0), DataType.FLOAT);
         INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.5), DataType.FLOAT);
-        try (TransferModel model = TransferModel.initialise(spec)) {
+        // A term of its own: on auto the fast engine hands the model to SameDiff.
+        EngineChoice choice = engine == EngineChoice.FAST ? EngineChoice.AUTO : engine;
+        try (TransferModel model = TransferModel.initialise(spec.withEngine(choice))) {
             byte[] before = model.snapshot().encode();
             StepOutcome outcome = model.step(xs, TestSpecs.labels(random, 8, 3), xt, Map.of("poisoned", 1.0));
             assertFalse(outcome.applied());
@@ -94,8 +107,8 @@ class NonFiniteAndClippingTest {
         INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 2.0), DataType.DOUBLE).muli(50.0);
         int[] ys = TestSpecs.labels(random, 8, 3);
 
-        try (TransferModel model = TransferModel.initialise(clipped);
-             TransferModel control = TransferModel.initialise(unclipped)) {
+        try (TransferModel model = TransferModel.initialise(clipped.withEngine(engine));
+             TransferModel control = TransferModel.initialise(unclipped.withEngine(engine))) {
             Map<String, INDArray> before = model.parameters();
             Map<String, INDArray> gradients = model.gradients(xs, ys, xt, LAMBDAS);
             double norm = 0.0;

@@ -20,6 +20,8 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -29,7 +31,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * source and target MSE (and the MMD term lowers MMD against λ = 0), and checkpoints that carry the task.
  */
 @Tag("unit")
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = EngineChoice.class, names = {"FAST", "SAMEDIFF"})
 class RegressionModelTest {
+
+    private final EngineChoice engine;
+
+    RegressionModelTest(EngineChoice engine) {
+        this.engine = engine;
+    }
 
     private static final int DIM = 6;
     private static final int BATCH = 32;
@@ -38,9 +48,9 @@ class RegressionModelTest {
     private static final double TARGET_SHIFT = 1.0;
     private static final int STEPS = 120;
 
-    static ModelSpec spec(DataType dtype, double dropout, List<DomainLoss> terms) {
+    ModelSpec spec(DataType dtype, double dropout, List<DomainLoss> terms) {
         return new ModelSpec(DIM, 1, List.of(16, 8), Activation.RELU, dropout, 7L, dtype,
-                AdamSettings.withLearningRate(0.01), 5.0, new MeanSquaredErrorLoss(), terms);
+                AdamSettings.withLearningRate(0.01), 5.0, new MeanSquaredErrorLoss(), terms, engine);
     }
 
     @Test
@@ -125,7 +135,7 @@ class RegressionModelTest {
         assertTrue(on < 0.75 * off, "MMD² with λ=1: " + on + ", λ=0: " + off);
     }
 
-    private static double meanMmdOfLastSteps(double lambda) {
+    private double meanMmdOfLastSteps(double lambda) {
         Random random = new Random(17);
         double mean = 0.0;
         try (TransferModel model = TransferModel.initialise(spec(DataType.FLOAT, 0.0, List.of(new MmdLoss())))) {
@@ -148,12 +158,12 @@ class RegressionModelTest {
         Random random = new Random(4);
         Batch source = batch(random, 0.0);
         INDArray xt = batch(random, TARGET_SHIFT).x;
-        try (TransferModel original = TransferModel.initialise(spec)) {
+        try (TransferModel original = TransferModel.initialise(spec.withEngine(engine))) {
             original.step(source.x, source.y, xt, Map.of("mmd", 1.0));
             byte[] bytes = original.snapshot().encode();
             ModelSnapshot decoded = ModelSnapshot.decode(bytes);
             assertEquals(Task.REGRESSION, decoded.task());
-            try (TransferModel restored = TransferModel.restore(spec, decoded)) {
+            try (TransferModel restored = TransferModel.restore(spec.withEngine(engine), decoded)) {
                 assertEquals(original.predictOutputs(xt), restored.predictOutputs(xt));
                 assertEquals(original.step(source.x, source.y, xt, Map.of("mmd", 1.0)),
                         restored.step(source.x, source.y, xt, Map.of("mmd", 1.0)));
@@ -162,7 +172,7 @@ class RegressionModelTest {
             ModelSpec classifier = new ModelSpec(DIM, 2, List.of(16, 8), Activation.RELU, 0.3, 7L, DataType.FLOAT,
                     AdamSettings.withLearningRate(0.01), 5.0, new CrossEntropyLoss(), List.of(new MmdLoss()));
             IllegalArgumentException wrongTask = assertThrows(IllegalArgumentException.class,
-                    () -> TransferModel.restore(classifier, decoded));
+                    () -> TransferModel.restore(classifier.withEngine(engine), decoded));
             assertTrue(wrongTask.getMessage().contains("regression"), wrongTask.getMessage());
         }
     }
@@ -171,12 +181,12 @@ class RegressionModelTest {
     @DisplayName("a version-1 snapshot (before regression) restores as a classifier")
     void versionOneSnapshotsRestoreAsClassification() {
         ModelSpec classifier = TestSpecs.smallWithMmd(5L, DataType.FLOAT, 0.0);
-        try (TransferModel model = TransferModel.initialise(classifier)) {
+        try (TransferModel model = TransferModel.initialise(classifier.withEngine(engine))) {
             byte[] current = model.snapshot().encode();
             byte[] versionOne = versionOne(current);
             ModelSnapshot decoded = ModelSnapshot.decode(versionOne);
             assertEquals(Task.CLASSIFICATION, decoded.task());
-            try (TransferModel restored = TransferModel.restore(classifier, decoded)) {
+            try (TransferModel restored = TransferModel.restore(classifier.withEngine(engine), decoded)) {
                 assertArrayEquals(current, restored.snapshot().encode());
             }
         }

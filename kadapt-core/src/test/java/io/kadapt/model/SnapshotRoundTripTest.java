@@ -15,11 +15,21 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 @Tag("unit")
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = EngineChoice.class, names = {"FAST", "SAMEDIFF"})
 class SnapshotRoundTripTest {
+
+    private final EngineChoice engine;
+
+    SnapshotRoundTripTest(EngineChoice engine) {
+        this.engine = engine;
+    }
 
     private static final Map<String, Double> LAMBDAS = Map.of("mmd", 0.5);
 
@@ -32,7 +42,7 @@ class SnapshotRoundTripTest {
         INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 6, 4, 0.7), DataType.FLOAT);
         int[] ys = TestSpecs.labels(random, 9, 3);
 
-        try (TransferModel original = TransferModel.initialise(spec)) {
+        try (TransferModel original = TransferModel.initialise(spec.withEngine(engine))) {
             for (int i = 0; i < 3; i++) {
                 original.step(xs, ys, xt, LAMBDAS);
             }
@@ -46,7 +56,7 @@ class SnapshotRoundTripTest {
             assertArrayEquals(bytes, decoded.encode(), "encode → decode → encode is byte-identical");
             assertEquals(3, decoded.step());
 
-            try (TransferModel restored = TransferModel.restore(spec, decoded)) {
+            try (TransferModel restored = TransferModel.restore(spec.withEngine(engine), decoded)) {
                 assertEquals(3, restored.step());
                 assertEquals(original.predictProbabilities(xt), restored.predictProbabilities(xt));
 
@@ -69,17 +79,17 @@ class SnapshotRoundTripTest {
         INDArray xs = TestSpecs.array(TestSpecs.gaussian(random, 9, 4, 0.0), DataType.FLOAT);
         INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 6, 4, 0.7), DataType.FLOAT);
         int[] ys = TestSpecs.labels(random, 9, 3);
-        try (TransferModel original = TransferModel.initialise(spec)) {
+        try (TransferModel original = TransferModel.initialise(spec.withEngine(engine))) {
             original.step(xs, ys, xt, LAMBDAS);
             original.step(xs, ys, xt, LAMBDAS);
             ModelSnapshot full = original.snapshot();
             ModelSnapshot noMoments = withoutMoments(full, full.step());
             ModelSnapshot noStep = new ModelSnapshot(full.task(), 0, arrays(full));
             assertTrue(full.array("adam_m/hidden_0/W").amaxNumber().doubleValue() > 0, "two steps left moments");
-            try (TransferModel same = TransferModel.restore(spec, full);
-                 TransferModel fresh = TransferModel.restore(spec, withoutMoments(full, 0));
-                 TransferModel zeroMoments = TransferModel.restore(spec, noMoments);
-                 TransferModel zeroStep = TransferModel.restore(spec, noStep)) {
+            try (TransferModel same = TransferModel.restore(spec.withEngine(engine), full);
+                 TransferModel fresh = TransferModel.restore(spec.withEngine(engine), withoutMoments(full, 0));
+                 TransferModel zeroMoments = TransferModel.restore(spec.withEngine(engine), noMoments);
+                 TransferModel zeroStep = TransferModel.restore(spec.withEngine(engine), noStep)) {
                 assertEquals(original.parameters(), fresh.parameters(), "all start from the same parameters");
                 original.step(xs, ys, xt, LAMBDAS);
                 for (TransferModel model : List.of(same, fresh, zeroMoments, zeroStep)) {
@@ -115,24 +125,26 @@ class SnapshotRoundTripTest {
         ModelSpec deeper = new ModelSpec(4, 3, List.of(6, 3, 2), Activation.RELU, 0.0, 5L, DataType.FLOAT,
                 AdamSettings.withLearningRate(0.01), 0.0, new CrossEntropyLoss(), List.of(new MmdLoss()));
         ModelSnapshot snapshot;
-        try (TransferModel model = TransferModel.initialise(spec)) {
+        try (TransferModel model = TransferModel.initialise(spec.withEngine(engine))) {
             snapshot = model.snapshot();
         }
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                () -> TransferModel.restore(wider, snapshot));
+                () -> TransferModel.restore(wider.withEngine(engine), snapshot));
         assertTrue(shape.getMessage().contains("hidden_0/W"), shape.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> TransferModel.restore(deeper, snapshot));
+                () -> TransferModel.restore(deeper.withEngine(engine), snapshot));
         assertTrue(missing.getMessage().contains("hidden_2/"), missing.getMessage());
         IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class,
-                () -> TransferModel.restore(TestSpecs.smallWithMmd(5L, DataType.DOUBLE, 0.0), snapshot));
+                () -> TransferModel.restore(TestSpecs.smallWithMmd(5L, DataType.DOUBLE, 0.0).withEngine(engine),
+                        snapshot));
         assertTrue(dtype.getMessage().contains("FLOAT"), dtype.getMessage());
     }
 
     @Test
     void decodeRejectsCorruptInput() {
         byte[] good;
-        try (TransferModel model = TransferModel.initialise(TestSpecs.smallWithMmd(5L, DataType.FLOAT, 0.0))) {
+        try (TransferModel model = TransferModel.initialise(TestSpecs.smallWithMmd(5L, DataType.FLOAT, 0.0)
+                .withEngine(engine))) {
             good = model.snapshot().encode();
         }
         byte[] badMagic = good.clone();

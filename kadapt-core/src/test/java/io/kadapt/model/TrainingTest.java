@@ -11,18 +11,28 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Short end-to-end training runs on synthetic data: the optimiser and the losses pull in the right direction. */
 @Tag("unit")
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = EngineChoice.class, names = {"FAST", "SAMEDIFF"})
 class TrainingTest {
+
+    private final EngineChoice engine;
+
+    TrainingTest(EngineChoice engine) {
+        this.engine = engine;
+    }
 
     private static final int DIM = 6;
     private static final int BATCH = 32;
     private static final int STEPS = 50;
     /** Runs by λ, shared by the tests: each costs seconds and they are deterministic. */
-    private static final Map<Double, Run> RUNS = new HashMap<>();
+    private static final Map<String, Run> RUNS = new HashMap<>();
 
     @Test
     @DisplayName("on separable source data the loss falls and the accuracy rises within 50 steps")
@@ -46,11 +56,13 @@ class TrainingTest {
                        double lastMmd) {
     }
 
-    private static synchronized Run run(double lambda) {
-        return RUNS.computeIfAbsent(lambda, TrainingTest::train);
+    private Run run(double lambda) {
+        synchronized (RUNS) {
+            return RUNS.computeIfAbsent(engine + ":" + lambda, key -> train(lambda));
+        }
     }
 
-    private static Run train(double lambda) {
+    private Run train(double lambda) {
         Random random = new Random(23);
         double firstLoss = 0;
         double lastLoss = 0;
@@ -59,7 +71,7 @@ class TrainingTest {
         double lastMmd = 0;
         ModelSpec spec = new ModelSpec(DIM, 2, List.of(16, 8), Activation.RELU, 0.1, 99L, DataType.FLOAT,
                 AdamSettings.withLearningRate(0.003), 5.0, new CrossEntropyLoss(), List.of(new MmdLoss()));
-        try (TransferModel model = TransferModel.initialise(spec)) {
+        try (TransferModel model = TransferModel.initialise(spec.withEngine(engine))) {
             for (int step = 0; step < STEPS; step++) {
                 Batch source = batch(random, 0.0);
                 Batch target = batch(random, 2.0);

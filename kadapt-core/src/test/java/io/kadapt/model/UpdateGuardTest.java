@@ -9,11 +9,21 @@ import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 @Tag("unit")
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = EngineChoice.class, names = {"FAST", "SAMEDIFF"})
 class UpdateGuardTest {
+
+    private final EngineChoice engine;
+
+    UpdateGuardTest(EngineChoice engine) {
+        this.engine = engine;
+    }
 
     @Test
     @DisplayName("a learning-rate spike's update is rolled back: parameters, Adam state and step unchanged; a sane rate applies")
@@ -27,7 +37,7 @@ class UpdateGuardTest {
                 sane.dropout(), sane.seed(), sane.dataType(), AdamSettings.withLearningRate(1e6),
                 sane.gradientClipNorm(), sane.supervisedLoss(), sane.domainLosses());
 
-        try (TransferModel model = TransferModel.initialise(spiked)) {
+        try (TransferModel model = TransferModel.initialise(spiked.withEngine(engine))) {
             byte[] before = model.snapshot().encode();
             StepOutcome outcome = model.step(xs, ys, xt, Map.of("mmd", 1.0));
             assertFalse(outcome.applied());
@@ -35,7 +45,7 @@ class UpdateGuardTest {
             assertEquals(0, model.step());
             assertTrue(java.util.Arrays.equals(before, model.snapshot().encode()), "nothing changed, Adam moments included");
         }
-        try (TransferModel model = TransferModel.initialise(sane)) {
+        try (TransferModel model = TransferModel.initialise(sane.withEngine(engine))) {
             assertTrue(model.step(xs, ys, xt, Map.of("mmd", 1.0)).applied(), "a normal learning rate is not blocked");
             assertEquals(1, model.step());
         }

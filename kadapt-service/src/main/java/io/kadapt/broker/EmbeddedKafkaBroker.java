@@ -115,6 +115,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * listener, quorum or log directory settings is not supported.
      */
     public static EmbeddedKafkaBroker start(int port, Path dataDir, Map<String, String> overrides) {
+        return start(port, dataDir, overrides, null);
+    }
+
+    /** Like {@link #start(int, Path)}, with SASL/PLAIN on the client listener and ACLs enforced. */
+    public static EmbeddedKafkaBroker startSecured(int port, Path dataDir, SaslPlain security) {
+        return start(port, dataDir, Map.of(), Objects.requireNonNull(security, "security"));
+    }
+
+    private static EmbeddedKafkaBroker start(int port, Path dataDir, Map<String, String> overrides,
+                                             SaslPlain security) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535, was " + port);
         }
@@ -136,7 +146,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 int clientPort = port != 0 ? port : freePort(-1);
                 int controllerPort = freePort(clientPort);
                 try {
-                    return startOnce(clientPort, controllerPort, absoluteDataDir, overrides, lock);
+                    return startOnce(clientPort, controllerPort, absoluteDataDir, overrides, security, lock);
                 } catch (BindFailure e) {
                     // Another process took one of the ports between our check and Kafka's bind.
                     if (port != 0 && !isPortFree(port)) {
@@ -154,7 +164,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static EmbeddedKafkaBroker startOnce(int port, int controllerPort, Path dataDir,
-                                                 Map<String, String> overrides, DataDirLock lock) {
+                                                 Map<String, String> overrides, SaslPlain security,
+                                                 DataDirLock lock) {
         Path logDir = dataDir.resolve(LOG_DIR_NAME);
         try {
             Files.createDirectories(logDir);
@@ -164,7 +175,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         KafkaConfig config;
         try {
-            config = new KafkaConfig(brokerConfig(port, controllerPort, logDir, overrides), false);
+            config = new KafkaConfig(brokerConfig(port, controllerPort, logDir, overrides, security), false);
         } catch (ConfigException e) {
             throw new BrokerStartException("invalid embedded Kafka broker configuration: " + e.getMessage(), e);
         }
@@ -190,7 +201,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, port, controllerPort, dataDir, lock);
         try {
-            broker.awaitReady(READY_TIMEOUT);
+            broker.awaitReady(READY_TIMEOUT, security == null ? Map.of() : security.clientSettings(security.adminUser()));
         } catch (RuntimeException e) {
             shutdownQuietly(server, e);
             throw e;
@@ -199,17 +210,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** The broker's settings: single node, exactly-once capable, lean. */
-    static Map<String, Object> brokerConfig(int port, int controllerPort, Path logDir, Map<String, String> overrides) {
+    static Map<String, Object> brokerConfig(int port, int controllerPort, Path logDir, Map<String, String> overrides,
+                                            SaslPlain security) {
         Map<String, Object> p = new HashMap<>();
+        String listener = security == null ? BROKER_LISTENER : SaslPlain.LISTENER;
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + port + ","
+        p.put("listeners", listener + "://" + HOST + ":" + port + ","
             + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + port);
-        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("advertised.listeners", listener + "://" + HOST + ":" + port);
+        p.put("listener.security.protocol.map", listener + (security == null ? ":PLAINTEXT," : ":SASL_PLAINTEXT,")
+            + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("inter.broker.listener.name", BROKER_LISTENER);
+        p.put("inter.broker.listener.name", listener);
+        if (security != null) {
+            p.putAll(security.brokerSettings());
+        }
         p.put("log.dirs", logDir.toString());
 
         // A single node: every internal topic has one replica, and one in-sync replica is enough.
@@ -265,8 +282,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) {
-        Map<String, Object> props = new HashMap<>();
+    private void awaitReady(Duration timeout, Map<String, Object> clientSecurity) {
+        Map<String, Object> props = new HashMap<>(clientSecurity);
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);

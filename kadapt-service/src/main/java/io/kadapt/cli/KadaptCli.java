@@ -1,5 +1,7 @@
 package io.kadapt.cli;
 
+import io.kadapt.broker.BrokerStartException;
+import io.kadapt.broker.TopicProvisioningException;
 import io.kadapt.config.ConfigException;
 import io.kadapt.service.Version;
 import picocli.CommandLine.Command;
@@ -8,7 +10,8 @@ import picocli.CommandLine;
 /** The {@code kadapt} command line. */
 @Command(name = "kadapt", mixinStandardHelpOptions = true, versionProvider = KadaptCli.VersionProvider.class,
         description = "Online domain adaptation of a neural model on Kafka streams.",
-        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ReplayCommand.class, ResetCommand.class,
+                ModelCommand.class, CommandLine.HelpCommand.class})
 public final class KadaptCli {
 
     /**
@@ -36,7 +39,7 @@ public final class KadaptCli {
         cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
             if (exception instanceof ConfigException || exception instanceof IllegalStateException
                     || exception instanceof IllegalArgumentException
-                    || exception.getClass().getSimpleName().equals("BrokerStartException")) {
+                    || exception instanceof BrokerStartException || exception instanceof TopicProvisioningException) {
                 commandLine.getErr().println("kadapt: " + exception.getMessage());
                 return 2;
             }

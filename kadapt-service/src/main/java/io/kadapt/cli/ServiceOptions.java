@@ -5,6 +5,7 @@ import io.kadapt.config.KadaptConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every service-running command shares; flags win over {@code --set}, which wins over the file. */
@@ -23,11 +24,11 @@ final class ServiceOptions {
             description = "Port of /metrics, /health/live, /health/ready, /info (default 8080; 0 = any free).")
     Integer httpPort;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any config key, repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    ConfigOverrides settings;
 
     KadaptConfig load(Map<String, String> commandDefaults) {
-        Map<String, String> overrides = new LinkedHashMap<>(settings);
+        Map<String, String> overrides = new LinkedHashMap<>(settings.values);
         if (bootstrapServers != null) {
             overrides.put(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         }

@@ -1,8 +1,11 @@
 package io.kadapt.client;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kadapt.stream.Topics;
+import io.kadapt.stream.serde.FeedbackMessage;
 import io.kadapt.stream.serde.JsonCodec;
+import io.kadapt.stream.serde.SampleMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,12 +21,18 @@ public final class SampleProducer implements AutoCloseable {
     private final Topics topics;
 
     public SampleProducer(String bootstrapServers, Topics topics) {
+        this(bootstrapServers, topics, Map.of());
+    }
+
+    /** @param settings extra producer settings, e.g. a secured cluster's security settings */
+    public SampleProducer(String bootstrapServers, Topics topics, Map<String, Object> settings) {
         this.topics = topics;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.LINGER_MS_CONFIG, "5"), new StringSerializer(), new StringSerializer());
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
     public void source(String id, float[] features, int label) {
@@ -53,24 +62,19 @@ public final class SampleProducer implements AutoCloseable {
 
     /** The value of a source record, as this producer writes it. */
     public static String sourceJson(String id, float[] features, int label) {
-        return json(id, features).put("label", label).toString();
+        return text(SampleMessage.source(id, features, label));
     }
 
     public static String targetJson(String id, float[] features) {
-        return json(id, features).toString();
+        return text(SampleMessage.target(id, features));
     }
 
     public static String feedbackJson(String id, int label) {
-        return JsonCodec.mapper().createObjectNode().put("id", id).put("label", label).toString();
+        return text(FeedbackMessage.of(id, label));
     }
 
-    private static ObjectNode json(String id, float[] features) {
-        ObjectNode node = JsonCodec.mapper().createObjectNode().put("id", id);
-        var array = node.putArray("features");
-        for (float value : features) {
-            array.add(value);
-        }
-        return node;
+    private static String text(Object message) {
+        return new String(JsonCodec.write(message), StandardCharsets.UTF_8);
     }
 
     private void send(String topic, String key, String value, Long timestamp) {

@@ -14,6 +14,12 @@ public enum ConfigKey {
                     + " directory, deleted on exit. Set it to keep topics and model across restarts."),
     APPLICATION_ID("application.id", "kadapt",
             "Kafka Streams application id: consumer group, transactional id prefix and internal topic prefix."),
+    INSTANCE_ID("instance.id", "",
+            "This instance's stable identity in the consumer group (Kafka static membership, KIP-345): restarted"
+                    + " with the same id, it gets its partitions back at once instead of after session.timeout.ms."
+                    + " Empty: <host name>-<hash of the state directory>, stable across restarts of one instance"
+                    + " and distinct between instances (each needs its own state directory). dynamic: no static"
+                    + " membership."),
     STATE_DIR("state.dir", "",
             "Kafka Streams state directory. Empty: <embedded.data-dir>/streams with the embedded broker,"
                     + " else Kafka Streams' default."),
@@ -47,7 +53,15 @@ public enum ConfigKey {
     MODEL_ACTIVATION("model.activation", "relu", "relu, tanh, sigmoid, elu or leaky_relu."),
     MODEL_DROPOUT("model.dropout", "0.0", "Dropout rate on hidden layers while training, in [0, 1)."),
     MODEL_SEED("model.seed", "42", "Seed of parameter initialisation and dropout: same seed and input, same model."),
+    MODEL_INIT_FILE("model.init-file", "",
+            "A model.npz (kadapt model export's, or numpy.savez with the same array names) whose parameters a fresh"
+                    + " application starts from instead of the seeded draw; ignored once the application has a"
+                    + " checkpoint. Empty: the seeded draw."),
     MODEL_DTYPE("model.dtype", "float", "float or double."),
+    MODEL_ENGINE("model.engine", "auto",
+            "What computes the training steps: auto (the hand-written engine when it covers every configured term,"
+                    + " else SameDiff, with a log line naming the term), fast (the hand-written engine; a term it does"
+                    + " not cover is a start-up error) or samediff. Snapshots are the same on every engine."),
     TRAIN_LEARNING_RATE("train.learning-rate", "0.001", "Adam learning rate."),
     TRAIN_LR_SCHEDULE("train.lr-schedule", "constant",
             "Learning-rate schedule: constant, or inverse-decay lr·(1+αp)^(−β), p = step/train.lr-schedule.steps."),
@@ -92,7 +106,14 @@ public enum ConfigKey {
             "Target accuracy is measured over the last this-many feedback labels."),
     METRICS_PENDING_MAX("metrics.pending-predictions.max", "100000",
             "Predictions and early labels kept waiting for their counterpart; beyond it the oldest is forgotten."),
-    HTTP_PORT("http.port", "8080", "Port of /metrics, /health/live, /health/ready and /info; 0 picks a free port.");
+    HTTP_PORT("http.port", "8080", "Port of /metrics, /health/live, /health/ready and /info; 0 picks a free port."),
+    HTTP_BIND("http.bind", "0.0.0.0",
+            "Address the HTTP server listens on: 0.0.0.0 (every interface, what probes and scrapers in a container"
+                    + " need) or e.g. 127.0.0.1 to keep it on the host."),
+    HTTP_TOKEN_FILE("http.token-file", "",
+            "File holding the bearer token that every endpoint but /metrics and /health/* requires (the"
+                    + " KADAPT_HTTP_TOKEN environment variable works too; never a flag, which ps would show). Empty and"
+                    + " no variable: those endpoints are open.");
 
     private final String key;
     private final String defaultValue;

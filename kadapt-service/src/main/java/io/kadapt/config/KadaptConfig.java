@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -20,6 +21,11 @@ import java.util.function.Function;
  */
 public final class KadaptConfig {
     public static final String KAFKA_PREFIX = "kafka.";
+    /**
+     * {@code KADAPT_KAFKA_SASL_JAAS_CONFIG} sets {@code kafka.sasl.jaas.config}: Kafka's setting names have dots where
+     * the variable has underscores. The way to hand Kafka a secret from a Kubernetes Secret or a vault agent.
+     */
+    public static final String KAFKA_ENVIRONMENT_PREFIX = "KADAPT_KAFKA_";
 
     private final Map<String, String> values;
 
@@ -47,6 +53,12 @@ public final class KadaptConfig {
                 merged.put(entry.key(), fromEnv.trim());
             }
         }
+        environment.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_ENVIRONMENT_PREFIX) && name.length() > KAFKA_ENVIRONMENT_PREFIX.length()) {
+                merged.put(KAFKA_PREFIX + name.substring(KAFKA_ENVIRONMENT_PREFIX.length()).toLowerCase(Locale.ROOT)
+                        .replace('_', '.'), value.trim());
+            }
+        });
         putChecked(merged, overrides, "--set");
         return new KadaptConfig(merged);
     }
@@ -195,9 +207,14 @@ public final class KadaptConfig {
         return result;
     }
 
-    /** Every effective value, for /info and start-up logging. */
+    /** Every effective value, secrets included: for the Kafka clients, never for display. */
     public Map<String, String> asMap() {
         return values;
+    }
+
+    /** Every effective value with secrets as {@value SecretKeys#HIDDEN}: for /info, logs and messages. */
+    public Map<String, String> redacted() {
+        return SecretKeys.redacted(values);
     }
 
     private <T> T parse(String key, Function<String, T> parser, String expected) {
@@ -209,6 +226,6 @@ public final class KadaptConfig {
     }
 
     private ConfigException invalid(String key, String expected) {
-        return new ConfigException(key + " must be " + expected + ", got '" + string(key) + "'");
+        return new ConfigException(key + " must be " + expected + ", got '" + SecretKeys.shown(key, string(key)) + "'");
     }
 }

@@ -9,6 +9,7 @@ import io.kadapt.loss.SupervisedTerm;
 import io.kadapt.loss.TermSettings;
 import io.kadapt.model.Activation;
 import io.kadapt.model.AdamSettings;
+import io.kadapt.model.EngineChoice;
 import io.kadapt.model.LearningRateSchedule;
 import io.kadapt.model.ModelSpec;
 import io.kadapt.training.LambdaSchedule;
@@ -51,7 +52,8 @@ public final class ModelSpecs {
                     config.choice(ConfigKey.MODEL_ACTIVATION, Activation.class),
                     config.decimalInRange(ConfigKey.MODEL_DROPOUT, 0, 1), config.longValue(ConfigKey.MODEL_SEED),
                     dataType, adam, config.decimal(ConfigKey.TRAIN_GRAD_CLIP_NORM), supervised(config, task),
-                    domainLosses(config, task, hidden.isEmpty() ? 1 : hidden.get(hidden.size() - 1)));
+                    domainLosses(config, task, hidden.isEmpty() ? 1 : hidden.get(hidden.size() - 1)),
+                    config.choice(ConfigKey.MODEL_ENGINE, EngineChoice.class));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid model configuration: " + e.getMessage());
         }

@@ -11,6 +11,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -18,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * The operator's HTTP surface: {@code /metrics} (Prometheus text), {@code /health/live},
  * {@code /health/ready} (200 only while Kafka Streams is RUNNING) and {@code /info}. The JDK's server is
- * enough for four read-only endpoints and adds no dependency.
+ * enough for four read-only endpoints and adds no dependency. Probes and scrapers need {@code /metrics} and
+ * {@code /health/*} without credentials; every other endpoint takes a bearer token when one is configured.
  */
 public final class AdminHttpServer implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -30,13 +32,17 @@ public final class AdminHttpServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static AdminHttpServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready,
+    /**
+     * @param token the bearer token of the protected endpoints; empty: they are open
+     */
+    public static AdminHttpServer start(String bind, int port, Optional<BearerToken> token,
+                                        PrometheusMeterRegistry registry, BooleanSupplier ready,
                                         Supplier<Map<String, Object>> info) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(new InetSocketAddress(bind, port), 0);
         } catch (BindException e) {
-            throw new IllegalStateException("http port " + port + " is already in use; pass --http-port", e);
+            throw new IllegalStateException("http port " + port + " on " + bind + " is not free; pass --http-port", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -47,8 +53,12 @@ public final class AdminHttpServer implements AutoCloseable {
             respond(exchange, isReady ? 200 : 503, "application/json",
                     "{\"status\":\"" + (isReady ? "UP" : "DOWN") + "\"}");
         });
-        server.createContext("/info", exchange -> respond(exchange, 200, "application/json",
-                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info.get())));
+        server.createContext("/info", exchange -> {
+            if (authorised(exchange, token)) {
+                respond(exchange, 200, "application/json",
+                        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info.get()));
+            }
+        });
         server.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "kadapt-http");
             thread.setDaemon(true);
@@ -60,6 +70,16 @@ public final class AdminHttpServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** True when the request may proceed; otherwise it has been answered 401. */
+    private static boolean authorised(HttpExchange exchange, Optional<BearerToken> token) throws IOException {
+        if (token.isEmpty() || token.get().matches(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"kadapt\"");
+        respond(exchange, 401, "application/json", "{\"error\":\"a bearer token is required\"}");
+        return false;
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {

@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,7 @@ public final class ClusterConnection implements AutoCloseable {
 
     public static ClusterConnection open(KadaptConfig config) {
         Path configuredState = config.isSet(ConfigKey.STATE_DIR) ? Path.of(config.string(ConfigKey.STATE_DIR)) : null;
+        warnIfTemporary(configuredState, ConfigKey.STATE_DIR);
         if (config.isSet(ConfigKey.BOOTSTRAP_SERVERS)) {
             return new ClusterConnection(config, null, null, config.string(ConfigKey.BOOTSTRAP_SERVERS), configuredState);
         }
@@ -51,6 +54,7 @@ public final class ClusterConnection implements AutoCloseable {
         Path dataDir;
         if (config.isSet(ConfigKey.EMBEDDED_DATA_DIR)) {
             dataDir = Path.of(config.string(ConfigKey.EMBEDDED_DATA_DIR));
+            warnIfTemporary(dataDir, ConfigKey.EMBEDDED_DATA_DIR);
         } else {
             try {
                 temporary = Files.createTempDirectory("kadapt-");
@@ -61,10 +65,23 @@ public final class ClusterConnection implements AutoCloseable {
         }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config.integer(ConfigKey.EMBEDDED_PORT),
                 dataDir.resolve("broker"));
-        LOG.info("embedded Kafka broker started: bootstrap {} (data in {})", broker.bootstrapServers(), dataDir);
-        System.out.println("kadapt: embedded Kafka broker at " + broker.bootstrapServers());
+        System.out.println("kadapt: embedded Kafka broker at " + broker.bootstrapServers() + " (data in " + dataDir
+                + (temporary != null ? ", deleted at exit; set " + ConfigKey.EMBEDDED_DATA_DIR.key() + " to keep it)"
+                : ")"));
         Path stateDir = configuredState != null ? configuredState : dataDir.resolve("streams");
         return new ClusterConnection(config, broker, temporary, broker.bootstrapServers(), stateDir);
+    }
+
+    /**
+     * Kafka Streams' own warning about a state directory under the OS temp dir is off (simplelogger.properties):
+     * kadapt's throwaway directory belongs there, deleted at exit. A directory the user chose is another matter.
+     */
+    private static void warnIfTemporary(Path dir, ConfigKey key) {
+        if (dir != null && dir.toAbsolutePath().normalize().startsWith(
+                Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize())) {
+            LOG.warn("{}={} is under the OS temp directory, which the OS may clear: state would be lost", key.key(),
+                    dir);
+        }
     }
 
     public String bootstrapServers() {
@@ -87,9 +104,34 @@ public final class ClusterConnection implements AutoCloseable {
         List<TopicSpec> specs = new ArrayList<>();
         topics.inputs().forEach(name -> specs.add(new TopicSpec(name, 1, replication, Map.of())));
         topics.outputs().forEach(name -> specs.add(new TopicSpec(name, outputPartitions, replication, Map.of())));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = admin()) {
             new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(specs, config.bool(ConfigKey.TOPICS_AUTO_CREATE));
         }
+    }
+
+    /**
+     * An admin client with the cluster's connection and security settings: the {@code kafka.*} settings an admin
+     * client knows (also under {@code kafka.admin.}), so a secured cluster works here as it does for Kafka Streams.
+     */
+    public Admin admin() {
+        return Admin.create(clientSettings());
+    }
+
+    /**
+     * Connection and security settings for a tool's own client: the bootstrap servers and the {@code kafka.*}
+     * settings every client knows (an admin client's, also under {@code kafka.admin.}).
+     */
+    public Map<String, Object> clientSettings() {
+        Map<String, Object> settings = new HashMap<>();
+        config.kafkaOverrides().forEach((key, value) -> {
+            String name = key.startsWith(StreamsConfig.ADMIN_CLIENT_PREFIX)
+                    ? key.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()) : key;
+            if (AdminClientConfig.configNames().contains(name)) {
+                settings.put(name, value);
+            }
+        });
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return settings;
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.kadapt.service;
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
 import io.kadapt.http.AdminHttpServer;
+import io.kadapt.http.BearerToken;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.AdaptationTopology;
+import io.kadapt.stream.Topics;
 import io.kadapt.stream.dlq.RejectReason;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -19,8 +21,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -55,6 +59,8 @@ public final class KadaptService implements AutoCloseable {
     /** Starts everything and waits until Kafka Streams is RUNNING; on failure, stops what it started. */
     public static KadaptService start(KadaptConfig config, Duration readyTimeout) {
         AdaptationSettings settings = AdaptationSettings.from(config); // validate before starting anything
+        Optional<BearerToken> token = BearerToken.from(config.string(ConfigKey.HTTP_TOKEN_FILE),
+                System.getenv(BearerToken.ENVIRONMENT_VARIABLE));
         ClusterConnection cluster = ClusterConnection.open(config);
         KafkaStreams streams = null;
         AdminHttpServer http = null;
@@ -74,7 +80,15 @@ public final class KadaptService implements AutoCloseable {
             StoreRecoveryListener recovery = new StoreRecoveryListener(metrics);
             streams.setGlobalStateRestoreListener(recovery);
             streams.setStandbyUpdateListener(recovery);
+            String applicationId = config.required(ConfigKey.APPLICATION_ID);
+            AtomicReference<String> fatal = new AtomicReference<>();
             streams.setUncaughtExceptionHandler(exception -> {
+                Optional<String> access = AccessFailure.explain(exception, applicationId);
+                if (access.isPresent()) {
+                    LOG.error("kadapt stops: {}", access.get());
+                    fatal.compareAndSet(null, access.get());
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                }
                 LOG.error("stream thread failed; replacing it (state is restored from the changelog)", exception);
                 metrics.streamThreadReplaced();
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -83,12 +97,12 @@ public final class KadaptService implements AutoCloseable {
             streamsMetrics.bindTo(registry);
             KafkaStreams running = streams;
             KadaptService[] self = new KadaptService[1];
-            http = AdminHttpServer.start(config.integer(ConfigKey.HTTP_PORT), registry,
+            http = AdminHttpServer.start(config.string(ConfigKey.HTTP_BIND), config.integer(ConfigKey.HTTP_PORT),
+                    token, registry,
                     () -> running.state() == KafkaStreams.State.RUNNING, () -> self[0].info());
             self[0] = new KadaptService(config, cluster, streams, streamsMetrics, metrics, http);
             streams.start();
-            awaitRunning(streams, readyTimeout);
-            LOG.info("kadapt running: bootstrap {}, http port {}", cluster.bootstrapServers(), http.port());
+            awaitRunning(streams, readyTimeout, fatal);
             return self[0];
         } catch (RuntimeException e) {
             if (http != null) {
@@ -105,9 +119,12 @@ public final class KadaptService implements AutoCloseable {
         }
     }
 
-    private static void awaitRunning(KafkaStreams streams, Duration timeout) {
+    private static void awaitRunning(KafkaStreams streams, Duration timeout, AtomicReference<String> fatal) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (fatal.get() != null) {
+                throw new IllegalStateException(fatal.get());
+            }
             if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new IllegalStateException("Kafka Streams stopped while starting: " + streams.state());
             }
@@ -126,6 +143,10 @@ public final class KadaptService implements AutoCloseable {
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    public Topics topics() {
+        return Topics.from(config);
     }
 
     public int httpPort() {
@@ -148,7 +169,7 @@ public final class KadaptService implements AutoCloseable {
         info.put("modelStep", metrics.modelStep());
         info.put("bootstrapServers", cluster.bootstrapServers());
         info.put("embeddedBroker", cluster.embedded());
-        info.put("config", config.asMap());
+        info.put("config", config.redacted());
         return info;
     }
 

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.processor.TaskId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Counts and logs what Kafka Streams replays from the changelogs: restores of active tasks (a restore from offset 0
@@ -24,7 +25,9 @@ final class StoreRecoveryListener implements StateRestoreListener, StandbyUpdate
 
     @Override
     public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
-        LOG.info("restoring store {} from {} offsets {}..{} ({} to replay at most)", store, partition, startingOffset,
+        // A fresh application restores empty changelogs: only a restore with something to replay is news.
+        LOG.atLevel(endingOffset > startingOffset ? Level.INFO : Level.DEBUG).log(
+                "restoring store {} from {} offsets {}..{} ({} to replay at most)", store, partition, startingOffset,
                 endingOffset, endingOffset - startingOffset);
     }
 
@@ -35,7 +38,8 @@ final class StoreRecoveryListener implements StateRestoreListener, StandbyUpdate
 
     @Override
     public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
-        LOG.info("restored store {} from {}: {} records", store, partition, totalRestored);
+        LOG.atLevel(totalRestored > 0 ? Level.INFO : Level.DEBUG).log("restored store {} from {}: {} records", store,
+                partition, totalRestored);
     }
 
     @Override

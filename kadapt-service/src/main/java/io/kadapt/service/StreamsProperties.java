@@ -33,12 +33,16 @@ public final class StreamsProperties {
         if (stateDir != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         }
+        StaticMembership.instanceId(config, stateDir).ifPresent(id ->
+                props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterRouter.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterRouter.class.getName());
         props.put(DeadLetterRouter.TOPIC_CONFIG, config.required(ConfigKey.TOPIC_DLQ));
         props.put(DeadLetterRouter.LISTENER_CONFIG, (DeadLetterListener) reason -> metrics.deadLetter(reason.tag()));
         // The dead-letter route also covers global stores (Kafka Streams 5.0's default; without it each start warns).
+        // The partition assignor builds a second StreamsConfig from the main consumer's settings, hence the copy.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.consumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Broker outages need no setting here: the producer retries for delivery.timeout.ms (2 min) and Kafka Streams
         // retries timed-out calls for task.timeout.ms (5 min, KIP-572) before a thread fails. FailoverTest and

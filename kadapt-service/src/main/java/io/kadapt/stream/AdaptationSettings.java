@@ -1,16 +1,25 @@
 package io.kadapt.stream;
 
+import io.kadapt.config.ConfigException;
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
 import io.kadapt.config.ModelSpecs;
 import io.kadapt.model.ModelSpec;
+import io.kadapt.model.NumpyArchive;
+import io.kadapt.model.TransferModel;
 import io.kadapt.training.TrainingSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Everything the adaptation topology needs from the configuration, validated once at build time. */
 public record AdaptationSettings(Topics topics, ModelSpec modelSpec, TrainingSettings training,
                                  Duration stallTimeout, int accuracyWindow, int pendingPredictionsMax,
-                                 double maxAbsFeature) {
+                                 double maxAbsFeature, Map<String, INDArray> warmStart) {
 
     public static AdaptationSettings from(KadaptConfig config) {
         long stallMs = config.longValue(ConfigKey.TRAIN_STALL_TIMEOUT_MS);
@@ -19,7 +28,27 @@ public record AdaptationSettings(Topics topics, ModelSpec modelSpec, TrainingSet
         }
         return new AdaptationSettings(Topics.from(config), ModelSpecs.from(config), ModelSpecs.training(config),
                 Duration.ofMillis(stallMs), config.positiveInteger(ConfigKey.METRICS_ACCURACY_WINDOW),
-                config.positiveInteger(ConfigKey.METRICS_PENDING_MAX), maxAbsFeature(config));
+                config.positiveInteger(ConfigKey.METRICS_PENDING_MAX), maxAbsFeature(config), warmStart(config));
+    }
+
+    /** The parameters of {@code model.init-file}, read and checked against the model now; empty without one. */
+    private static Map<String, INDArray> warmStart(KadaptConfig config) {
+        if (!config.isSet(ConfigKey.MODEL_INIT_FILE)) {
+            return Map.of();
+        }
+        Path file = Path.of(config.string(ConfigKey.MODEL_INIT_FILE));
+        Map<String, INDArray> arrays;
+        try (InputStream in = Files.newInputStream(file)) {
+            arrays = NumpyArchive.read(in);
+        } catch (IOException e) {
+            throw new ConfigException(ConfigKey.MODEL_INIT_FILE.key() + ": cannot read " + file + ": " + e.getMessage());
+        }
+        arrays.keySet().removeIf(name -> name.startsWith("standardization/"));
+        try (TransferModel check = TransferModel.initialise(ModelSpecs.from(config), arrays)) {
+            return Map.copyOf(arrays);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ConfigKey.MODEL_INIT_FILE.key() + ": " + file + ": " + e.getMessage());
+        }
     }
 
     private static double maxAbsFeature(KadaptConfig config) {

@@ -35,7 +35,8 @@ public final class StoredTrainer {
             model = TransferModel.restore(settings.modelSpec(), ModelSnapshot.decode(checkpoint.get().model()));
             state = TrainerState.decode(checkpoint.get().trainer(), dimension);
         } else {
-            model = TransferModel.initialise(settings.modelSpec());
+            model = settings.warmStart().isEmpty() ? TransferModel.initialise(settings.modelSpec())
+                    : TransferModel.initialise(settings.modelSpec(), settings.warmStart());
             state = TrainerState.fresh(dimension);
         }
         return new OnlineTrainer(settings.training(), model, state,

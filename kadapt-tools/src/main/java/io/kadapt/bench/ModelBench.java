@@ -4,6 +4,7 @@ import io.kadapt.config.ConfigException;
 import io.kadapt.config.KadaptConfig;
 import io.kadapt.config.ModelSpecs;
 import io.kadapt.loss.DomainLoss;
+import io.kadapt.model.EngineChoice;
 import io.kadapt.model.ModelSpec;
 import io.kadapt.model.TransferModel;
 import java.lang.management.ManagementFactory;
@@ -19,19 +20,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * In-process timings of the model: training steps per (shape, batch, method), 1-row predictions on the direct and
- * the SameDiff path, and the machine's ND4J GEMM throughput. Wall and this thread's CPU time per call, after a
- * warm-up (SameDiff's session code needs tens of calls before the JIT has compiled it).
+ * In-process timings of the model: training steps per (shape, batch, method, engine), predictions per batch size and
+ * engine (and on the SameDiff graph, the path the direct one replaced), and the machine's ND4J GEMM throughput. Wall
+ * and this thread's CPU time per call, and the Java heap it allocated, after a warm-up (SameDiff's session code
+ * needs tens of calls before the JIT has compiled it).
  */
 final class ModelBench {
 
-    /** Per-call wall and CPU milliseconds. */
-    record Timing(Samples wallMs, Samples cpuMs) {
+    /** Per-call wall and CPU milliseconds, and Java heap bytes allocated per call (NaN: not measured). */
+    record Timing(Samples wallMs, Samples cpuMs, double bytesPerCall) {
+        Timing(Samples wallMs, Samples cpuMs) {
+            this(wallMs, cpuMs, Double.NaN);
+        }
     }
 
     /** One training configuration's result; {@code timing} null when skipped, with the reason in {@code note}. */
-    record StepResult(PerfSettings.Shape shape, int ns, int nt, PerfSettings.Method method, Timing timing,
-                      double flopsPerStep, String note) {
+    record StepResult(PerfSettings.Shape shape, int ns, int nt, PerfSettings.Method method, EngineChoice engine,
+                      Timing timing, double flopsPerStep, String note) {
     }
 
     private final PerfSettings settings;
@@ -41,13 +46,14 @@ final class ModelBench {
     }
 
     /** A model spec for the method, or null when kadapt does not know its loss names (with the reason). */
-    ModelSpec spec(PerfSettings.Shape shape, PerfSettings.Method method, StringBuilder whyNot) {
+    ModelSpec spec(PerfSettings.Shape shape, PerfSettings.Method method, EngineChoice engine, StringBuilder whyNot) {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("model.input-dim", Integer.toString(shape.inputs()));
         keys.put("model.classes", Integer.toString(shape.classes()));
         keys.put("model.hidden", settings.hidden().stream().map(String::valueOf).collect(Collectors.joining(",")));
         keys.put("loss.domain", method.domainTerms());
         keys.put("model.seed", "1");
+        keys.put("model.engine", engine.configName());
         try {
             return ModelSpecs.from(KadaptConfig.of(keys));
         } catch (ConfigException e) {
@@ -56,11 +62,11 @@ final class ModelBench {
         }
     }
 
-    StepResult step(PerfSettings.Shape shape, int ns, int nt, PerfSettings.Method method) {
+    StepResult step(PerfSettings.Shape shape, int ns, int nt, PerfSettings.Method method, EngineChoice engine) {
         StringBuilder whyNot = new StringBuilder();
-        ModelSpec spec = spec(shape, method, whyNot);
+        ModelSpec spec = spec(shape, method, engine, whyNot);
         if (spec == null) {
-            return new StepResult(shape, ns, nt, method, null, Double.NaN, "skipped: " + whyNot);
+            return new StepResult(shape, ns, nt, method, engine, null, Double.NaN, "skipped: " + whyNot);
         }
         Random random = new Random(1);
         Nd4j.getRandom().setSeed(1);
@@ -74,19 +80,27 @@ final class ModelBench {
                     () -> model.step(xs, ys, xt, lambdas));
             FlopCount.Count flops = FlopCount.step(shape.inputs(), settings.hidden(), shape.classes(), ns, nt,
                     method.domainTerms());
-            return new StepResult(shape, ns, nt, method, timing, flops.flops(), flops.note());
+            return new StepResult(shape, ns, nt, method, engine, timing, flops.flops(), flops.note());
         }
     }
 
-    /** 1-row predictions on the serving (direct ND4J) path and on the SameDiff path it replaced. */
-    Map<String, Timing> predictOneRow(PerfSettings.Shape shape) {
-        ModelSpec spec = spec(shape, new PerfSettings.Method("CE", "none"), new StringBuilder()); // loss-independent
-        INDArray x = Nd4j.rand(DataType.FLOAT, 1, shape.inputs());
+    /**
+     * Predictions of {@code rows} rows by each engine's serving path, keyed by engine name, and (key
+     * {@code "samediff-graph"}) through the SameDiff graph, the path the direct one replaced.
+     */
+    Map<String, Timing> predict(PerfSettings.Shape shape, int rows) {
+        INDArray x = Nd4j.rand(DataType.FLOAT, rows, shape.inputs());
         int calls = Math.max(50, settings.measuredSteps() * 10);
         Map<String, Timing> result = new LinkedHashMap<>();
-        try (TransferModel model = TransferModel.initialise(spec)) {
-            result.put("direct", time(calls, calls, () -> model.predictProbabilities(x)));
-            result.put("samediff", time(calls, calls, () -> model.predictProbabilitiesWithSameDiff(x)));
+        for (EngineChoice engine : settings.engines()) {
+            // loss-independent: the prediction path is the MLP and the softmax
+            ModelSpec spec = spec(shape, new PerfSettings.Method("CE", "none"), engine, new StringBuilder());
+            try (TransferModel model = TransferModel.initialise(spec)) {
+                result.put(engine.configName(), time(calls, calls, () -> model.predictProbabilities(x)));
+                if (engine == EngineChoice.SAMEDIFF) {
+                    result.put("samediff-graph", time(calls, calls, () -> model.predictProbabilitiesWithSameDiff(x)));
+                }
+            }
         }
         return result;
     }
@@ -109,6 +123,7 @@ final class ModelBench {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[] wall = new double[calls];
         double[] cpu = new double[calls];
+        long allocatedBefore = allocatedBytes(threads);
         for (int i = 0; i < calls; i++) {
             long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
@@ -116,7 +131,15 @@ final class ModelBench {
             wall[i] = (System.nanoTime() - start) / 1e6;
             cpu[i] = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e6;
         }
-        return new Timing(Samples.of(wall), Samples.of(cpu));
+        double bytesPerCall = allocatedBefore < 0 ? Double.NaN
+                : (allocatedBytes(threads) - allocatedBefore) / (double) calls;
+        return new Timing(Samples.of(wall), Samples.of(cpu), bytesPerCall);
+    }
+
+    /** Java heap this thread has allocated so far (HotSpot's ThreadMXBean extension), or -1 on other JVMs. */
+    private static long allocatedBytes(ThreadMXBean threads) {
+        return threads instanceof com.sun.management.ThreadMXBean hotspot ? hotspot.getCurrentThreadAllocatedBytes()
+                : -1;
     }
 
     List<int[]> batches() {

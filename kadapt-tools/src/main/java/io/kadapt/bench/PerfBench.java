@@ -2,6 +2,7 @@ package io.kadapt.bench;
 
 import io.kadapt.config.ConfigKey;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.model.EngineChoice;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,16 +39,21 @@ public final class PerfBench {
         log.println("kadapt bench perf: GEMM throughput");
         double[] gemm = model.gemmFlopsPerSecond();
 
-        log.println("kadapt bench perf: 1-row predictions, direct vs SameDiff");
-        Map<String, ModelBench.Timing> predict = model.predictOneRow(settings.shapes().get(0));
+        Map<Integer, Map<String, ModelBench.Timing>> predictions = new LinkedHashMap<>();
+        for (int rows : settings.predictRows()) {
+            log.printf("kadapt bench perf: %d-row predictions, per engine and on the SameDiff graph%n", rows);
+            predictions.put(rows, model.predict(settings.shapes().get(0), rows));
+        }
 
         List<ModelBench.StepResult> steps = new ArrayList<>();
         for (PerfSettings.Shape shape : settings.shapes()) {
             for (int[] batch : settings.batches()) {
                 for (PerfSettings.Method method : settings.methods()) {
-                    log.printf("kadapt bench perf: step %s %d+%d %s%n", shape.name(), batch[0], batch[1],
-                            method.label());
-                    steps.add(model.step(shape, batch[0], batch[1], method));
+                    for (EngineChoice engine : settings.engines()) {
+                        log.printf("kadapt bench perf: step %s %d+%d %s %s%n", shape.name(), batch[0], batch[1],
+                                method.label(), engine.configName());
+                        steps.add(model.step(shape, batch[0], batch[1], method, engine));
+                    }
                 }
             }
         }
@@ -61,12 +68,16 @@ public final class PerfBench {
                         defaults.string(ConfigKey.LOSS_DOMAIN)));
         log.printf("kadapt bench perf: bare step of the end-to-end configuration (%d+%d %s)%n", e2eSource,
                 e2eTarget, e2eMethod.label());
-        ModelBench.StepResult e2eStep = model.step(settings.shapes().get(0), e2eSource, e2eTarget, e2eMethod);
+        EngineChoice e2eEngine = defaults.choice(ConfigKey.MODEL_ENGINE, EngineChoice.class);
+        ModelBench.StepResult e2eStep = model.step(settings.shapes().get(0), e2eSource, e2eTarget, e2eMethod,
+                e2eEngine);
 
         Set<String> peerMethods = new LinkedHashSet<>();
         steps.stream().filter(s -> s.timing() != null).forEach(s -> peerMethods.add(s.method().domainTerms()));
-        log.println("kadapt bench perf: PyTorch peer " + peerMethods);
-        TorchPeer.Result peer = TorchPeer.run(settings, List.copyOf(peerMethods), log);
+        log.println("kadapt bench perf: PyTorch peer, stock python3-torch " + peerMethods);
+        TorchPeer.Result peer = TorchPeer.run(settings, List.copyOf(peerMethods), false, log);
+        log.println("kadapt bench perf: PyTorch peer, ND4J's OpenBLAS preloaded " + peerMethods);
+        TorchPeer.Result blasPeer = TorchPeer.run(settings, List.copyOf(peerMethods), true, log);
 
         log.println("kadapt bench perf: end to end");
         EndToEndBench.Result e2e = new EndToEndBench(settings, log).run();
@@ -80,8 +91,8 @@ public final class PerfBench {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 System.getProperty("java.version"), System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"),
                 loadAtStart, loadAtEnd);
-        String report = PerfReport.markdown(header, settings, gemm, predict, steps, peer, e2eStep, stepsPerBatch,
-                e2e);
+        String report = PerfReport.markdown(header, settings, gemm, predictions, steps, peer, blasPeer, e2eStep,
+                stepsPerBatch, e2e);
         log.println(report);
         return report;
     }

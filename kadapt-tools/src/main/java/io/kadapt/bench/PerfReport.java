@@ -9,50 +9,68 @@ final class PerfReport {
     private PerfReport() {
     }
 
-    static String markdown(String header, PerfSettings settings, double[] gemm, Map<String, ModelBench.Timing> predict,
-                           List<ModelBench.StepResult> steps, TorchPeer.Result peer, ModelBench.StepResult e2eStep,
+    static String markdown(String header, PerfSettings settings, double[] gemm,
+                           Map<Integer, Map<String, ModelBench.Timing>> predictions, List<ModelBench.StepResult> steps,
+                           TorchPeer.Result peer, TorchPeer.Result blasPeer, ModelBench.StepResult e2eStep,
                            int stepsPerBatch, EndToEndBench.Result e2e) {
         StringBuilder md = new StringBuilder(header).append('\n');
         md.append(f("ND4J GEMM (%d² float, 1 thread): %.1f GFLOP/s per CPU second (%.1f per wall second). "
-                        + "Model %s, hidden %s, Adam, float.%n%n", settings.gemmSize(), gemm[0] / 1e9, gemm[1] / 1e9,
-                "MLP", settings.hidden()));
-        ModelBench.Timing direct = predict.get("direct");
-        ModelBench.Timing sameDiff = predict.get("samediff");
-        md.append(f("Prediction, 1 row (%s shape): direct ND4J %.3f ms, SameDiff %.3f ms CPU median → %.1f× "
-                        + "faster (p90 %.3f vs %.3f ms wall)%n%n", settings.shapes().get(0).name(),
-                direct.cpuMs().median(), sameDiff.cpuMs().median(),
-                sameDiff.cpuMs().median() / direct.cpuMs().median(), direct.wallMs().quantile(0.9),
-                sameDiff.wallMs().quantile(0.9)));
+                        + "Model %s, hidden %s, Adam, float. Engines: %s.%n%n", settings.gemmSize(), gemm[0] / 1e9,
+                gemm[1] / 1e9, "MLP", settings.hidden(), settings.engines().stream()
+                        .map(e -> e.configName()).toList()));
+
+        md.append("### Prediction\n\n");
+        md.append(f("%s shape. CPU median ms per call (wall p90), Java heap allocated per call (the result array "
+                + "included), against PyTorch's no_grad forward pass + softmax. kadapt/PyTorch = PyTorch CPU median "
+                + "/ kadapt CPU median.%n%n", settings.shapes().get(0).name()));
+        md.append("| rows | path | CPU med | wall p90 | alloc/call | PyTorch stock | PyTorch ND4J OpenBLAS "
+                + "| kadapt/PyTorch stock |\n|---|---|---|---|---|---|---|---|\n");
+        PerfSettings.Shape first = settings.shapes().get(0);
+        predictions.forEach((rows, byPath) -> byPath.forEach((path, t) -> {
+            String key = TorchPeer.Result.predictionKey(first.inputs(), first.classes(), rows);
+            ModelBench.Timing stock = peer.predictions().get(key);
+            ModelBench.Timing blas = blasPeer.predictions().get(key);
+            md.append(f("| %d | %s | %.3f | %.3f | %s | %s | %s | %s |%n", rows, path, t.cpuMs().median(),
+                    t.wallMs().quantile(0.9), bytes(t.bytesPerCall()), ms(stock), ms(blas),
+                    stock == null ? "—" : f("%.2f×", stock.cpuMs().median() / t.cpuMs().median())));
+        }));
+        md.append('\n');
 
         md.append("### Training step\n\n");
         md.append("Step times in ms (wall median / p90; CPU median). Samples/s = (ns+nt) / CPU median. "
-                + "GEMM eff. = counted FLOPs / (CPU median × GEMM FLOP/s). kadapt/PyTorch = ratio of samples/s "
-                + "on CPU medians (wall ratio in brackets).\n\n");
-        md.append("| shape | batch | method | wall med | wall p90 | CPU med | samples/s | GEMM eff. | PyTorch CPU med "
-                + "| PyTorch GEMM eff. | kadapt/PyTorch |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "GEMM eff. = counted FLOPs / (CPU median × GEMM FLOP/s). Alloc = Java heap allocated per step "
+                + "after warm-up (ThreadMXBean). kadapt/PyTorch = ratio of samples/s on CPU medians (wall ratio in "
+                + "brackets), against stock python3-torch and against it with ND4J's OpenBLAS preloaded.\n\n");
+        md.append("| shape | batch | method | engine | wall med | wall p90 | CPU med | samples/s | GEMM eff. | alloc "
+                + "| PyTorch CPU med (stock / OpenBLAS) | PyTorch GEMM eff. (stock) | kadapt/PyTorch stock "
+                + "| kadapt/PyTorch OpenBLAS |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ModelBench.StepResult s : steps) {
             String batch = s.ns() + "+" + s.nt();
             if (s.timing() == null) {
-                md.append(f("| %s | %s | %s | %s |||||||%n", s.shape().name(), batch, s.method().label(), s.note()));
+                md.append(f("| %s | %s | %s | %s | %s |||||||||%n", s.shape().name(), batch, s.method().label(),
+                        s.engine().configName(), s.note()));
                 continue;
             }
             double cpu = s.timing().cpuMs().median();
             double eff = s.flopsPerStep() / (cpu / 1e3) / gemm[0];
             String key = TorchPeer.Result.key(s.shape().inputs(), s.shape().classes(), s.ns(), s.nt(),
                     s.method().domainTerms());
-            ModelBench.Timing t = peer.timings().get(key);
+            ModelBench.Timing stock = peer.timings().get(key);
+            ModelBench.Timing blas = blasPeer.timings().get(key);
             String peerCpu = peer.notMeasured() != null ? "not measured"
-                    : t == null ? peer.skipped().getOrDefault(key, "—") : f("%.2f", t.cpuMs().median());
-            String peerEff = t == null ? "—" : f("%.1f %%", 100 * s.flopsPerStep() / (t.cpuMs().median() / 1e3) / gemm[0]);
-            String ratio = t == null ? "—" : f("**%.2f×** (%.2f×)", t.cpuMs().median() / cpu,
-                    t.wallMs().median() / s.timing().wallMs().median());
-            md.append(f("| %s | %s | %s | %.2f | %.2f | %.2f | %.0f | %.1f %%%s | %s | %s | %s |%n", s.shape().name(),
-                    batch, s.method().label(), s.timing().wallMs().median(), s.timing().wallMs().quantile(0.9), cpu,
+                    : stock == null ? peer.skipped().getOrDefault(key, "—") : ms(stock) + " / " + ms(blas);
+            String peerEff = stock == null ? "—"
+                    : f("%.1f %%", 100 * s.flopsPerStep() / (stock.cpuMs().median() / 1e3) / gemm[0]);
+            md.append(f("| %s | %s | %s | %s | %.2f | %.2f | %.2f | %.0f | %.1f %%%s | %s | %s | %s | %s | %s |%n",
+                    s.shape().name(), batch, s.method().label(), s.engine().configName(),
+                    s.timing().wallMs().median(), s.timing().wallMs().quantile(0.9), cpu,
                     (s.ns() + s.nt()) / (cpu / 1e3), 100 * eff, s.note() == null ? "" : " (" + s.note() + ")",
-                    peerCpu, peerEff, ratio));
+                    bytes(s.timing().bytesPerCall()), peerCpu, peerEff, ratio(stock, s.timing()),
+                    ratio(blas, s.timing())));
         }
         md.append('\n').append(peer.notMeasured() != null ? peer.notMeasured()
-                : f("Peer: PyTorch %s, 1 thread, %s; bench/torch_peer.py.", peer.version(), peer.blas()));
+                : f("Peers: PyTorch %s, 1 thread; %s; %s; bench/torch_peer.py.", peer.version(), peer.blas(),
+                blasPeer.notMeasured() != null ? blasPeer.notMeasured() : blasPeer.blas()));
         md.append(" kadapt computes the MMD² monitor in every step, so the peer does too (under no_grad when MMD is "
                 + "not a loss term), and both count it.\n\n");
 
@@ -83,6 +101,19 @@ final class PerfReport {
         md.append(f("| peak RSS (whole bench JVM: broker, kadapt, producer, reader), MB | %.0f |%n", e2e.peakRssMb()));
         md.append(f("| heap after GC at the end, MB | %.0f |%n", e2e.heapAfterGcMb()));
         return md.toString();
+    }
+
+    private static String ms(ModelBench.Timing t) {
+        return t == null ? "—" : f("%.3f", t.cpuMs().median());
+    }
+
+    private static String bytes(double perCall) {
+        return Double.isNaN(perCall) ? "—" : perCall < 1024 ? f("%.0f B", perCall) : f("%.1f KB", perCall / 1024);
+    }
+
+    private static String ratio(ModelBench.Timing peer, ModelBench.Timing kadapt) {
+        return peer == null ? "—" : f("**%.2f×** (%.2f×)", peer.cpuMs().median() / kadapt.cpuMs().median(),
+                peer.wallMs().median() / kadapt.wallMs().median());
     }
 
     private static String f(String format, Object... args) {

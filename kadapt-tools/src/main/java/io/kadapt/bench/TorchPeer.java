@@ -18,24 +18,34 @@ import java.util.stream.Stream;
 
 /**
  * Runs {@code bench/torch_peer.py} (same model, loss, Adam and batch in PyTorch on CPU, one thread) and reads its
- * per-configuration timings. Debian's python3-torch calls the generic BLAS interface, which resolves to the
- * reference (netlib) BLAS unless another provider is installed; to compare like with like the peer is started with
- * the OpenBLAS that ND4J itself loads ({@code LD_PRELOAD}), when it can be found.
+ * per-configuration step timings and its {@code no_grad} prediction timings. Two variants: Debian's stock
+ * python3-torch as a user would install it (the reference of the targets), and the same with the OpenBLAS that ND4J
+ * itself loads preloaded ({@code LD_PRELOAD}, when it can be found), which compares like with like and continues
+ * the earlier reports.
  */
 final class TorchPeer {
 
-    /** The peer's answer: timings by key, or why there are none. */
-    record Result(Map<String, ModelBench.Timing> timings, Map<String, String> skipped, String version, String blas,
-                  String notMeasured) {
+    /** The peer's answer: step and prediction timings by key, or why there are none. */
+    record Result(Map<String, ModelBench.Timing> timings, Map<String, ModelBench.Timing> predictions,
+                  Map<String, String> skipped, String version, String blas, String notMeasured) {
         static String key(int inputs, int classes, int ns, int nt, String method) {
             return inputs + "/" + classes + "/" + ns + "+" + nt + "/" + method;
+        }
+
+        static String predictionKey(int inputs, int classes, int rows) {
+            return inputs + "/" + classes + "/" + rows;
         }
     }
 
     private TorchPeer() {
     }
 
-    static Result run(PerfSettings settings, List<String> methods, java.io.PrintStream log) throws IOException {
+    /**
+     * @param preloadNd4jBlas false: stock python3-torch; true: with ND4J's OpenBLAS preloaded (not measured when
+     *                        that library cannot be found)
+     */
+    static Result run(PerfSettings settings, List<String> methods, boolean preloadNd4jBlas, java.io.PrintStream log)
+            throws IOException {
         if (settings.peerScript() == null) {
             return notMeasured("peer: not measured (disabled)");
         }
@@ -60,14 +70,18 @@ final class TorchPeer {
         methods.forEach(m -> request.append('"').append(m).append("\","));
         request.setLength(request.length() - 1);
         request.append("],\"dann_hidden\":").append(ConfigEntry.byKey("loss.dann.hidden").orElseThrow().defaultValue());
+        request.append(",\"predict_rows\":").append(settings.predictRows());
         request.append(",\"warmup\":").append(settings.warmupSteps()).append(",\"steps\":")
                 .append(settings.measuredSteps()).append('}');
 
         Map<String, String> env = new HashMap<>(Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_NUM_THREADS", "1",
                 "MKL_NUM_THREADS", "1"));
-        Path openBlas = nd4jOpenBlas();
-        String blas = "Debian generic BLAS (reference netlib unless an optimised provider is installed)";
-        if (openBlas != null) {
+        String blas = "stock: the BLAS Debian's python3-torch resolves to";
+        if (preloadNd4jBlas) {
+            Path openBlas = nd4jOpenBlas();
+            if (openBlas == null) {
+                return notMeasured("peer with ND4J's OpenBLAS: not measured (library not found)");
+            }
             env.put("LD_PRELOAD", openBlas.toString());
             blas = "OpenBLAS preloaded from ND4J's bundle (" + openBlas.getFileName() + ", same library as kadapt)";
         }
@@ -76,6 +90,7 @@ final class TorchPeer {
             return notMeasured("peer: not measured (torch_peer.py failed)");
         }
         Map<String, ModelBench.Timing> timings = new HashMap<>();
+        Map<String, ModelBench.Timing> predictions = new HashMap<>();
         Map<String, String> skipped = new HashMap<>();
         String version = "?";
         for (String line : lines) {
@@ -87,6 +102,12 @@ final class TorchPeer {
                 version = row.get("torch").asText();
                 continue;
             }
+            if (row.has("predict")) {
+                predictions.put(Result.predictionKey(row.get("in").asInt(), row.get("classes").asInt(),
+                        row.get("predict").asInt()), new ModelBench.Timing(Samples.of(doubles(row.get("wall_ms"))),
+                        Samples.of(doubles(row.get("cpu_ms")))));
+                continue;
+            }
             String key = Result.key(row.get("in").asInt(), row.get("classes").asInt(), row.get("ns").asInt(),
                     row.get("nt").asInt(), row.get("method").asText());
             if (row.has("skipped")) {
@@ -96,11 +117,11 @@ final class TorchPeer {
                         Samples.of(doubles(row.get("cpu_ms")))));
             }
         }
-        return new Result(timings, skipped, version, blas, null);
+        return new Result(timings, predictions, skipped, version, blas, null);
     }
 
     private static Result notMeasured(String why) {
-        return new Result(Map.of(), Map.of(), null, null, why);
+        return new Result(Map.of(), Map.of(), Map.of(), null, null, why);
     }
 
     private static double[] doubles(JsonNode array) {

@@ -11,6 +11,7 @@
  * </ul>
  *
  * <p>May import the model, loss, training, config, stream, service, client, replay and broker packages; nothing
- * imports it but the CLI and tests.
+ * imports it but the CLI and tests. Lives in kadapt-tools (with kafka-streams-test-utils at compile scope): never in
+ * the service jar or image.
  */
 package io.kadapt.bench;

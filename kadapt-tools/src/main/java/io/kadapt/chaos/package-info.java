@@ -14,6 +14,8 @@
  * </ul>
  *
  * <p>May import the client, broker, demo (the stream generator), bench ({@code MachineInfo}), stream (state and serde
- * names), training and model packages; nothing imports it but the CLI and tests.
+ * names), training and model packages; nothing imports it but the CLI and tests. It starts kadapt by its main
+ * class's name, as a separate process, so it does not link the {@code cli} package. Lives in kadapt-tools: never in
+ * the service jar or image.
  */
 package io.kadapt.chaos;

@@ -76,7 +76,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             Path dir = childRun.workDir("kadapt-chaos-");
             Map<String, String> kadapt = new LinkedHashMap<>(Map.of("model.hidden", "64,32"));
-            kadapt.putAll(childRun.settings);
+            kadapt.putAll(childRun.settings.values);
             ChaosSettings chaos = new ChaosSettings(seed, samples, samples, batch, batch, kills, signal,
                     brokerBounces, brokerOutage, guarantee, commitIntervalMs, kadapt, timeout);
             System.out.println("kadapt bench chaos: work dir " + dir);
@@ -120,7 +120,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             Path dir = childRun.workDir("kadapt-soak-");
             System.out.println("kadapt bench soak: work dir " + dir);
-            SoakReport report = new SoakRun(dir, new SoakSettings(duration, rate, sampleEvery, childRun.settings), System.out)
+            SoakReport report = new SoakRun(dir, new SoakSettings(duration, rate, sampleEvery, childRun.settings.values), System.out)
                     .run();
             System.out.println();
             System.out.print(report.table());

@@ -3,8 +3,7 @@ package io.kadapt.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of the benches that run kadapt as child processes: where their files go, and extra kadapt settings. */
@@ -12,8 +11,8 @@ final class ChildRunOptions {
     @Option(names = "--work-dir", description = "Broker data, state dirs and logs (default: a new temporary dir, kept).")
     Path workDir;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any kadapt config key for the runs, repeatable.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    ConfigOverrides settings;
 
     /** The work dir, a new temporary one named {@code prefix…} unless given. */
     Path workDir(String prefix) throws IOException {

@@ -9,13 +9,12 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,8 +55,9 @@ final class QualityBenchCommand implements Callable<Integer> {
                     + " Repeatable.")
     List<String> customMethods = new ArrayList<>();
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A config key for every method (repeatable).")
-    Map<String, String> settings = new LinkedHashMap<>();
+    /** Config keys for every method. */
+    @Mixin
+    ConfigOverrides settings;
 
     @Option(names = "--out", defaultValue = "docs/BENCHMARKS.md", paramLabel = "FILE",
             description = "Markdown file whose quality section is replaced (default ${DEFAULT-VALUE}).")
@@ -82,7 +82,7 @@ final class QualityBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seeds must be at least 1");
         }
         List<Long> seedList = LongStream.rangeClosed(1, seedCount).boxed().toList();
-        QualityBenchmark benchmark = new QualityBenchmark(dataDir, settings);
+        QualityBenchmark benchmark = new QualityBenchmark(dataDir, settings.values);
         benchmark.checkData(selectedPairs);
 
         String loadBefore = MachineInfo.loadAverages();

@@ -3,6 +3,7 @@ package io.kadapt.stream.state;
 import io.kadapt.data.Domain;
 import io.kadapt.data.Sample;
 import java.util.List;
+import java.util.SortedMap;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -30,6 +31,15 @@ public final class SampleBufferStore {
 
     public List<Sample> loadInOrder(Domain domain) {
         return SampleCodec.decodeRange(store, key(domain, 0), key(domain, Long.MAX_VALUE));
+    }
+
+    /**
+     * The buffered samples of a domain in arrival order, from this store's entries as its changelog holds them (the
+     * last value of each key, deleted keys absent): how tools read a stopped or running instance's buffer.
+     */
+    public static List<Sample> inOrder(SortedMap<String, byte[]> entries, Domain domain) {
+        return entries.subMap(key(domain, 0), key(domain, Long.MAX_VALUE)).values().stream()
+                .map(SampleCodec::decode).toList();
     }
 
     /** Zero-padded so that lexicographic key order is numeric order. */

@@ -1,0 +1,92 @@
+package io.kadapt.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kadapt.broker.EmbeddedKafkaBroker;
+import io.kadapt.client.SampleProducer;
+import io.kadapt.config.KadaptConfig;
+import io.kadapt.stream.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kadapt reset} on a real broker: refused while an instance runs, then deletes exactly the app's state. */
+@Tag("broker")
+class ApplicationResetTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("refused while running; afterwards internal topics, group and local state go, inputs stay; restart is fresh")
+    void resetStartsOver() throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("broker"))) {
+            KadaptConfig config = KadaptConfig.of(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                    "state.dir", dir.resolve("state").toString(), "http.port", "0", "model.input-dim", "3",
+                    "model.classes", "2", "model.hidden", "8", "train.batch.source", "2", "train.batch.target", "2"));
+            Topics topics = Topics.from(config);
+
+            // Given a running instance that has trained
+            try (KadaptService service = KadaptService.start(config, Duration.ofMinutes(2))) {
+                try (SampleProducer producer = new SampleProducer(broker.bootstrapServers(), topics)) {
+                    for (int i = 0; i < 8; i++) {
+                        producer.source("s-" + i, new float[] {i, 1, -i}, i % 2);
+                        producer.target("t-" + i, new float[] {-i, i, 1});
+                    }
+                }
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+                while (service.metrics().modelStep() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertTrue(service.metrics().modelStep() > 0, "trained before the reset");
+
+                // When a reset is asked for while it runs, then it is refused, naming the reason
+                try (ClusterConnection cluster = ClusterConnection.open(config)) {
+                    ApplicationReset.ApplicationRunningException refused = assertThrows(
+                            ApplicationReset.ApplicationRunningException.class,
+                            () -> ApplicationReset.plan(config, cluster));
+                    assertTrue(refused.getMessage().contains("running member"), refused.getMessage());
+                }
+            }
+
+            // When it is stopped and reset
+            try (ClusterConnection cluster = ClusterConnection.open(config)) {
+                ApplicationReset plan = ApplicationReset.plan(config, cluster);
+                assertTrue(plan.groupExists(), "committed offsets exist");
+                assertTrue(plan.internalTopics().contains("kadapt-kadapt-model-changelog"), plan.internalTopics().toString());
+                assertTrue(plan.internalTopics().stream().allMatch(t -> t.startsWith("kadapt-")), plan.toString());
+                assertTrue(plan.localState() != null && Files.exists(plan.localState()), "local state found");
+                plan.execute(cluster);
+
+                // Then the app's state is gone and the inputs and outputs stay
+                ApplicationReset after = ApplicationReset.plan(config, cluster);
+                assertTrue(after.nothingToDo(), "nothing left: " + after);
+                assertFalse(Files.exists(dir.resolve("state").resolve("kadapt")), "local state deleted");
+                try (Admin admin = cluster.admin()) {
+                    Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                    assertTrue(names.containsAll(topics.inputs()) && names.containsAll(topics.outputs()), names.toString());
+                }
+            }
+
+            // And a restart begins with a fresh model that trains on the inputs from their start again
+            try (KadaptService service = KadaptService.start(config, Duration.ofMinutes(2))) {
+                assertEquals(0, service.metrics().modelStep(), "a fresh model");
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+                while (service.metrics().modelStep() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertTrue(service.metrics().modelStep() > 0, "the inputs are read again from the earliest offsets");
+            }
+        }
+    }
+}
