@@ -1,11 +1,13 @@
 package io.kadapt.chaos;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kadapt.data.Domain;
 import io.kadapt.demo.DomainShiftStream;
 import io.kadapt.stream.Topics;
+import io.kadapt.stream.serde.FeedbackMessage;
 import io.kadapt.stream.serde.JsonCodec;
+import io.kadapt.stream.serde.SampleMessage;
 import io.kadapt.training.SampleIdDigest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,24 +70,23 @@ public final class ChaosInput {
                 if (i < sources) {
                     String id = "s-" + i;
                     DomainShiftStream.Point point = stream.next(Domain.SOURCE);
-                    ObjectNode json = sample(id, point.features()).put("label", point.label());
-                    producer.send(new ProducerRecord<>(topics.source(), 0, timestamp++, id, JsonCodec.write(json)));
+                    producer.send(new ProducerRecord<>(topics.source(), 0, timestamp++, id,
+                            JsonCodec.write(SampleMessage.source(id, point.features(), point.label()))));
                     sourceIds.add(id);
                 }
                 if (i < targets) {
                     String id = "t-" + i;
                     DomainShiftStream.Point point = stream.next(Domain.TARGET);
-                    ObjectNode json = sample(id, point.features());
-                    producer.send(new ProducerRecord<>(topics.target(), 0, timestamp++, id, JsonCodec.write(json)));
+                    producer.send(new ProducerRecord<>(topics.target(), 0, timestamp++, id,
+                            JsonCodec.write(SampleMessage.target(id, point.features()))));
                     targetIds.add(id);
                     targetLabels.add(point.label());
                 }
                 int labelled = i - FEEDBACK_LAG;
                 if (labelled >= 0 && labelled < targets - FEEDBACK_LAG) {
                     String id = targetIds.get(labelled);
-                    ObjectNode json = JsonCodec.mapper().createObjectNode().put("id", id)
-                            .put("label", targetLabels.get(labelled));
-                    producer.send(new ProducerRecord<>(topics.feedback(), 0, timestamp++, id, JsonCodec.write(json)));
+                    producer.send(new ProducerRecord<>(topics.feedback(), 0, timestamp++, id,
+                            JsonCodec.write(FeedbackMessage.of(id, targetLabels.get(labelled)))));
                     labelledIds.add(id);
                 }
                 if (i % BAD_EVERY == BAD_EVERY - 1 && i < targets - 1) {
@@ -94,7 +95,7 @@ public final class ChaosInput {
                     String topic = kind == 0 ? topics.source() : kind == 1 ? topics.target() : topics.feedback();
                     String value = kind == 3 ? "{\"id\":\"" + key + "\",\"label\":-1}" : "{\"id\":\"" + key + "\",broken";
                     producer.send(new ProducerRecord<>(topic, 0, timestamp++, key,
-                            value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                            value.getBytes(StandardCharsets.UTF_8)));
                     deadLetters.put(key, kind == 3 ? "label_out_of_range" : "malformed_json");
                 }
             }
@@ -102,15 +103,6 @@ public final class ChaosInput {
         }
         return new ChaosInput(List.copyOf(sourceIds), List.copyOf(targetIds), Map.copyOf(deadLetters),
                 List.copyOf(labelledIds));
-    }
-
-    private static ObjectNode sample(String id, float[] features) {
-        ObjectNode node = JsonCodec.mapper().createObjectNode().put("id", id);
-        var array = node.putArray("features");
-        for (float value : features) {
-            array.add(value);
-        }
-        return node;
     }
 
     public List<String> targetIds() {
