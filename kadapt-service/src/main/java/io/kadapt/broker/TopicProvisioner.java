@@ -158,7 +158,8 @@ public final class TopicProvisioner {
     }
 
     private static NewTopic newTopic(TopicSpec spec) {
-        Optional<Integer> partitions = spec.requiresPartitionCount() ? Optional.of(spec.partitions()) : Optional.empty();
+        Optional<Integer> partitions = spec.partitions() != TopicSpec.ANY_PARTITIONS
+                ? Optional.of(spec.partitions()) : Optional.empty();
         Optional<Short> replication = spec.replicationFactor() == TopicSpec.DEFAULT_REPLICATION_FACTOR
             ? Optional.empty() : Optional.of(spec.replicationFactor());
         return new NewTopic(spec.name(), partitions, replication).configs(spec.configs());
@@ -217,7 +218,7 @@ public final class TopicProvisioner {
             .append(". Create ").append(names.size() == 1 ? "it" : "them").append(", e.g.");
         for (TopicSpec spec : missing) {
             m.append("\n  kafka-topics.sh --bootstrap-server BROKER --create --topic ").append(spec.name());
-            if (spec.requiresPartitionCount()) {
+            if (spec.partitions() != TopicSpec.ANY_PARTITIONS) {
                 m.append(" --partitions ").append(spec.partitions());
             }
             if (spec.replicationFactor() != TopicSpec.DEFAULT_REPLICATION_FACTOR) {

@@ -14,8 +14,10 @@ import java.util.Objects;
  * @param replicationFactor replication factor when created, or {@link #DEFAULT_REPLICATION_FACTOR} for the broker's
  * @param configs           topic configs set when created (e.g. {@code cleanup.policy=compact}); not checked on
  *                          existing topics
+ * @param exactPartitions   whether an existing topic must have exactly {@code partitions} (else any count will do)
  */
-public record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+public record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs,
+                        boolean exactPartitions) {
 
     /** No partition count required: created with the broker's {@code num.partitions}, any count accepted. */
     public static final int ANY_PARTITIONS = -1;
@@ -39,6 +41,16 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
         configs = configs == null ? Map.of() : Map.copyOf(configs);
     }
 
+    /** A spec whose partition count is required of an existing topic (unless it is {@link #ANY_PARTITIONS}). */
+    public TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+        this(name, partitions, replicationFactor, configs, partitions != ANY_PARTITIONS);
+    }
+
+    /** This spec creating the topic with {@link #partitions()} but accepting an existing one with any count. */
+    public TopicSpec anyCountWhenExisting() {
+        return new TopicSpec(name, partitions, replicationFactor, configs, false);
+    }
+
     /** A topic with exactly {@code partitions} partitions, the broker's replication factor and no configs. */
     public static TopicSpec of(String name, int partitions) {
         return new TopicSpec(name, partitions, DEFAULT_REPLICATION_FACTOR, Map.of());
@@ -53,16 +65,16 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
     public TopicSpec withConfig(String key, String value) {
         Map<String, String> c = new HashMap<>(configs);
         c.put(key, value);
-        return new TopicSpec(name, partitions, replicationFactor, c);
+        return new TopicSpec(name, partitions, replicationFactor, c, exactPartitions);
     }
 
     /** This spec with another replication factor. */
     public TopicSpec withReplicationFactor(short factor) {
-        return new TopicSpec(name, partitions, factor, configs);
+        return new TopicSpec(name, partitions, factor, configs, exactPartitions);
     }
 
     /** True if an existing topic must have exactly {@link #partitions()} partitions. */
     public boolean requiresPartitionCount() {
-        return partitions != ANY_PARTITIONS;
+        return exactPartitions;
     }
 }

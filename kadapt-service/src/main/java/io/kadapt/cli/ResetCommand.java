@@ -41,8 +41,9 @@ final class ResetCommand implements Callable<Integer> {
             System.out.println("kadapt reset: application '" + reset.applicationId() + "'");
             System.out.println("  internal topics: " + (reset.internalTopics().isEmpty() ? "none"
                     : String.join(", ", reset.internalTopics())));
-            System.out.println("  consumer group with committed offsets: " + (reset.groupExists() ? "yes" : "none"));
-            System.out.println("  local state: " + (reset.localState() == null ? "none" : reset.localState()));
+            System.out.println("  consumer groups with committed offsets: " + (reset.groups().isEmpty() ? "none"
+                    : String.join(", ", reset.groups())));
+            System.out.println("  local state: " + (reset.localState().isEmpty() ? "none" : reset.localState()));
             if (!execute) {
                 System.out.println("kadapt reset: dry run, nothing deleted; pass --execute to delete the above");
                 return 0;

@@ -25,19 +25,35 @@ public enum ConfigKey {
                     + " else Kafka Streams' default."),
     PROCESSING_GUARANTEE("processing.guarantee", "exactly_once_v2",
             "exactly_once_v2 (model, predictions and offsets commit atomically) or at_least_once."),
-    COMMIT_INTERVAL_MS("commit.interval.ms", "100",
-            "How often Kafka Streams commits; predictions become visible to read_committed consumers then."),
-    NUM_STANDBY_REPLICAS("num.standby.replicas", "0", "Warm standby copies of the model state on other instances."),
+    COMMIT_INTERVAL_MS("commit.interval.ms", "20",
+            "How often the prediction path commits; predictions become visible to read_committed consumers then"
+                    + " (docs/SCALING.md: latency against throughput)."),
+    NUM_STREAM_THREADS("num.stream.threads", "auto",
+            "Prediction threads of this instance (Kafka Streams num.stream.threads of the prediction application);"
+                    + " the trainer always has a thread of its own. auto: one less than the processors, at least 1."),
+    NUM_STANDBY_REPLICAS("num.standby.replicas", "1",
+            "Warm standby copies of the trainer's state on other instances: a failover resumes training without"
+                    + " replaying the changelogs."),
+    MODEL_PUBLISH_INTERVAL_MS("model.publish-interval-ms", "250",
+            "The trainer publishes the model to topics.model at most this often (and commits its state as often);"
+                    + " 0: after every step that changed it."),
     TOPIC_SOURCE("topics.source", "kadapt.source", "Labelled source samples (input)."),
     TOPIC_TARGET("topics.target", "kadapt.target", "Unlabelled target samples (input)."),
     TOPIC_FEEDBACK("topics.feedback", "kadapt.feedback", "Late true labels of target samples, by id (input)."),
     TOPIC_PREDICTIONS("topics.predictions", "kadapt.predictions", "One prediction per target sample (output)."),
     TOPIC_METRICS("topics.metrics", "kadapt.metrics", "One record per training step (output)."),
     TOPIC_DLQ("topics.dlq", "kadapt.dlq", "Dead-letter topic for rejected input records (output)."),
+    TOPIC_TRAINING("topics.training", "kadapt.training",
+            "Valid samples and labels on their way from the prediction path to the one trainer (kadapt's own;"
+                    + " one partition)."),
+    TOPIC_MODEL("topics.model", "kadapt.model",
+            "The trainer's published model, in chunks, read by every instance (kadapt's own; compacted, one"
+                    + " partition)."),
     TOPICS_AUTO_CREATE("topics.auto-create", "true",
             "Create missing topics at start. false: fail at start, naming the missing topics."),
-    TOPICS_PARTITIONS("topics.partitions", "1",
-            "Partitions of the output topics it creates. Input topics always get 1 partition: one model."),
+    TOPICS_PARTITIONS("topics.partitions", "6",
+            "Partitions of the input and output topics it creates (existing topics keep theirs, any count):"
+                    + " prediction runs one task per target partition."),
     TOPICS_REPLICATION_FACTOR("topics.replication-factor", "1", "Replication factor of the topics it creates."),
     INPUT_MAX_ABS_FEATURE("input.max-abs-feature", "1e9",
             "Features (and regression labels) beyond ±this are rejected (feature_out_of_range, label_out_of_range):"
@@ -81,6 +97,10 @@ public enum ConfigKey {
             "Optimiser steps per fresh source+target batch; steps after the first draw batches from the replay memory."),
     TRAIN_REPLAY_CAPACITY("train.replay.capacity", "4096",
             "Recent trained samples kept per domain for replay steps (used when train.steps-per-batch > 1)."),
+    TRAIN_MAX_LAG_MS("train.max-lag-ms", "10000",
+            "Overload policy: a sample that reaches the trainer more than this long after it was produced is not"
+                    + " trained on (counted in kadapt_trainer_shed_samples_total), so the trainer keeps up with the"
+                    + " stream rather than a growing backlog. 0: train on every sample however late."),
     TRAIN_STALL_TIMEOUT_MS("train.stall-timeout-ms", "0",
             "0: training waits for both domains. >0: after this long without a target batch, train source-only."),
     LOSS_SUPERVISED("loss.supervised", "",

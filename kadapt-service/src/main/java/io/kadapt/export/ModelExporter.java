@@ -8,6 +8,7 @@ import io.kadapt.model.ModelSnapshot;
 import io.kadapt.model.NumpyArchive;
 import io.kadapt.model.TransferModel;
 import io.kadapt.service.ClusterConnection;
+import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.state.ModelCheckpointStore;
@@ -51,7 +52,7 @@ public final class ModelExporter {
     /** The trainer as the application's changelogs hold it now. */
     public static OnlineTrainer load(KadaptConfig config, ClusterConnection cluster) {
         AdaptationSettings settings = AdaptationSettings.from(config);
-        String applicationId = config.required(ConfigKey.APPLICATION_ID);
+        String applicationId = StreamsProperties.applicationId(config, StreamsProperties.Role.TRAINING);
         Map<String, Object> client = new LinkedHashMap<>(cluster.clientSettings());
         client.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId + "-model-export");
         SortedMap<String, byte[]> model = ChangelogSnapshot.read(client, changelog(applicationId, ModelCheckpointStore.NAME));

@@ -26,7 +26,14 @@ public final class AdaptationMetrics {
     private final Map<String, GaugeValue> losses = new ConcurrentHashMap<>();
     private final Map<String, GaugeValue> lambdas = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new HashMap<>();
-    private final Counter predictions;
+    private final Map<Integer, Counter> predictions = new ConcurrentHashMap<>();
+    private final Map<Domain, Counter> shed = new EnumMap<>(Domain.class);
+    private final Counter publications;
+    private final GaugeValue publicationBytes = new GaugeValue();
+    private final GaugeValue servedStep = new GaugeValue();
+    private final GaugeValue trainerLag = new GaugeValue();
+    private final Timer freshness;
+    private final Timer predictorProcessing;
     private final Counter steps;
     private final Counter skippedSteps;
     private final Counter feedbackLabels;
@@ -60,7 +67,27 @@ public final class AdaptationMetrics {
             deadLetters.put(reason, Counter.builder("kadapt.dlq.records").tag("reason", reason)
                     .description("Input records sent to the dead-letter topic, by reason").register(registry));
         }
-        predictions = Counter.builder("kadapt.predictions").description("Predictions published").register(registry);
+        for (Domain domain : Domain.values()) {
+            shed.put(domain, Counter.builder("kadapt.trainer.shed.samples").tag("domain", domain.tag())
+                    .description("Samples not trained on because they reached the trainer later than train.max-lag-ms")
+                    .register(registry));
+        }
+        publications = Counter.builder("kadapt.model.publications")
+                .description("Model versions the trainer published to the model topic").register(registry);
+        gauge("kadapt.model.publication.bytes", publicationBytes, "Size of the last published model version");
+        gauge("kadapt.served.model.step", servedStep, "Step of the model this instance predicts with");
+        gauge("kadapt.trainer.lag.seconds", trainerLag,
+                "Age of the record the trainer read last: how far training runs behind the stream");
+        freshness = Timer.builder("kadapt.model.freshness")
+                .description("From a training step to the first prediction on this instance with a model that has it")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        predictorProcessing = Timer.builder("kadapt.predictor.processing")
+                .description("The predictor's own time per target record: predict, publish, hand on to training")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry);
         steps = Counter.builder("kadapt.training.steps").description("Optimiser steps applied").register(registry);
         skippedSteps = Counter.builder("kadapt.training.steps.skipped")
                 .description("Steps skipped because the loss or a gradient was not finite").register(registry);
@@ -100,9 +127,44 @@ public final class AdaptationMetrics {
         buffered.get(domain).set(count);
     }
 
-    public void predictionPublished(double latencyMs) {
-        predictions.increment();
+    /**
+     * @param partition       the target partition (a tag of {@code kadapt_predictions_total}), −1 if unknown
+     * @param processingNanos the predictor's own time on the record
+     */
+    public void predictionPublished(double latencyMs, int partition, long processingNanos) {
+        predictions.computeIfAbsent(partition, p -> Counter.builder("kadapt.predictions").tag("partition",
+                Integer.toString(p)).description("Predictions published, by target partition").register(registry))
+                .increment();
         predictionLatency.record((long) (latencyMs * 1e6), TimeUnit.NANOSECONDS);
+        predictorProcessing.record(processingNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Predictions this instance published, over all partitions. */
+    public double predictions() {
+        return predictions.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    public void servedModelStep(long step) {
+        servedStep.set(step);
+    }
+
+    /** From a training step to the first prediction with a model that has it. */
+    public void modelFreshness(long millis) {
+        freshness.record(millis, TimeUnit.MILLISECONDS);
+    }
+
+    public void modelPublished(int bytes) {
+        publications.increment();
+        publicationBytes.set(bytes);
+    }
+
+    public void trainerLag(long millis) {
+        trainerLag.set(millis / 1000.0);
+    }
+
+    /** A sample the overload policy kept from training. */
+    public void shed(Domain domain) {
+        shed.get(domain).increment();
     }
 
     public void modelStep(long step) {

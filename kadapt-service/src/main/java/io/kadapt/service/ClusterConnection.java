@@ -97,13 +97,23 @@ public final class ClusterConnection implements AutoCloseable {
         return stateDir;
     }
 
-    /** Creates (or checks) the topics; inputs get one partition because one task owns the one model. */
+    /**
+     * Creates (or checks) the topics. Inputs and outputs get {@code topics.partitions} when created and may have any
+     * count; the training and model topics must have exactly one partition: one trainer reads the first in order,
+     * and the second holds one model.
+     */
     public void provisionTopics(Topics topics) {
         short replication = Short.parseShort(config.required(ConfigKey.TOPICS_REPLICATION_FACTOR));
-        int outputPartitions = config.positiveInteger(ConfigKey.TOPICS_PARTITIONS);
+        int partitions = config.positiveInteger(ConfigKey.TOPICS_PARTITIONS);
         List<TopicSpec> specs = new ArrayList<>();
-        topics.inputs().forEach(name -> specs.add(new TopicSpec(name, 1, replication, Map.of())));
-        topics.outputs().forEach(name -> specs.add(new TopicSpec(name, outputPartitions, replication, Map.of())));
+        topics.inputs().forEach(name -> specs.add(new TopicSpec(name, partitions, replication, Map.of())
+                .anyCountWhenExisting()));
+        topics.outputs().forEach(name -> specs.add(new TopicSpec(name, partitions, replication, Map.of())
+                .anyCountWhenExisting()));
+        // Consumed records are not needed again; a day bounds the disk a stopped trainer's backlog can take.
+        specs.add(new TopicSpec(topics.training(), 1, replication, Map.of("retention.ms", "86400000")));
+        specs.add(new TopicSpec(topics.model(), 1, replication, Map.of("cleanup.policy", "compact",
+                "min.cleanable.dirty.ratio", "0.1", "segment.bytes", Integer.toString(64 * 1024 * 1024))));
         try (Admin admin = admin()) {
             new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(specs, config.bool(ConfigKey.TOPICS_AUTO_CREATE));
         }

@@ -19,16 +19,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** Everything the adaptation topology needs from the configuration, validated once at build time. */
 public record AdaptationSettings(Topics topics, ModelSpec modelSpec, TrainingSettings training,
                                  Duration stallTimeout, int accuracyWindow, int pendingPredictionsMax,
-                                 double maxAbsFeature, Map<String, INDArray> warmStart) {
+                                 double maxAbsFeature, Map<String, INDArray> warmStart, Duration publishInterval,
+                                 Duration shedAfter) {
 
     public static AdaptationSettings from(KadaptConfig config) {
-        long stallMs = config.longValue(ConfigKey.TRAIN_STALL_TIMEOUT_MS);
-        if (stallMs < 0) {
-            throw new io.kadapt.config.ConfigException(ConfigKey.TRAIN_STALL_TIMEOUT_MS.key() + " must be >= 0");
-        }
         return new AdaptationSettings(Topics.from(config), ModelSpecs.from(config), ModelSpecs.training(config),
-                Duration.ofMillis(stallMs), config.positiveInteger(ConfigKey.METRICS_ACCURACY_WINDOW),
-                config.positiveInteger(ConfigKey.METRICS_PENDING_MAX), maxAbsFeature(config), warmStart(config));
+                nonNegativeMillis(config, ConfigKey.TRAIN_STALL_TIMEOUT_MS), config.positiveInteger(ConfigKey.METRICS_ACCURACY_WINDOW),
+                config.positiveInteger(ConfigKey.METRICS_PENDING_MAX), maxAbsFeature(config), warmStart(config),
+                nonNegativeMillis(config, ConfigKey.MODEL_PUBLISH_INTERVAL_MS),
+                nonNegativeMillis(config, ConfigKey.TRAIN_MAX_LAG_MS));
+    }
+
+    private static Duration nonNegativeMillis(KadaptConfig config, ConfigKey key) {
+        long ms = config.longValue(key);
+        if (ms < 0) {
+            throw new ConfigException(key.key() + " must be >= 0");
+        }
+        return Duration.ofMillis(ms);
     }
 
     /** The parameters of {@code model.init-file}, read and checked against the model now; empty without one. */

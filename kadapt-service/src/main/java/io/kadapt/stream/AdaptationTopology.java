@@ -1,18 +1,20 @@
 package io.kadapt.stream;
 
 import io.kadapt.metrics.AdaptationMetrics;
-import io.kadapt.stream.serde.InboundDeserializer.Role;
 import io.kadapt.stream.serde.InboundDeserializer;
-import io.kadapt.stream.serde.InboundRecord;
+import io.kadapt.stream.serde.InboundDeserializer.Role;
 import io.kadapt.stream.serde.JsonSerializer;
 import io.kadapt.stream.serde.LabelRule;
+import io.kadapt.stream.serde.TrainingRecordSerde;
 import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.stream.state.PredictionLedgerStore;
 import io.kadapt.stream.state.ReplayMemoryStore;
 import io.kadapt.stream.state.SampleBufferStore;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -20,15 +22,30 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds kadapt's topology from its settings, with no I/O, so tests run the very topology the service runs:
- * three validating sources → one adaptation processor with three stores → predictions and metrics sinks.
- * Rejected input never reaches the processor: the {@link io.kadapt.stream.dlq.DeadLetterRouter} sends it to
- * the dead-letter topic.
+ * Builds kadapt's two topologies from its settings, with no I/O, so tests run the very topologies the service runs.
+ *
+ * <p><b>Prediction</b> (one task per input partition, on every instance): the target topic's validating source →
+ * {@link PredictorProcessor} → the predictions topic, and the predicted sample → the training topic; source samples
+ * and feedback labels → {@link TrainingForwarder} → the training topic; the model topic → a global store whose
+ * {@link ModelUpdateProcessor} swaps the model every predictor serves. Rejected input goes to the dead-letter topic
+ * ({@link io.kadapt.stream.dlq.DeadLetterRouter}) and never further.
+ *
+ * <p><b>Training</b> (one task: the training topic has one partition): training topic → {@link TrainerProcessor} with
+ * its four stores → the model topic and the metrics topic.
+ *
+ * <p>The service runs them as two Kafka Streams applications so that training never holds up a prediction thread;
+ * {@link #whole} joins them into one topology for the topology test driver, which routes the training and model
+ * topics between the halves itself.
  */
 public final class AdaptationTopology {
     static final String PREDICTIONS_SINK = "predictions-sink";
+    static final String TRAINING_SINK = "training-sink";
     static final String METRICS_SINK = "metrics-sink";
-    private static final String PROCESSOR = "adaptation";
+    static final String MODEL_SINK = "model-sink";
+    /** The global store of model chunks. */
+    public static final String MODEL_STORE = "kadapt-served-model";
+    private static final String PREDICTOR = "predictor";
+    private static final String TRAINER = "trainer";
 
     /**
      * The changelog of the model store gets small segments so compaction can drop old model versions soon:
@@ -41,27 +58,67 @@ public final class AdaptationTopology {
     private AdaptationTopology() {
     }
 
-    public static Topology build(AdaptationSettings settings, AdaptationMetrics metrics) {
+    /** The prediction application's topology. */
+    public static Topology prediction(AdaptationSettings settings, AdaptationMetrics metrics, ServedModelHolder models) {
+        return addPrediction(new Topology(), settings, metrics, models);
+    }
+
+    /** The training application's topology. */
+    public static Topology training(AdaptationSettings settings, AdaptationMetrics metrics) {
+        return addTraining(new Topology(), settings, metrics);
+    }
+
+    /** Both halves in one topology: for the topology test driver only. */
+    public static Topology whole(AdaptationSettings settings, AdaptationMetrics metrics, ServedModelHolder models) {
+        return addTraining(addPrediction(new Topology(), settings, metrics, models), settings, metrics);
+    }
+
+    private static Topology addPrediction(Topology topology, AdaptationSettings settings, AdaptationMetrics metrics,
+                                          ServedModelHolder models) {
         Topics topics = settings.topics();
-        Topology topology = new Topology();
-        topology.addProcessor(PROCESSOR, () -> new AdaptationProcessor(settings, metrics),
-                addInputSources(topology, settings));
-        topology.addStateStore(store(ModelCheckpointStore.NAME).withCachingEnabled()
-                .withLoggingEnabled(MODEL_CHANGELOG), PROCESSOR);
-        topology.addStateStore(store(SampleBufferStore.NAME).withCachingEnabled(), PROCESSOR);
-        topology.addStateStore(store(PredictionLedgerStore.NAME).withCachingEnabled(), PROCESSOR);
-        topology.addStateStore(store(ReplayMemoryStore.NAME).withCachingEnabled(), PROCESSOR);
+        InputSources inputs = addInputSources(topology, settings);
+        topology.addProcessor(PREDICTOR, () -> new PredictorProcessor(models, metrics), inputs.target());
         topology.addSink(PREDICTIONS_SINK, topics.predictions(), new StringSerializer(), new JsonSerializer<>(),
-                PROCESSOR);
-        topology.addSink(METRICS_SINK, topics.metrics(), new StringSerializer(), new JsonSerializer<>(), PROCESSOR);
+                PREDICTOR);
+        topology.addSink(TRAINING_SINK, topics.training(), new StringSerializer(), new TrainingRecordSerde(),
+                PREDICTOR);
+        for (String input : new String[] {inputs.source(), inputs.feedback()}) {
+            String forwarder = input + "-forwarder";
+            topology.addProcessor(forwarder, () -> new TrainingForwarder(metrics), input);
+            // A sink of its own per forwarder: a shared sink would join the inputs into one sub-topology.
+            topology.addSink(forwarder + "-sink", topics.training(), new StringSerializer(),
+                    new TrainingRecordSerde(), forwarder);
+        }
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
+                "model-source", new StringDeserializer(), new ByteArrayDeserializer(), topics.model(), "model-updater",
+                () -> new ModelUpdateProcessor(settings.modelSpec(), models));
         return topology;
+    }
+
+    private static Topology addTraining(Topology topology, AdaptationSettings settings, AdaptationMetrics metrics) {
+        Topics topics = settings.topics();
+        topology.addSource("training-records", new StringDeserializer(), new TrainingRecordSerde(), topics.training());
+        topology.addProcessor(TRAINER, () -> new TrainerProcessor(settings, metrics), "training-records");
+        topology.addStateStore(store(ModelCheckpointStore.NAME).withCachingEnabled()
+                .withLoggingEnabled(MODEL_CHANGELOG), TRAINER);
+        topology.addStateStore(store(SampleBufferStore.NAME).withCachingEnabled(), TRAINER);
+        topology.addStateStore(store(PredictionLedgerStore.NAME).withCachingEnabled(), TRAINER);
+        topology.addStateStore(store(ReplayMemoryStore.NAME).withCachingEnabled(), TRAINER);
+        topology.addSink(MODEL_SINK, topics.model(), new StringSerializer(), new ByteArraySerializer(), TRAINER);
+        topology.addSink(METRICS_SINK, topics.metrics(), new StringSerializer(), new JsonSerializer<>(), TRAINER);
+        return topology;
+    }
+
+    /** The names of the three validating source nodes. */
+    public record InputSources(String source, String target, String feedback) {
     }
 
     /**
      * The three validating sources (source samples, target samples, feedback labels), each decoding to an
-     * {@link InboundRecord}; returns their node names, to be the parents of the processor that reads them.
+     * {@link io.kadapt.stream.serde.InboundRecord}.
      */
-    public static String[] addInputSources(Topology topology, AdaptationSettings settings) {
+    public static InputSources addInputSources(Topology topology, AdaptationSettings settings) {
         Topics topics = settings.topics();
         int dim = settings.modelSpec().inputDim();
         LabelRule labels = LabelRule.forSpec(settings.modelSpec(), settings.maxAbsFeature());
@@ -71,7 +128,7 @@ public final class AdaptationTopology {
                 new InboundDeserializer(Role.TARGET, dim, labels, settings.maxAbsFeature()), topics.target());
         topology.addSource("feedback-labels", new ByteArrayDeserializer(),
                 new InboundDeserializer(Role.FEEDBACK, dim, labels, settings.maxAbsFeature()), topics.feedback());
-        return new String[] {"source-samples", "target-samples", "feedback-labels"};
+        return new InputSources("source-samples", "target-samples", "feedback-labels");
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {

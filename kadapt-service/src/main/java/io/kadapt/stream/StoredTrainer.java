@@ -8,6 +8,8 @@ import io.kadapt.stream.state.ReplayMemoryStore;
 import io.kadapt.stream.state.SampleBufferStore;
 import io.kadapt.training.OnlineTrainer;
 import io.kadapt.training.TrainerState;
+import io.kadapt.serving.ServedModel;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -20,6 +22,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class StoredTrainer {
     private StoredTrainer() {
+    }
+
+    /**
+     * What an instance predicts with before the trainer has published: the deterministic initial model (the seeded
+     * draw, or {@code model.init-file}) with the statistics of no samples, as a fresh trainer would export it.
+     */
+    public static ServedModel initialModel(AdaptationSettings settings) {
+        int dimension = settings.modelSpec().inputDim();
+        TransferModel model = settings.warmStart().isEmpty() ? TransferModel.initialise(settings.modelSpec())
+                : TransferModel.initialise(settings.modelSpec(), settings.warmStart());
+        try (OnlineTrainer fresh = new OnlineTrainer(settings.training(), model, TrainerState.fresh(dimension),
+                List.of(), List.of())) {
+            return ServedModel.of(fresh.export());
+        }
     }
 
     /** The stored trainer, or a freshly initialised one when the stores hold no checkpoint. */

@@ -6,20 +6,26 @@ import java.util.List;
 
 /** The one registry of kadapt's topic names. */
 public record Topics(String source, String target, String feedback, String predictions, String metrics,
-                     String deadLetter) {
+                     String deadLetter, String training, String model) {
 
     public static Topics from(KadaptConfig config) {
         return new Topics(config.required(ConfigKey.TOPIC_SOURCE), config.required(ConfigKey.TOPIC_TARGET),
                 config.required(ConfigKey.TOPIC_FEEDBACK), config.required(ConfigKey.TOPIC_PREDICTIONS),
-                config.required(ConfigKey.TOPIC_METRICS), config.required(ConfigKey.TOPIC_DLQ));
+                config.required(ConfigKey.TOPIC_METRICS), config.required(ConfigKey.TOPIC_DLQ),
+                config.required(ConfigKey.TOPIC_TRAINING), config.required(ConfigKey.TOPIC_MODEL));
     }
 
-    /** Read together by the one task that owns the model, so they must have exactly one partition each. */
+    /** The user's input topics: any number of partitions each. */
     public List<String> inputs() {
         return List.of(source, target, feedback);
     }
 
     public List<String> outputs() {
         return List.of(predictions, metrics, deadLetter);
+    }
+
+    /** kadapt's own topics between its prediction path and its trainer: one partition each, one trainer. */
+    public List<String> internal() {
+        return List.of(training, model);
     }
 }

@@ -66,10 +66,14 @@ class ApplicationResetTest {
             // When it is stopped and reset
             try (ClusterConnection cluster = ClusterConnection.open(config)) {
                 ApplicationReset plan = ApplicationReset.plan(config, cluster);
-                assertTrue(plan.groupExists(), "committed offsets exist");
-                assertTrue(plan.internalTopics().contains("kadapt-kadapt-model-changelog"), plan.internalTopics().toString());
-                assertTrue(plan.internalTopics().stream().allMatch(t -> t.startsWith("kadapt-")), plan.toString());
-                assertTrue(plan.localState() != null && Files.exists(plan.localState()), "local state found");
+                assertEquals(List.of("kadapt", "kadapt-trainer"), plan.groups(), "committed offsets exist");
+                assertTrue(plan.internalTopics().contains("kadapt-trainer-kadapt-model-changelog"),
+                        plan.internalTopics().toString());
+                assertTrue(plan.internalTopics().containsAll(topics.internal()), plan.internalTopics().toString());
+                assertTrue(plan.internalTopics().stream().allMatch(t -> t.startsWith("kadapt-")
+                        || topics.internal().contains(t)), plan.toString());
+                assertTrue(plan.localState().stream().allMatch(Files::exists) && !plan.localState().isEmpty(),
+                        "local state found");
                 plan.execute(cluster);
 
                 // Then the app's state is gone and the inputs and outputs stay

@@ -48,7 +48,7 @@ class SecuredClusterTest {
     private static final SaslPlain SECURITY = new SaslPlain("admin", Map.of("admin", "admin-secret",
             "kadapt", "kadapt-secret", "partial", "partial-secret"));
     private static final Topics TOPICS = new Topics("sec.source", "sec.target", "sec.feedback", "sec.predictions",
-            "sec.metrics", "sec.dlq");
+            "sec.metrics", "sec.dlq", "sec.training", "sec.model");
 
     @TempDir
     static Path dir;
@@ -61,6 +61,7 @@ class SecuredClusterTest {
             List<NewTopic> topics = new ArrayList<>();
             TOPICS.inputs().forEach(t -> topics.add(new NewTopic(t, 1, (short) 1)));
             TOPICS.outputs().forEach(t -> topics.add(new NewTopic(t, 1, (short) 1)));
+            TOPICS.internal().forEach(t -> topics.add(new NewTopic(t, 1, (short) 1)));
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
             admin.createAcls(readmeAcls("kadapt")).all().get(30, TimeUnit.SECONDS);
             List<AclBinding> partial = new ArrayList<>(readmeAcls("partial"));
@@ -87,7 +88,13 @@ class SecuredClusterTest {
         for (String topic : TOPICS.outputs()) {
             acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
         }
-        // Internal topics (changelogs), the consumer group and the transactional ids all start with application.id.
+        // kadapt's own topics between its prediction path and its trainer: written and read.
+        for (String topic : TOPICS.internal()) {
+            for (AclOperation operation : List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE)) {
+                acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, operation));
+            }
+        }
+        // Internal topics (changelogs), the consumer groups and the transactional ids all start with application.id.
         acls.add(allow(user, ResourceType.TOPIC, APP, PatternType.PREFIXED, AclOperation.ALL));
         acls.add(allow(user, ResourceType.GROUP, APP, PatternType.PREFIXED, AclOperation.READ));
         acls.add(allow(user, ResourceType.TRANSACTIONAL_ID, APP, PatternType.PREFIXED, AclOperation.WRITE));

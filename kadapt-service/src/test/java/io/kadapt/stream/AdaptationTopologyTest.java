@@ -65,8 +65,7 @@ class AdaptationTopologyTest {
         KadaptConfig config = KadaptConfig.of(settings);
         registry = new SimpleMeterRegistry();
         AdaptationMetrics metrics = new AdaptationMetrics(registry, RejectReason.tags());
-        driver = new TopologyTestDriver(AdaptationTopology.build(AdaptationSettings.from(config), metrics),
-                StreamsProperties.from(config, "unused:9092", stateDir, metrics));
+        driver = TopologyDrivers.whole(config, metrics, stateDir);
         Topics topics = Topics.from(config);
         source = driver.createInputTopic(topics.source(), new StringSerializer(), new StringSerializer());
         target = driver.createInputTopic(topics.target(), new StringSerializer(), new StringSerializer());

@@ -91,8 +91,7 @@ class MetricsWindowsTopologyTest {
             settings.putAll(overrides);
             KadaptConfig config = KadaptConfig.of(settings);
             AdaptationMetrics metrics = new AdaptationMetrics(registry, RejectReason.tags());
-            driver = new TopologyTestDriver(AdaptationTopology.build(AdaptationSettings.from(config), metrics),
-                    StreamsProperties.from(config, "unused:9092", stateDir, metrics));
+            driver = TopologyDrivers.whole(config, metrics, stateDir);
             Topics topics = Topics.from(config);
             target = driver.createInputTopic(topics.target(), new StringSerializer(), new StringSerializer());
             feedback = driver.createInputTopic(topics.feedback(), new StringSerializer(), new StringSerializer());

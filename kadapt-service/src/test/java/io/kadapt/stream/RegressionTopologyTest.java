@@ -64,8 +64,7 @@ class RegressionTopologyTest {
             KadaptConfig config = KadaptConfig.of(REGRESSION);
             settings = AdaptationSettings.from(config);
             AdaptationMetrics meters = new AdaptationMetrics(registry, RejectReason.tags());
-            driver = new TopologyTestDriver(AdaptationTopology.build(settings, meters),
-                    StreamsProperties.from(config, "unused:9092", dir, meters));
+            driver = TopologyDrivers.whole(config, meters, dir);
             Topics topics = settings.topics();
             source = driver.createInputTopic(topics.source(), new StringSerializer(), new StringSerializer());
             target = driver.createInputTopic(topics.target(), new StringSerializer(), new StringSerializer());
@@ -219,9 +218,6 @@ class RegressionTopologyTest {
                             + (domain == Domain.TARGET ? 0.5f : 0f)),
                             domain == Domain.SOURCE ? Double.parseDouble(entry[2]) : Sample.NO_LABEL);
                     trainer.admit(domain, sample);
-                    if (domain == Domain.TARGET) {
-                        resumedValues.add(trainer.predict(sample).predicted());
-                    }
                     while (trainer.readyToTrain()) {
                         trainer.trainReadyBatch();
                     }
@@ -229,7 +225,10 @@ class RegressionTopologyTest {
                 resumedModel = trainer.model().snapshot().encode();
             }
         }
-        assertEquals(uninterruptedValues, resumedValues, "every prediction identical");
+        // Predictions after the restart come from whatever model the instance serves then (the model topic's), so
+        // only those before it are compared; the trainer's part is the model.
+        assertEquals(uninterruptedValues.subList(0, resumedValues.size()), resumedValues,
+                "every prediction before the restart identical");
         assertArrayEquals(uninterruptedModel, resumedModel, "parameters, Adam moments and step bit-identical");
     }
 

@@ -76,7 +76,8 @@ final class EndToEndBench {
                 cluster.provisionTopics(passSettings.topics());
             }
             KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(passSettings),
-                    StreamsProperties.from(pass, broker.bootstrapServers(), dir.resolve("state-pass"),
+                    StreamsProperties.from(pass, StreamsProperties.Role.PREDICTION, broker.bootstrapServers(),
+                            dir.resolve("state-pass"),
                             new AdaptationMetrics(new SimpleMeterRegistry(), RejectReason.tags())));
             try {
                 streams.start();
@@ -105,7 +106,8 @@ final class EndToEndBench {
         keys.put("bootstrap.servers", broker.bootstrapServers());
         keys.put("application.id", "perf-" + name);
         keys.put("state.dir", dir.resolve("state-" + name).toString());
-        for (String topic : List.of("source", "target", "feedback", "predictions", "metrics", "dlq")) {
+        for (String topic : List.of("source", "target", "feedback", "predictions", "metrics", "dlq", "training",
+                "model")) {
             keys.put("topics." + topic, "perf-" + name + "." + topic);
         }
         return KadaptConfig.of(keys);

@@ -15,7 +15,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The baseline of {@code kadapt bench perf}: kadapt's topics, deserializers and prediction serializer, but no
- * model and no stores — every target sample becomes a constant prediction. What Kafka Streams costs on its own.
+ * model, no trainer and no stores — every target sample becomes a constant prediction. What Kafka Streams costs on its
+ * own.
  */
 public final class PassThroughTopology {
     private static final String PROCESSOR = "pass-through";
@@ -25,7 +26,7 @@ public final class PassThroughTopology {
 
     public static Topology build(AdaptationSettings settings) {
         Topology topology = new Topology();
-        String[] inputs = AdaptationTopology.addInputSources(topology, settings);
+        AdaptationTopology.InputSources inputs = AdaptationTopology.addInputSources(topology, settings);
         int classes = settings.modelSpec().numClasses();
         float[] uniform = new float[classes];
         Arrays.fill(uniform, 1.0f / classes);
@@ -46,7 +47,11 @@ public final class PassThroughTopology {
                             Math.max(0, now - record.timestamp())), now));
                 }
             }
-        }, inputs);
+        }, inputs.target());
+        // Source samples and labels are read and decoded as kadapt's prediction application reads them, then dropped.
+        for (String input : new String[] {inputs.source(), inputs.feedback()}) {
+            topology.addProcessor(input + "-discard", () -> record -> { }, input);
+        }
         topology.addSink("predictions-sink", settings.topics().predictions(), new StringSerializer(), new JsonSerializer<>(),
                 PROCESSOR);
         return topology;

@@ -9,6 +9,7 @@ import io.kadapt.replay.ReplayOrder;
 import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.AdaptationTopology;
+import io.kadapt.stream.ServedModelHolder;
 import io.kadapt.stream.StoredTrainer;
 import io.kadapt.stream.Topics;
 import io.kadapt.stream.dlq.RejectReason;
@@ -34,7 +35,8 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
- * One replay through the service's own topology in a {@link TopologyTestDriver}: no broker, deterministic, the
+ * One replay through the service's own topologies (both halves, {@link AdaptationTopology#whole}) in a
+ * {@link TopologyTestDriver}: no broker, deterministic, the
  * records piped in {@link ReplayOrder} with the timestamps a {@link io.kadapt.replay.StreamReplay} gives them.
  * Measures prequential accuracy (the published predictions, each made before the model trained on its sample) and
  * final accuracy (the model the stores hold at the end, restored as the processor restores it, predicting every
@@ -66,13 +68,18 @@ public final class TopologyReplay {
         }
     }
 
-    public static Outcome run(KadaptConfig config, ReplayOrder order) {
+    public static Outcome run(KadaptConfig configured, ReplayOrder order) {
         long started = System.nanoTime();
+        // The driver's clock stands still: publish after every step, so each target is predicted by the model of
+        // every step before it, as a service keeping up with its stream would.
+        KadaptConfig config = configured.with(Map.of("model.publish-interval-ms", "0"));
         AdaptationSettings settings = AdaptationSettings.from(config);
         AdaptationMetrics metrics = new AdaptationMetrics(new SimpleMeterRegistry(), RejectReason.tags());
+        ServedModelHolder models = new ServedModelHolder(StoredTrainer.initialModel(settings), metrics);
         Path stateDir = temporaryDirectory();
-        try (TopologyTestDriver driver = new TopologyTestDriver(AdaptationTopology.build(settings, metrics),
-                StreamsProperties.from(config, "unused:9092", stateDir, metrics))) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(AdaptationTopology.whole(settings, metrics, models),
+                StreamsProperties.from(config, StreamsProperties.Role.PREDICTION, "unused:9092", stateDir,
+                        metrics))) {
             Topics topics = settings.topics();
             TestInputTopic<String, String> source = input(driver, topics.source());
             TestInputTopic<String, String> target = input(driver, topics.target());

@@ -69,7 +69,8 @@ public final class ChaosHarness implements AutoCloseable {
     private final PrintStream log;
     private final int brokerPort;
     private final String bootstrap;
-    private final Topics inputTopics = new Topics("chaos.source", "chaos.target", "chaos.feedback", "-", "-", "-");
+    private final Topics inputTopics = new Topics("chaos.source", "chaos.target", "chaos.feedback", "-", "-", "-",
+            "-", "-");
     private ChildJvm broker;
     private int brokerStarts;
     private ChaosInput input;
@@ -355,6 +356,10 @@ public final class ChaosHarness implements AutoCloseable {
         set.put("topics.predictions", topics.predictions());
         set.put("topics.metrics", topics.metrics());
         set.put("topics.dlq", topics.deadLetter());
+        set.put("topics.training", topics.training());
+        set.put("topics.model", topics.model());
+        // Every sample must be trained however long a restart takes: the overload policy is off.
+        set.put("train.max-lag-ms", "0");
         set.putAll(FAST_FAILOVER);
         set.putAll(settings.kadapt());
         return KadaptProcess.runArguments(bootstrap, set);
@@ -436,7 +441,8 @@ public final class ChaosHarness implements AutoCloseable {
             this.settings = settings;
             applicationId = "chaos-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
             topics = new Topics(inputTopics.source(), inputTopics.target(), inputTopics.feedback(),
-                    applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq");
+                    applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq",
+                    applicationId + ".training", applicationId + ".model");
             steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch()) * STEPS_PER_BATCH;
             targets = input.targetIds().size();
             deadline = started + settings.runTimeout().toNanos();

@@ -1,5 +1,6 @@
 package io.kadapt.chaos;
 
+import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.Topics;
 import io.kadapt.stream.dlq.DeadLetterRouter;
 import io.kadapt.stream.serde.JsonCodec;
@@ -30,12 +31,12 @@ public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Lo
 
     /** The changelog topic Kafka Streams names after the application id and the store. */
     public static String modelChangelog(String applicationId) {
-        return applicationId + "-" + ModelCheckpointStore.NAME + "-changelog";
+        return applicationId + StreamsProperties.TRAINER_SUFFIX + "-" + ModelCheckpointStore.NAME + "-changelog";
     }
 
     /** The changelog of the store that pairs predictions with feedback labels and keeps the feedback score. */
     public static String ledgerChangelog(String applicationId) {
-        return applicationId + "-" + PredictionLedgerStore.NAME + "-changelog";
+        return applicationId + StreamsProperties.TRAINER_SUFFIX + "-" + PredictionLedgerStore.NAME + "-changelog";
     }
 
     static RunOutput read(String bootstrap, String applicationId, Topics topics) {

@@ -1,14 +1,12 @@
 package io.kadapt.stream;
 
 import io.kadapt.data.Domain;
-import io.kadapt.data.Prediction;
 import io.kadapt.data.Sample;
 import io.kadapt.data.Task;
 import io.kadapt.metrics.AdaptationMetrics;
-import io.kadapt.stream.dlq.RejectedRecordException;
-import io.kadapt.stream.serde.InboundRecord;
-import io.kadapt.stream.serde.PredictionMessage;
+import io.kadapt.serving.ServedModel;
 import io.kadapt.stream.serde.StepMetricsMessage;
+import io.kadapt.stream.serde.TrainingRecord;
 import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.stream.state.PredictionLedgerStore;
 import io.kadapt.stream.state.ReplayMemoryStore;
@@ -21,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -29,13 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one processor that owns the model: predicts every target sample on arrival (test-then-train),
- * buffers samples in a state store, trains when a source and a target batch are ready, and writes the
- * model and trainer state back to the changelogged store after every step, so that under exactly-once
- * the model, the predictions and the consumed offsets commit together.
+ * The one trainer: reads the training topic (one partition, so one task, active on exactly one instance), buffers
+ * samples in a state store, trains when a source and a target batch are ready, writes the model and trainer state
+ * back to the changelogged store after every step, and publishes the model to the model topic at most once per
+ * {@code model.publish-interval-ms}. Under exactly-once the model, its publication and the consumed offsets commit
+ * together. It also scores the predictions against late labels: both reach it on the training topic.
  */
-final class AdaptationProcessor implements Processor<byte[], InboundRecord, String, Object> {
-    private static final Logger LOG = LoggerFactory.getLogger(AdaptationProcessor.class);
+final class TrainerProcessor implements Processor<String, TrainingRecord, String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
 
     private final AdaptationSettings settings;
     private final AdaptationMetrics metrics;
@@ -47,8 +47,11 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     private FeedbackScore score;
     private OnlineTrainer trainer;
     private long lastTargetStepMs;
+    private long publishedStep = -1;
+    private long lastPublishMs;
+    private long lastStepMs;
 
-    AdaptationProcessor(AdaptationSettings settings, AdaptationMetrics metrics) {
+    TrainerProcessor(AdaptationSettings settings, AdaptationMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
     }
@@ -69,6 +72,9 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
             metrics.buffered(domain, trainer.buffered(domain));
         }
         lastTargetStepMs = context.currentSystemTimeMs();
+        lastStepMs = lastTargetStepMs;
+        context.schedule(settings.publishInterval().isZero() ? Duration.ofSeconds(1) : settings.publishInterval(),
+                PunctuationType.WALL_CLOCK_TIME, this::publishIfDue);
         if (!settings.stallTimeout().isZero()) {
             Duration interval = settings.stallTimeout().compareTo(Duration.ofSeconds(1)) < 0
                     ? settings.stallTimeout() : Duration.ofSeconds(1);
@@ -85,27 +91,37 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     }
 
     @Override
-    public void process(Record<byte[], InboundRecord> record) {
-        if (record.value() instanceof InboundRecord.DomainSample sample) {
-            admit(sample.domain(), sample.sample(), record.timestamp());
-        } else if (record.value() instanceof InboundRecord.FeedbackLabel feedback) {
-            score(feedback);
-        } else if (record.value() instanceof InboundRecord.Rejected rejected) {
-            throw new RejectedRecordException(rejected.reason(), rejected.detail());
+    public void process(Record<String, TrainingRecord> record) {
+        long now = context.currentSystemTimeMs();
+        long lagMs = Math.max(0, now - record.timestamp());
+        metrics.trainerLag(lagMs);
+        if (record.value() instanceof TrainingRecord.Feedback feedback) {
+            ledger.labelled(feedback.id(), feedback.label()).ifPresent(predicted -> score(predicted, feedback.label()));
+            return;
         }
+        Domain domain = record.value() instanceof TrainingRecord.Target ? Domain.TARGET : Domain.SOURCE;
+        Sample sample;
+        if (record.value() instanceof TrainingRecord.Target target) {
+            sample = target.sample();
+            ledger.predicted(sample.id(), target.predicted()).ifPresent(label -> score(target.predicted(), label));
+        } else {
+            sample = ((TrainingRecord.Source) record.value()).sample();
+        }
+        if (settings.shedAfter().isZero() || lagMs <= settings.shedAfter().toMillis()) {
+            admit(domain, sample);
+        } else {
+            metrics.shed(domain);
+        }
+        publishIfDue(now);
     }
 
-    private void admit(Domain domain, Sample sample, long recordTimestamp) {
+    private void admit(Domain domain, Sample sample) {
         long sequence = trainer.nextSequence(domain);
         OptionalLong dropped = trainer.admit(domain, sample);
         buffer.put(domain, sequence, sample);
         if (dropped.isPresent()) {
             buffer.delete(domain, dropped.getAsLong(), dropped.getAsLong() + 1);
             checkpoints.saveTrainer(trainer.state().encode());
-        }
-        metrics.sampleConsumed(domain);
-        if (domain == Domain.TARGET) {
-            publish(trainer.predict(sample), recordTimestamp);
         }
         while (trainer.readyToTrain()) {
             step(false);
@@ -116,18 +132,19 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         }
     }
 
-    private void publish(Prediction prediction, long recordTimestamp) {
-        ledger.predicted(prediction.id(), prediction.predicted())
-                .ifPresent(label -> score(prediction.predicted(), label));
-        long now = context.currentSystemTimeMs();
-        double latencyMs = Math.max(0, now - recordTimestamp);
-        context.forward(new Record<>(prediction.id(), PredictionMessage.of(prediction, latencyMs), now),
-                AdaptationTopology.PREDICTIONS_SINK);
-        metrics.predictionPublished(latencyMs);
-    }
-
-    private void score(InboundRecord.FeedbackLabel feedback) {
-        ledger.labelled(feedback.id(), feedback.label()).ifPresent(predicted -> score(predicted, feedback.label()));
+    /** Publishes the model when it changed since the last publication and the interval has passed. */
+    private void publishIfDue(long nowMs) {
+        long step = trainer.model().step();
+        if (step == publishedStep || nowMs - lastPublishMs < settings.publishInterval().toMillis()) {
+            return;
+        }
+        byte[] model = ServedModel.of(trainer.export()).encode();
+        for (KeyValue<String, byte[]> chunk : ModelChunks.split(model, step, lastStepMs, ModelChunks.MAX_CHUNK_BYTES)) {
+            context.forward(new Record<String, Object>(chunk.key, chunk.value, nowMs), AdaptationTopology.MODEL_SINK);
+        }
+        metrics.modelPublished(model.length);
+        publishedStep = step;
+        lastPublishMs = nowMs;
     }
 
     private void score(double predicted, double label) {
@@ -140,13 +157,15 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         if (nowMs - lastTargetStepMs >= settings.stallTimeout().toMillis() && trainer.readyToTrainSourceOnly()) {
             step(true);
             metrics.buffered(Domain.SOURCE, trainer.buffered(Domain.SOURCE));
+            publishIfDue(nowMs);
         }
     }
 
     private void step(boolean sourceOnly) {
         List<StepReport> reports = sourceOnly ? List.of(trainer.train(true)) : trainer.trainReadyBatch();
+        lastStepMs = context.currentSystemTimeMs();
         if (!sourceOnly) {
-            lastTargetStepMs = context.currentSystemTimeMs();
+            lastTargetStepMs = lastStepMs;
         }
         for (StepReport report : reports) {
             buffer.delete(Domain.SOURCE, report.sourceFrom(), report.sourceTo());
