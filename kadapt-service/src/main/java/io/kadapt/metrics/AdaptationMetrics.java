@@ -132,11 +132,16 @@ public final class AdaptationMetrics {
      * @param processingNanos the predictor's own time on the record
      */
     public void predictionPublished(double latencyMs, int partition, long processingNanos) {
-        predictions.computeIfAbsent(partition, p -> Counter.builder("kadapt.predictions").tag("partition",
-                Integer.toString(p)).description("Predictions published, by target partition").register(registry))
-                .increment();
+        predictionCounter(partition).increment();
         predictionLatency.record((long) (latencyMs * 1e6), TimeUnit.NANOSECONDS);
         predictorProcessing.record(processingNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The predictions counter of a target partition, registered at 0 when its task starts here. */
+    public Counter predictionCounter(int partition) {
+        return predictions.computeIfAbsent(partition, p -> Counter.builder("kadapt.predictions")
+                .tag("partition", Integer.toString(p)).description("Predictions published, by target partition")
+                .register(registry));
     }
 
     /** Predictions this instance published, over all partitions. */

@@ -98,8 +98,8 @@ public final class ClusterConnection implements AutoCloseable {
     }
 
     /**
-     * Creates (or checks) the topics. Inputs and outputs get {@code topics.partitions} when created and may have any
-     * count; the training and model topics must have exactly one partition: one trainer reads the first in order,
+     * Creates (or checks) the topics. Inputs, predictions and dead letters get {@code topics.partitions} when created,
+     * the metrics topic one, and may have any count; the training and model topics must have exactly one partition: one trainer reads the first in order,
      * and the second holds one model.
      */
     public void provisionTopics(Topics topics) {
@@ -108,8 +108,11 @@ public final class ClusterConnection implements AutoCloseable {
         List<TopicSpec> specs = new ArrayList<>();
         topics.inputs().forEach(name -> specs.add(new TopicSpec(name, partitions, replication, Map.of())
                 .anyCountWhenExisting()));
-        topics.outputs().forEach(name -> specs.add(new TopicSpec(name, partitions, replication, Map.of())
-                .anyCountWhenExisting()));
+        for (String output : topics.outputs()) {
+            // The metrics topic gets one partition: one trainer writes it, and a reader sees the steps in order.
+            int count = output.equals(topics.metrics()) ? 1 : partitions;
+            specs.add(new TopicSpec(output, count, replication, Map.of()).anyCountWhenExisting());
+        }
         // Consumed records are not needed again; a day bounds the disk a stopped trainer's backlog can take.
         specs.add(new TopicSpec(topics.training(), 1, replication, Map.of("retention.ms", "86400000")));
         specs.add(new TopicSpec(topics.model(), 1, replication, Map.of("cleanup.policy", "compact",

@@ -33,6 +33,7 @@ final class PredictorProcessor implements Processor<byte[], InboundRecord, Strin
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         scratch = models.model().scratch();
+        metrics.predictionCounter(context.taskId().partition()); // a series from the start, not from the first record
     }
 
     @Override

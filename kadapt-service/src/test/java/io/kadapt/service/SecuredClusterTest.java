@@ -120,7 +120,8 @@ class SecuredClusterTest {
                 "train.batch.source", "2", "train.batch.target", "2"));
         settings.putAll(Map.of("topics.source", TOPICS.source(), "topics.target", TOPICS.target(),
                 "topics.feedback", TOPICS.feedback(), "topics.predictions", TOPICS.predictions(),
-                "topics.metrics", TOPICS.metrics(), "topics.dlq", TOPICS.deadLetter()));
+                "topics.metrics", TOPICS.metrics(), "topics.dlq", TOPICS.deadLetter(),
+                "topics.training", TOPICS.training(), "topics.model", TOPICS.model()));
         SaslPlain.clientSettings(user, password).forEach((k, v) -> settings.put("kafka." + k, v.toString()));
         return KadaptConfig.of(settings);
     }

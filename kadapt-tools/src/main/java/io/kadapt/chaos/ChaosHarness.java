@@ -3,6 +3,7 @@ package io.kadapt.chaos;
 import io.kadapt.broker.StandaloneBroker;
 import io.kadapt.broker.TopicProvisioner;
 import io.kadapt.broker.TopicSpec;
+import io.kadapt.config.KadaptConfig;
 import io.kadapt.demo.DomainShiftStream;
 import io.kadapt.stream.Topics;
 import io.kadapt.stream.serde.JsonCodec;
@@ -335,6 +336,11 @@ public final class ChaosHarness implements AutoCloseable {
 
     /** kadapt's settings for one run; {@code instance} (non-empty) names one of several instances of it. */
     private List<String> kadaptArguments(ChaosSettings settings, String applicationId, Topics topics, String instance) {
+        return KadaptProcess.runArguments(bootstrap, kadaptSettings(settings, applicationId, topics, instance));
+    }
+
+    private Map<String, String> kadaptSettings(ChaosSettings settings, String applicationId, Topics topics,
+                                               String instance) {
         Map<String, String> set = new LinkedHashMap<>();
         set.put("application.id", applicationId);
         String suffix = instance.isEmpty() ? "" : "-" + instance;
@@ -362,7 +368,7 @@ public final class ChaosHarness implements AutoCloseable {
         set.put("train.max-lag-ms", "0");
         set.putAll(FAST_FAILOVER);
         set.putAll(settings.kadapt());
-        return KadaptProcess.runArguments(bootstrap, set);
+        return set;
     }
 
     private static KadaptProcess launchKadapt(List<String> args, Path runLog) {
@@ -455,8 +461,9 @@ public final class ChaosHarness implements AutoCloseable {
         RunReport report(RunReport reference) {
             Duration wall = Duration.ofNanos(System.nanoTime() - started);
             RunOutput output = RunOutput.read(bootstrap, applicationId, topics);
-            ChaosVerdict checked = new ChaosVerifier(input, settings.sourceBatch(), settings.targetBatch(), INPUT_DIM)
-                    .verify(output, reference == null ? null : reference.output());
+            KadaptConfig config = KadaptConfig.of(kadaptSettings(settings, applicationId, topics, ""));
+            ChaosVerdict checked = new ChaosVerifier(input, settings.sourceBatch(), settings.targetBatch(), INPUT_DIM,
+                    log -> TrainingReplay.model(config, log)).verify(output, reference == null ? null : reference.output());
             List<String> all = new ArrayList<>(checked.failures());
             all.addAll(failures);
             // kadapt closes Kafka Streams with a 10 s timeout; what matters is that it exits by itself and (checked

@@ -21,11 +21,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * What one kadapt application committed, read back with {@code read_committed}: its predictions by sample id, its
  * step metrics by step number, and the model checkpoint reassembled from the last value of each key of the
- * {@code kadapt-model} store's changelog topic.
+ * {@code kadapt-model} store's changelog topic, and the trainer's input: the training topic as committed.
  */
 public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Long, Integer> steps,
                         Optional<ModelCheckpointStore.Checkpoint> checkpoint, Map<String, List<String>> deadLetters,
-                        Map<String, byte[]> ledger) {
+                        Map<String, byte[]> ledger, List<ConsumerRecord<String, byte[]>> training) {
 
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
@@ -57,7 +57,8 @@ public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Lo
         }
         Map<String, byte[]> store = lastValues(bootstrap, modelChangelog(applicationId));
         return new RunOutput(predictions, steps, ModelCheckpointStore.assemble(store::get), deadLetters,
-                lastValues(bootstrap, ledgerChangelog(applicationId)));
+                lastValues(bootstrap, ledgerChangelog(applicationId)),
+                CommittedLog.readAll(bootstrap, topics.training(), READ_TIMEOUT));
     }
 
     /** The table a compacted changelog describes: the last value of each key, deleted keys left out. */

@@ -18,8 +18,8 @@ class ChaosVerifierTest {
             Map.of("bad-0", "malformed_json", "bad-1", "label_out_of_range"), List.of("t-0"));
 
     private static List<String> failures(Map<String, List<String>> deadLetters, Map<String, byte[]> ledger) {
-        RunOutput run = new RunOutput(Map.of(), Map.of(), Optional.empty(), deadLetters, ledger);
-        return new ChaosVerifier(INPUT, 1, 1, 4).verify(run, null).failures().stream()
+        RunOutput run = new RunOutput(Map.of(), Map.of(), Optional.empty(), deadLetters, ledger, List.of());
+        return new ChaosVerifier(INPUT, 1, 1, 4, log -> new byte[0]).verify(run, null).failures().stream()
                 .filter(f -> f.contains("dead-lettered") || f.contains("feedback") || f.contains("label")).toList();
     }
 
