@@ -420,7 +420,7 @@ class DeploymentManifestsTest {
         dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
         assertEquals(Set.of("job", "instance"), variables);
 
-        Pattern metricSelector = Pattern.compile("\\b((?:kadapt|kafka|jvm|process|system)_\\w+)(\\{[^}]*})?");
+        Pattern metricSelector = Pattern.compile("\\b((?:kadapt|kafka|jvm|process|system)_\\w+|ALERTS)(\\{[^}]*})?");
         List<DashboardQueriesTest.PanelQuery> queries = DashboardQueriesTest.panelQueries(dashboard);
         assertFalse(queries.isEmpty());
         for (DashboardQueriesTest.PanelQuery query : queries) {
