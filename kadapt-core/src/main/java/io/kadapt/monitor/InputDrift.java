@@ -16,6 +16,8 @@ public final class InputDrift {
     private final double[] distances;
     private final double[] sortScratch;
     private final double[][] pooled;
+    private long computedAtRow = -1;
+    private double last = Double.NaN;
 
     public InputDrift(int capacity, int width) {
         this.reference = new RowWindow(capacity, width);
@@ -39,11 +41,20 @@ public final class InputDrift {
         return recent.added();
     }
 
-    /** MMD² between reference and recent window; NaN until the reference window is full. */
+    /** MMD² between reference and recent window; NaN until the reference window is full. No new row: the last value. */
     public double compute() {
         if (!reference.full()) {
             return Double.NaN;
         }
+        if (computedAtRow == recent.added()) {
+            return last;
+        }
+        computedAtRow = recent.added();
+        last = mmd();
+        return last;
+    }
+
+    private double mmd() {
         int n = reference.size();
         int m = recent.size();
         int total = n + m;

@@ -59,6 +59,9 @@ class InputDriftTest {
         assertTrue(control >= 0 && control < 0.03, "same distribution: " + control);
         assertTrue(drifted > 0.3, "shifted by 1.5 per feature: " + drifted);
         assertTrue(drifted <= 2, "MMD² with a Gaussian kernel is at most 2: " + drifted);
+        assertEquals(drifted, shifted.compute(), "no new row: the same value, not recomputed");
+        shifted.add(gaussian(random, 4, 0));
+        assertTrue(shifted.compute() != drifted, "a new row moves the recent window");
     }
 
     @Test
