@@ -27,6 +27,58 @@ class InputDriftTest {
     }
 
     @Test
+    @DisplayName("equals a naive reference (full kernel matrices, median of a sorted list) on random windows")
+    void matchesNaiveReference() {
+        Random random = new Random(4);
+        for (int[] shape : new int[][] {{3, 1}, {10, 5}, {33, 7}}) {
+            int n = shape[0];
+            InputDrift drift = new InputDrift(n, shape[1]);
+            float[][] rows = new float[n + n / 2][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = gaussian(random, shape[1], i < n ? 0 : 1);
+                drift.add(rows[i]);
+            }
+            float[][] reference = java.util.Arrays.copyOfRange(rows, 0, n);
+            float[][] recent = java.util.Arrays.copyOfRange(rows, rows.length - n, rows.length);
+            assertEquals(naiveMmd(reference, recent), drift.compute(), 1e-12, () -> "shape " + n + "×" + shape[1]);
+        }
+    }
+
+    private static double naiveMmd(float[][] x, float[][] y) {
+        float[][] all = new float[x.length + y.length][];
+        System.arraycopy(x, 0, all, 0, x.length);
+        System.arraycopy(y, 0, all, x.length, y.length);
+        java.util.List<Double> distances = new java.util.ArrayList<>();
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i + 1; j < all.length; j++) {
+                distances.add(squared(all[i], all[j]));
+            }
+        }
+        java.util.Collections.sort(distances);
+        int m = distances.size();
+        double sigma2 = m % 2 == 1 ? distances.get(m / 2) : (distances.get(m / 2 - 1) + distances.get(m / 2)) / 2;
+        return meanKernel(x, x, sigma2) + meanKernel(y, y, sigma2) - 2 * meanKernel(x, y, sigma2);
+    }
+
+    private static double meanKernel(float[][] a, float[][] b, double sigma2) {
+        double sum = 0;
+        for (float[] u : a) {
+            for (float[] v : b) {
+                sum += Math.exp(-squared(u, v) / (2 * sigma2));
+            }
+        }
+        return sum / (a.length * (double) b.length);
+    }
+
+    private static double squared(float[] u, float[] v) {
+        double sum = 0;
+        for (int i = 0; i < u.length; i++) {
+            sum += ((double) u[i] - v[i]) * ((double) u[i] - v[i]);
+        }
+        return sum;
+    }
+
+    @Test
     @DisplayName("NaN until the reference window is full; identical windows give 0")
     void identicalWindows() {
         InputDrift drift = new InputDrift(16, 3);
