@@ -366,6 +366,7 @@ done
 prometheus_port=$(free_port)
 quiet podman run -d --name "$RUN-prometheus" --label "io.kadapt.ci.run=$RUN" --network "$NET" \
   -p "127.0.0.1:$prometheus_port:9090" -v "$ROOT/docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro" \
+  -v "$ROOT/docker/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro" \
   "$PROMETHEUS_IMAGE" > /dev/null
 for ((i = 1; i <= INSTANCES; i++)); do
   wait_ready "http://127.0.0.1:${ports[i]}/health/ready" $READY_TIMEOUT > /dev/null || fail "${names[i]}: not ready"
@@ -419,6 +420,12 @@ promql() { curl -fsS --max-time 5 "http://127.0.0.1:$prometheus_port/api/v1/quer
 scraped() { [ "$(promql 'count(kadapt_model_step{job="kadapt"} and on(instance) up{job="kadapt"} == 1)' | jq -r '.data.result[0].value[1] // 0')" = 1 ]; }
 until_true 60 scraped || fail "Prometheus did not scrape kadapt:8080 with docker/prometheus/prometheus.yml"
 report "Prometheus (Debian's) scrapes kadapt:8080 with docker/prometheus/prometheus.yml: up, kadapt_model_step = $(promql 'kadapt_model_step' | jq -r '.data.result[0].value[1]')"
+# It loads every alerting rule of the mounted docker/prometheus/alerts.yml (README "Alerts").
+alert_rules() { curl -fsS --max-time 5 "http://127.0.0.1:$prometheus_port/api/v1/rules" 2> /dev/null \
+  | jq -r '[.data.groups[].rules[] | select(.type == "alerting")] | length'; }
+rules_loaded() { [ "$(alert_rules)" = "$(grep -c '^ *- alert:' "$ROOT/docker/prometheus/alerts.yml")" ]; }
+until_true 30 rules_loaded || fail "Prometheus did not load docker/prometheus/alerts.yml (alerting rules: $(alert_rules))"
+report "Prometheus loads the $(alert_rules) alerting rules of docker/prometheus/alerts.yml"
 
 # Kill the active container hard; a standby takes the task and the model goes on from where it was.
 victim=${active%% *}

@@ -1,6 +1,7 @@
 package io.kadapt.metrics;
 
 import io.kadapt.data.Domain;
+import io.kadapt.monitor.LabelFreeSnapshot;
 import io.kadapt.training.FeedbackScore;
 import io.kadapt.training.StepReport;
 import io.micrometer.core.instrument.Counter;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,12 @@ public final class AdaptationMetrics {
     private final GaugeValue discrepancy = new GaugeValue(Double.NaN);
     private final GaugeValue targetEntropy = new GaugeValue(Double.NaN);
     private final GaugeValue sourceAccuracy = new GaugeValue(Double.NaN);
+    private final GaugeValue predictionEntropy = new GaugeValue(Double.NaN);
+    private final GaugeValue informationMaximisation = new GaugeValue(Double.NaN);
+    private final GaugeValue softNeighbourhoodDensity = new GaugeValue(Double.NaN);
+    private final GaugeValue shadowDisagreement = new GaugeValue(Double.NaN);
+    private final Map<Domain, GaugeValue> inputDrift = new EnumMap<>(Domain.class);
+    private final Map<Integer, GaugeValue> classRatios = new ConcurrentHashMap<>();
 
     /**
      * @param deadLetterReasons every reason a record can be dead-lettered for: each gets its counter at 0 from the
@@ -62,6 +70,9 @@ public final class AdaptationMetrics {
             GaugeValue value = new GaugeValue();
             buffered.put(domain, value);
             gauge("kadapt.buffered.samples", value, "Samples waiting for a training step", "domain", domain.tag());
+            inputDrift.put(domain, gauge("kadapt.input.drift", new GaugeValue(Double.NaN),
+                    "MMD² of raw inputs between the first rows seen and the recent window (NaN until the first is full)",
+                    "domain", domain.tag()));
         }
         for (String reason : deadLetterReasons) {
             deadLetters.put(reason, Counter.builder("kadapt.dlq.records").tag("reason", reason)
@@ -113,6 +124,14 @@ public final class AdaptationMetrics {
         gauge("kadapt.domain.discrepancy", discrepancy, "Multi-kernel MMD² between the last batches' features");
         gauge("kadapt.target.entropy", targetEntropy, "Mean entropy of the last target batch's predictions");
         gauge("kadapt.source.batch.accuracy", sourceAccuracy, "Accuracy on the last source batch");
+        gauge("kadapt.target.prediction.entropy", predictionEntropy,
+                "Mean entropy (nats) of the recent target predictions");
+        gauge("kadapt.target.information.maximisation", informationMaximisation,
+                "Entropy of the mean recent target prediction minus their mean entropy (nats)");
+        gauge("kadapt.target.snd", softNeighbourhoodDensity,
+                "Soft neighbourhood density of the recent target predictions (Saito et al. 2021)");
+        gauge("kadapt.shadow.disagreement.ratio", shadowDisagreement,
+                "Fraction of recent target samples the source-only shadow predicted differently");
     }
 
     public MeterRegistry registry() {
@@ -205,6 +224,24 @@ public final class AdaptationMetrics {
         discrepancy.set(report.outcome().mmd());
         targetEntropy.set(report.outcome().targetMeanEntropy());
         sourceAccuracy.set(report.outcome().sourceAccuracy());
+    }
+
+    /**
+     * The label-free gauges from one snapshot of the monitor. Class-ratio gauges appear with the first snapshot
+     * that has predictions, one per class.
+     */
+    public void labelFree(LabelFreeSnapshot snapshot) {
+        predictionEntropy.set(snapshot.meanEntropy());
+        informationMaximisation.set(snapshot.informationMaximisation());
+        softNeighbourhoodDensity.set(snapshot.softNeighbourhoodDensity());
+        shadowDisagreement.set(snapshot.disagreementRatio());
+        inputDrift.forEach((domain, value) -> value.set(snapshot.drift(domain)));
+        List<Double> ratios = snapshot.classRatios();
+        for (int c = 0; c < ratios.size(); c++) {
+            classRatios.computeIfAbsent(c, k -> gauge("kadapt.predicted.class.ratio", new GaugeValue(Double.NaN),
+                    "Fraction of the recent target predictions of each class", "class", Integer.toString(k)))
+                    .set(ratios.get(c));
+        }
     }
 
     private void loss(String term, double value) {

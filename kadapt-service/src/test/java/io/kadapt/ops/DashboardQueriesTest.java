@@ -75,12 +75,22 @@ class DashboardQueriesTest {
                 Map<String, String> variables = templateVariables(prometheus, dashboard);
                 assertEquals(target, variables.get("instance"));
 
-                // And every panel query returns data
+                // And Prometheus loaded every shipped alerting rule (the alert panels' source)
+                assertEquals(new TreeSet<>(AlertRulesTest.alertNames()), prometheus.alertingRules().keySet());
+
+                // And every panel query returns data, except the ones that by definition cannot yet (see below), which
+                // must still be valid PromQL
                 List<String> failures = new ArrayList<>();
                 for (PanelQuery query : queries) {
                     String promql = substitute(query.expr(), variables);
-                    if (!returnsData(prometheus, promql, Duration.ofSeconds(20))) {
+                    boolean exempt = AWAITING_WIRING.matcher(promql).find() || ALERT_STATE.matcher(promql).find();
+                    boolean data = returnsData(prometheus, promql, exempt ? Duration.ZERO : Duration.ofSeconds(20));
+                    if (!data && !exempt) {
                         failures.add(query.panel() + ": " + promql);
+                    }
+                    if (data && AWAITING_WIRING.matcher(promql).find()) {
+                        failures.add(query.panel() + ": returns data now; remove its metric from AWAITING_WIRING so the"
+                                + " check is strict: " + promql);
                     }
                 }
                 assertTrue(failures.isEmpty(), "dashboard queries without data:\n" + String.join("\n", failures));
@@ -161,6 +171,20 @@ class DashboardQueriesTest {
      * RegressionTopologyTest.
      */
     private static final Pattern REGRESSION_ONLY = Pattern.compile("kadapt_target_(mae|rmse)\\b");
+
+    /**
+     * Label-free gauges the service exports (NaN) but does not feed yet: the predictor's call of
+     * AdaptationMetrics.labelFree is being wired (issue 14). Their values are checked by LabelFreeMetricsTest and the
+     * monitor's unit tests. Once they carry numbers here, the test fails until they are removed from this list.
+     */
+    private static final Pattern AWAITING_WIRING = Pattern.compile("kadapt_(target_prediction_entropy|"
+            + "target_information_maximisation|target_snd|predicted_class_ratio|input_drift|shadow_disagreement_ratio)\\b");
+
+    /**
+     * The raw alert series: empty while no kadapt alert is pending or firing, as on this healthy demo; the rules
+     * behind it are checked loaded above and tested by AlertRulesTest. The count panel ("or vector(0)") has data.
+     */
+    private static final Pattern ALERT_STATE = Pattern.compile("^max by \\(alertname, alertstate, domain\\) \\(ALERTS\\{");
 
     private static boolean returnsData(PrometheusServer prometheus, String promql, Duration patience) throws Exception {
         long deadline = System.nanoTime() + patience.toNanos();

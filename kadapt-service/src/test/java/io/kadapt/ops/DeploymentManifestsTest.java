@@ -221,7 +221,15 @@ class DeploymentManifestsTest {
 
         // Prometheus: mounts the shipped config; its target is the kadapt service, whatever the profile.
         JsonNode prometheusService = services.path("prometheus");
-        assertTrue(mountSources(prometheusService, composeDir).contains(OpsFiles.PROMETHEUS_CONFIG));
+        Map<Path, String> prometheusMounts = mounts(prometheusService, composeDir);
+        assertTrue(prometheusMounts.containsKey(OpsFiles.PROMETHEUS_CONFIG));
+        // and every rule file the config names, at the same place relative to the config as in docker/prometheus/
+        Path configInContainer = Path.of(prometheusMounts.get(OpsFiles.PROMETHEUS_CONFIG));
+        for (JsonNode ruleFile : OpsFiles.yaml(OpsFiles.PROMETHEUS_CONFIG).path("rule_files")) {
+            Path source = OpsFiles.PROMETHEUS_CONFIG.getParent().resolve(ruleFile.asText()).normalize();
+            assertEquals(configInContainer.getParent().resolve(ruleFile.asText()).toString(),
+                    prometheusMounts.get(source), "rule file " + ruleFile.asText() + " mounted beside the config");
+        }
         List<String> targets = new ArrayList<>();
         for (JsonNode scrape : OpsFiles.yaml(OpsFiles.PROMETHEUS_CONFIG).path("scrape_configs")) {
             assertEquals("/metrics", scrape.path("metrics_path").asText("/metrics"));
@@ -251,10 +259,6 @@ class DeploymentManifestsTest {
             mounts.put(source, parts[1]);
         }
         return mounts;
-    }
-
-    private static Set<Path> mountSources(JsonNode service, Path composeDir) {
-        return mounts(service, composeDir).keySet();
     }
 
     // ---- Kubernetes ----
@@ -416,7 +420,7 @@ class DeploymentManifestsTest {
         dashboard.path("templating").path("list").forEach(v -> variables.add(v.path("name").asText()));
         assertEquals(Set.of("job", "instance"), variables);
 
-        Pattern metricSelector = Pattern.compile("\\b((?:kadapt|kafka|jvm|process|system)_\\w+)(\\{[^}]*})?");
+        Pattern metricSelector = Pattern.compile("\\b((?:kadapt|kafka|jvm|process|system)_\\w+|ALERTS)(\\{[^}]*})?");
         List<DashboardQueriesTest.PanelQuery> queries = DashboardQueriesTest.panelQueries(dashboard);
         assertFalse(queries.isEmpty());
         for (DashboardQueriesTest.PanelQuery query : queries) {

@@ -21,6 +21,8 @@ final class OpsFiles {
     static final Path DOCKERFILE = ROOT.resolve("docker/Dockerfile");
     static final Path COMPOSE = ROOT.resolve("docker/docker-compose.yml");
     static final Path PROMETHEUS_CONFIG = ROOT.resolve("docker/prometheus/prometheus.yml");
+    static final Path ALERT_RULES = ROOT.resolve("docker/prometheus/alerts.yml");
+    static final Path ALERT_RULES_TEST = ROOT.resolve("docker/prometheus/alerts.test.yml");
     static final Path DASHBOARD = ROOT.resolve("grafana/dashboards/kadapt.json");
     static final Path GRAFANA_DATASOURCES = ROOT.resolve("grafana/provisioning/datasources/prometheus.yml");
     static final Path GRAFANA_DASHBOARD_PROVIDER = ROOT.resolve("grafana/provisioning/dashboards/kadapt.yml");

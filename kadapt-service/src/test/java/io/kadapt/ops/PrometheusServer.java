@@ -49,6 +49,13 @@ final class PrometheusServer implements AutoCloseable {
                 targets.add(target);
             }
         }
+        // Rule files stay the shipped ones: relative paths resolve against the shipped config's directory.
+        if (config.has("rule_files")) {
+            ArrayNode rules = config.putArray("rule_files");
+            for (JsonNode file : OpsFiles.yaml(shippedConfig).path("rule_files")) {
+                rules.add(shippedConfig.getParent().resolve(file.asText()).toString());
+            }
+        }
         Path configFile = workDir.resolve("prometheus.yml");
         OpsFiles.YAML.writeValue(configFile.toFile(), config);
         int port = freePort();
@@ -89,6 +96,18 @@ final class PrometheusServer implements AutoCloseable {
             throw new IllegalArgumentException("prometheus rejected " + promql + ": " + response.body());
         }
         return body.get("data");
+    }
+
+    /** The alerting rules Prometheus has loaded, by name, with their state ({@code /api/v1/rules}). */
+    java.util.Map<String, String> alertingRules() throws Exception {
+        JsonNode body = OpsFiles.JSON.readTree(get("/api/v1/rules?type=alert").body());
+        java.util.Map<String, String> rules = new java.util.TreeMap<>();
+        for (JsonNode group : body.path("data").path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                rules.put(rule.path("name").asText(), rule.path("state").asText());
+            }
+        }
+        return rules;
     }
 
     private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     /** The learning core's packages (module kadapt-core). */
     private static final String[] CORE = {"io.kadapt.data..", "io.kadapt.loss..", "io.kadapt.model..",
-        "io.kadapt.training.."};
+        "io.kadapt.training..", "io.kadapt.monitor.."};
 
     private static JavaClasses classes;
 
@@ -52,6 +52,14 @@ class ArchitectureTest {
                 .dependOnClassesThat().resideInAPackage("io.kadapt.training..").check(classes);
         noClasses().that().resideInAPackage("io.kadapt.loss..").should()
                 .dependOnClassesThat().resideInAPackage("io.kadapt.model..").check(classes);
+    }
+
+    @Test
+    @DisplayName("the label-free monitor sees only the data types: no model, losses, trainer or ND4J")
+    void monitorIsPlainJava() {
+        noClasses().that().resideInAPackage("io.kadapt.monitor..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.kadapt.model..", "io.kadapt.loss..", "io.kadapt.training..", "org.nd4j..")
+                .check(classes);
     }
 
     @Test
