@@ -52,7 +52,8 @@ final class PredictorProcessor implements Processor<byte[], InboundRecord, Strin
         context.forward(new Record<>(prediction.id(), PredictionMessage.of(prediction, latencyMs), now),
                 AdaptationTopology.PREDICTIONS_SINK);
         context.forward(new Record<String, Object>(prediction.id(),
-                        new TrainingRecord.Target(sample.sample(), prediction.predicted(), prediction.modelStep()),
+                        new TrainingRecord.Target(sample.sample(), prediction.predicted(),
+                                prediction.probabilities(), prediction.modelStep()),
                         now),
                 AdaptationTopology.TRAINING_SINK);
         metrics.sampleConsumed(Domain.TARGET);

@@ -4,6 +4,8 @@ import io.kadapt.data.Domain;
 import io.kadapt.data.Sample;
 import io.kadapt.data.Task;
 import io.kadapt.metrics.AdaptationMetrics;
+import io.kadapt.monitor.LabelFreeMonitor;
+import io.kadapt.monitor.MonitorSettings;
 import io.kadapt.serving.ServedModel;
 import io.kadapt.stream.serde.StepMetricsMessage;
 import io.kadapt.stream.serde.TrainingRecord;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TrainerProcessor implements Processor<String, TrainingRecord, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
+    private static final long LABEL_FREE_INTERVAL_MS = 10_000;
 
     private final AdaptationSettings settings;
     private final AdaptationMetrics metrics;
@@ -50,6 +53,8 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
     private long publishedStep = -1;
     private long lastPublishMs;
     private long lastStepMs;
+    private LabelFreeMonitor monitor;
+    private long lastLabelFreeMs = Long.MIN_VALUE;
 
     TrainerProcessor(AdaptationSettings settings, AdaptationMetrics metrics) {
         this.settings = settings;
@@ -73,6 +78,9 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         }
         lastTargetStepMs = context.currentSystemTimeMs();
         lastStepMs = lastTargetStepMs;
+        boolean classifier = settings.modelSpec().task() == Task.CLASSIFICATION;
+        monitor = new LabelFreeMonitor(MonitorSettings.DEFAULTS, classifier ? settings.modelSpec().numClasses() : 0,
+                settings.modelSpec().inputDim());
         context.schedule(settings.publishInterval().isZero() ? Duration.ofSeconds(1) : settings.publishInterval(),
                 PunctuationType.WALL_CLOCK_TIME, this::publishIfDue);
         if (!settings.stallTimeout().isZero()) {
@@ -104,9 +112,14 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         if (record.value() instanceof TrainingRecord.Target target) {
             sample = target.sample();
             ledger.predicted(sample.id(), target.predicted()).ifPresent(label -> score(target.predicted(), label));
+            if (target.probabilities() != null) {
+                monitor.prediction(target.probabilities());
+            }
         } else {
             sample = ((TrainingRecord.Source) record.value()).sample();
         }
+        monitor.input(domain, sample.features());
+        updateLabelFreeScores(now);
         if (settings.shedAfter().isZero() || lagMs <= settings.shedAfter().toMillis()) {
             admit(domain, sample);
         } else {
@@ -129,6 +142,17 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         // Both domains: a step triggered by this sample also consumed the other domain's batch.
         for (Domain each : Domain.values()) {
             metrics.buffered(each, trainer.buffered(each));
+        }
+    }
+
+    /**
+     * The label-free scores over the recent window: the first as soon as the window is full, then at most every
+     * {@value #LABEL_FREE_INTERVAL_MS} ms, because one costs tens to hundreds of milliseconds of this thread.
+     */
+    private void updateLabelFreeScores(long nowMs) {
+        if (monitor.due() && (lastLabelFreeMs == Long.MIN_VALUE || nowMs - lastLabelFreeMs >= LABEL_FREE_INTERVAL_MS)) {
+            metrics.labelFree(monitor.snapshot());
+            lastLabelFreeMs = nowMs;
         }
     }
 

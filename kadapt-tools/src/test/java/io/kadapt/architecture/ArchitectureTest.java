@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     /** The learning core's packages (module kadapt-core). */
     private static final String[] CORE = {"io.kadapt.data..", "io.kadapt.loss..", "io.kadapt.model..",
-        "io.kadapt.training..", "io.kadapt.monitor.."};
+        "io.kadapt.training..", "io.kadapt.monitor..", "io.kadapt.serving.."};
 
     private static JavaClasses classes;
 
@@ -52,6 +52,14 @@ class ArchitectureTest {
                 .dependOnClassesThat().resideInAPackage("io.kadapt.training..").check(classes);
         noClasses().that().resideInAPackage("io.kadapt.loss..").should()
                 .dependOnClassesThat().resideInAPackage("io.kadapt.model..").check(classes);
+    }
+
+    @Test
+    @DisplayName("the serving path is read-only: nothing in training or the model depends on it")
+    void servingIsALeaf() {
+        noClasses().that().resideInAnyPackage("io.kadapt.model..", "io.kadapt.loss..", "io.kadapt.training..",
+                "io.kadapt.monitor..").should().dependOnClassesThat().resideInAPackage("io.kadapt.serving..")
+                .check(classes);
     }
 
     @Test

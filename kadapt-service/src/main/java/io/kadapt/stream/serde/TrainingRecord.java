@@ -13,8 +13,11 @@ public sealed interface TrainingRecord {
     record Source(Sample sample) implements TrainingRecord {
     }
 
-    /** A valid target sample and the prediction published for it, by the model at {@code modelStep}. */
-    record Target(Sample sample, double predicted, long modelStep) implements TrainingRecord {
+    /**
+     * A valid target sample and the prediction published for it, by the model at {@code modelStep};
+     * {@code probabilities} null for regression.
+     */
+    record Target(Sample sample, double predicted, float[] probabilities, long modelStep) implements TrainingRecord {
     }
 
     /** A valid late label of a target sample. */

@@ -28,8 +28,13 @@ public final class TrainingRecordSerde implements Serializer<TrainingRecord>, De
             return sample(SOURCE, source.sample(), 0).array();
         }
         if (record instanceof TrainingRecord.Target target) {
-            return sample(TARGET, target.sample(), 16).putDouble(target.predicted()).putLong(target.modelStep())
-                    .array();
+            float[] probabilities = target.probabilities() == null ? new float[0] : target.probabilities();
+            ByteBuffer out = sample(TARGET, target.sample(), 8 + 8 + 4 + 4 * probabilities.length)
+                    .putDouble(target.predicted()).putLong(target.modelStep()).putInt(probabilities.length);
+            for (float p : probabilities) {
+                out.putFloat(p);
+            }
+            return out.array();
         }
         TrainingRecord.Feedback feedback = (TrainingRecord.Feedback) record;
         byte[] id = feedback.id().getBytes(StandardCharsets.UTF_8);
@@ -58,13 +63,24 @@ public final class TrainingRecordSerde implements Serializer<TrainingRecord>, De
             String id = id(in);
             return switch (kind) {
                 case SOURCE -> new TrainingRecord.Source(sample(id, in));
-                case TARGET -> new TrainingRecord.Target(sample(id, in), in.getDouble(), in.getLong());
+                case TARGET -> target(sample(id, in), in);
                 case FEEDBACK -> new TrainingRecord.Feedback(id, in.getDouble());
                 default -> throw new SerializationException("unknown training record kind " + kind);
             };
         } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException e) {
             throw new SerializationException("corrupt training record on " + topic, e);
         }
+    }
+
+    private static TrainingRecord.Target target(Sample sample, ByteBuffer in) {
+        double predicted = in.getDouble();
+        long modelStep = in.getLong();
+        float[] probabilities = new float[in.getInt()];
+        for (int i = 0; i < probabilities.length; i++) {
+            probabilities[i] = in.getFloat();
+        }
+        return new TrainingRecord.Target(sample, predicted, probabilities.length == 0 ? null : probabilities,
+                modelStep);
     }
 
     private static String id(ByteBuffer in) {

@@ -29,7 +29,11 @@ class TrainingRecordSerdeTest {
         assertArrayEquals(source.features(), s.sample().features());
 
         Sample target = new Sample("t-7", new float[] {0.25f, 3f}, Sample.NO_LABEL);
-        TrainingRecord.Target t = (TrainingRecord.Target) roundTrip(new TrainingRecord.Target(target, 1.0, 99));
+        TrainingRecord.Target t = (TrainingRecord.Target) roundTrip(new TrainingRecord.Target(target, 1.0,
+                new float[] {0.25f, 0.75f}, 99));
+        assertArrayEquals(new float[] {0.25f, 0.75f}, t.probabilities());
+        assertEquals(null, ((TrainingRecord.Target) roundTrip(new TrainingRecord.Target(target, 2.5, null, 1)))
+                .probabilities(), "regression: no probabilities");
         assertEquals("t-7", t.sample().id());
         assertEquals(Double.NaN, t.sample().label());
         assertArrayEquals(target.features(), t.sample().features());
