@@ -30,6 +30,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.util.concurrent.TimeUnit;
+import io.kadapt.config.ConfigKey;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -40,9 +45,26 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 final class EndToEndBench {
 
-    record Result(double passThroughRecordsPerSecond, double kadaptRecordsPerSecond, double halfRate,
-                  Samples latencyMs, int latencyCount, long modelSteps, List<double[]> memory, double peakRssMb,
-                  double heapAfterGcMb, Map<String, String> config) {
+    /** What one max-rate run measured: input records (both domains) and target predictions per second. */
+    record MaxRate(double recordsPerSecond, double targetsPerSecond, double megabytesPerSecond, int targets) {
+    }
+
+    /** One run at half the max rate: end-to-end latency, kadapt's own timers, trainer progress, memory. */
+    record HalfRateRun(int stepsPerBatch, double recordsPerSecond, Samples latencyMs, int count,
+                       double predictorP99Ms, double freshnessP50Ms, double freshnessP99Ms, double stepsPerSecond,
+                       double trainedPerSecond, double shed, double trainerLagSeconds, List<double[]> memory,
+                       double peakRssMb, double heapAfterGcMb) {
+    }
+
+    record Result(MaxRate passThrough, MaxRate kadapt, List<HalfRateRun> halfRate, long modelSteps,
+                  int predictionThreads, Map<String, String> config) {
+        double passThroughRecordsPerSecond() {
+            return passThrough.recordsPerSecond();
+        }
+
+        double kadaptRecordsPerSecond() {
+            return kadapt.recordsPerSecond();
+        }
     }
 
     private final PerfSettings settings;
@@ -69,8 +91,8 @@ final class EndToEndBench {
     Result run() throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("kadapt-perf-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("broker"))) {
-            KadaptConfig pass = config(broker, dir, "pass");
-            double passRate;
+            KadaptConfig pass = config(broker, dir, "pass", Map.of());
+            MaxRate passRate;
             AdaptationSettings passSettings = AdaptationSettings.from(pass);
             try (ClusterConnection cluster = ClusterConnection.open(pass)) {
                 cluster.provisionTopics(passSettings.topics());
@@ -86,23 +108,37 @@ final class EndToEndBench {
             } finally {
                 streams.close(Duration.ofSeconds(30));
             }
-            log.printf("kadapt bench perf: pass-through %.0f records/s%n", passRate);
+            log.printf("kadapt bench perf: pass-through %.0f records/s (%.0f targets/s, %.1f MB/s)%n",
+                    passRate.recordsPerSecond(), passRate.targetsPerSecond(), passRate.megabytesPerSecond());
 
-            KadaptConfig kadapt = config(broker, dir, "kadapt");
-            Topics topics = Topics.from(kadapt);
+            KadaptConfig kadapt = config(broker, dir, "kadapt", Map.of());
+            MaxRate rate;
+            List<HalfRateRun> halves = new ArrayList<>();
+            long modelSteps;
             try (KadaptService service = KadaptService.start(kadapt, Duration.ofSeconds(120))) {
-                double rate = maxRate(broker.bootstrapServers(), topics, "max");
-                log.printf("kadapt bench perf: kadapt %.0f records/s; now %s at half rate%n", rate,
-                        settings.duration());
-                HalfRate half = halfRate(broker.bootstrapServers(), topics, rate / 2, service);
-                return new Result(passRate, rate, rate / 2, half.latency, half.count, service.metrics().modelStep(),
-                        half.memory, half.peakRssMb, half.heapAfterGcMb, serviceConfig());
+                rate = maxRate(broker.bootstrapServers(), Topics.from(kadapt), "max");
+                log.printf("kadapt bench perf: kadapt %.0f records/s (%.0f targets/s); now %s at half rate%n",
+                        rate.recordsPerSecond(), rate.targetsPerSecond(), settings.duration());
+                halves.add(halfRate(broker.bootstrapServers(), Topics.from(kadapt), rate.recordsPerSecond() / 2,
+                        service, kadapt.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH), samplesPerBatch(kadapt)));
+                modelSteps = service.metrics().modelStep();
             }
+            // The same half rate with one step per batch: predictions must not care how much the trainer does.
+            KadaptConfig oneStep = config(broker, dir, "onestep", Map.of("train.steps-per-batch", "1"));
+            try (KadaptService service = KadaptService.start(oneStep, Duration.ofSeconds(120))) {
+                log.printf("kadapt bench perf: train.steps-per-batch=1, %s at the same half rate%n",
+                        settings.duration());
+                halves.add(halfRate(broker.bootstrapServers(), Topics.from(oneStep), rate.recordsPerSecond() / 2,
+                        service, 1, samplesPerBatch(oneStep)));
+            }
+            return new Result(passRate, rate, halves, modelSteps, StreamsProperties.predictionThreads(kadapt),
+                    serviceConfig());
         }
     }
 
-    private KadaptConfig config(EmbeddedKafkaBroker broker, Path dir, String name) {
+    private KadaptConfig config(EmbeddedKafkaBroker broker, Path dir, String name, Map<String, String> overrides) {
         Map<String, String> keys = new HashMap<>(serviceConfig());
+        keys.putAll(overrides);
         keys.put("bootstrap.servers", broker.bootstrapServers());
         keys.put("application.id", "perf-" + name);
         keys.put("state.dir", dir.resolve("state-" + name).toString());
@@ -113,28 +149,33 @@ final class EndToEndBench {
         return KadaptConfig.of(keys);
     }
 
-    /** Sends {@code e2eRecords} per domain as fast as the producer goes; records/s until the last prediction. */
-    private double maxRate(String bootstrap, Topics topics, String phase) throws InterruptedException {
+    /** Sends {@code e2eRecords} per domain as fast as the producer goes; rates until the last prediction. */
+    private MaxRate maxRate(String bootstrap, Topics topics, String phase) throws InterruptedException {
         int n = settings.e2eRecords();
+        long bytes = 0;
         try (PredictionWatch watch = new PredictionWatch(bootstrap, topics.predictions(), phase + "-t-");
              SampleProducer producer = new SampleProducer(bootstrap, topics)) {
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
+                bytes += SampleProducer.sourceJson(phase + "-s-" + i, pool[i % pool.length], i % 2).length();
                 producer.source(phase + "-s-" + i, pool[i % pool.length], i % 2);
+                bytes += SampleProducer.targetJson(phase + "-t-" + i, pool[(i * 7 + 3) % pool.length]).length();
                 producer.target(phase + "-t-" + i, pool[(i * 7 + 3) % pool.length]);
             }
             producer.flush();
             long last = watch.awaitCount(n, Duration.ofMinutes(10));
-            return 2.0 * n / ((last - start) / 1e9);
+            double seconds = (last - start) / 1e9;
+            return new MaxRate(2.0 * n / seconds, n / seconds, bytes / 1e6 / seconds, n);
         }
     }
 
-    private record HalfRate(Samples latency, int count, List<double[]> memory, double peakRssMb,
-                            double heapAfterGcMb) {
-    }
-
-    private HalfRate halfRate(String bootstrap, Topics topics, double recordsPerSecond, KadaptService service)
-            throws InterruptedException {
+    /** @param samplesPerBatch source + target samples a fresh batch trains on */
+    private HalfRateRun halfRate(String bootstrap, Topics topics, double recordsPerSecond, KadaptService service,
+                                 int stepsPerBatch, int samplesPerBatch) throws InterruptedException {
+        MeterRegistry registry = service.metrics().registry();
+        double stepsBefore = counter(registry, "kadapt.training.steps");
+        double shedBefore = counter(registry, "kadapt.trainer.shed.samples");
+        long started = System.nanoTime();
         Map<String, Long> sent = new ConcurrentHashMap<>();
         List<double[]> memory = new ArrayList<>(); // seconds, RSS MB, heap used MB
         long intervalNanos = (long) (2e9 / recordsPerSecond); // one source + one target per interval
@@ -172,11 +213,37 @@ final class EndToEndBench {
                     latencies[count++] = (arrival.getValue() - sentAt) / 1e6;
                 }
             }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            double steps = counter(registry, "kadapt.training.steps") - stepsBefore;
             System.gc();
             double heapAfterGc = Memory.heapUsedMb();
-            return new HalfRate(Samples.of(java.util.Arrays.copyOf(latencies, count)), count, memory,
-                    Memory.peakRssMb(), heapAfterGc);
+            return new HalfRateRun(stepsPerBatch, recordsPerSecond, Samples.of(java.util.Arrays.copyOf(latencies,
+                    count)), count, percentileMs(registry, "kadapt.predictor.processing", 0.99),
+                    percentileMs(registry, "kadapt.model.freshness", 0.5),
+                    percentileMs(registry, "kadapt.model.freshness", 0.99), steps / seconds,
+                    steps / stepsPerBatch * samplesPerBatch / seconds,
+                    counter(registry, "kadapt.trainer.shed.samples") - shedBefore,
+                    registry.get("kadapt.trainer.lag.seconds").gauge().value(), memory, Memory.peakRssMb(),
+                    heapAfterGc);
         }
+    }
+
+    private static int samplesPerBatch(KadaptConfig config) {
+        return config.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE) + config.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET);
+    }
+
+    private static double counter(MeterRegistry registry, String name) {
+        return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** A percentile kadapt's own timer published, in ms (the service's timers since its start). */
+    private static double percentileMs(MeterRegistry registry, String name, double percentile) {
+        for (ValueAtPercentile value : registry.get(name).timer().takeSnapshot().percentileValues()) {
+            if (Math.abs(value.percentile() - percentile) < 1e-9) {
+                return value.value(TimeUnit.MILLISECONDS);
+            }
+        }
+        return Double.NaN;
     }
 
     private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
@@ -189,7 +256,7 @@ final class EndToEndBench {
         }
     }
 
-    /** A read_committed consumer on partition 0 of the predictions topic, recording when each id arrives. */
+    /** A read_committed consumer on every partition of the predictions topic, recording when each id arrives. */
     private static final class PredictionWatch implements AutoCloseable {
         private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
         private final AtomicLong lastArrival = new AtomicLong();
@@ -203,7 +270,8 @@ final class EndToEndBench {
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
                     new StringDeserializer());
-            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            consumer.assign(consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList());
             consumer.seekToBeginning(consumer.assignment());
             thread = new Thread(() -> {
                 try (consumer) {

@@ -57,20 +57,8 @@ public final class PerfBench {
                 }
             }
         }
-        // The bare step of the end-to-end configuration (the service defaults).
-        KadaptConfig defaults = KadaptConfig.of(EndToEndBench.serviceConfig());
-        int e2eSource = defaults.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE);
-        int e2eTarget = defaults.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET);
-        int stepsPerBatch = defaults.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH);
-        PerfSettings.Method e2eMethod = settings.methods().stream()
-                .filter(m -> m.domainTerms().equals(defaults.string(ConfigKey.LOSS_DOMAIN))).findFirst()
-                .orElse(new PerfSettings.Method(defaults.string(ConfigKey.LOSS_DOMAIN),
-                        defaults.string(ConfigKey.LOSS_DOMAIN)));
-        log.printf("kadapt bench perf: bare step of the end-to-end configuration (%d+%d %s)%n", e2eSource,
-                e2eTarget, e2eMethod.label());
-        EngineChoice e2eEngine = defaults.choice(ConfigKey.MODEL_ENGINE, EngineChoice.class);
-        ModelBench.StepResult e2eStep = model.step(settings.shapes().get(0), e2eSource, e2eTarget, e2eMethod,
-                e2eEngine);
+        ModelBench.StepResult e2eStep = endToEndStep(model);
+        int stepsPerBatch = KadaptConfig.of(EndToEndBench.serviceConfig()).positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH);
 
         Set<String> peerMethods = new LinkedHashSet<>();
         steps.stream().filter(s -> s.timing() != null).forEach(s -> peerMethods.add(s.method().domainTerms()));
@@ -83,7 +71,44 @@ public final class PerfBench {
         EndToEndBench.Result e2e = new EndToEndBench(settings, log).run();
         double loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
-        String header = String.format(Locale.ROOT,
+        String header = header(command, loadAtStart, loadAtEnd);
+        String report = PerfReport.markdown(header, settings, gemm, predictions, steps, peer, blasPeer, e2eStep,
+                stepsPerBatch, e2e);
+        log.println(report);
+        return report;
+    }
+
+    /** {@code kadapt bench e2e}: only the end-to-end section (and the bare step it is compared with). */
+    public String runEndToEnd(String command) throws IOException, InterruptedException {
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        ModelBench.StepResult e2eStep = endToEndStep(new ModelBench(settings));
+        log.println("kadapt bench e2e: end to end");
+        EndToEndBench.Result e2e = new EndToEndBench(settings, log).run();
+        double loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int stepsPerBatch = KadaptConfig.of(EndToEndBench.serviceConfig()).positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH);
+        String report = header(command, loadAtStart, loadAtEnd) + "\n"
+                + PerfReport.endToEnd(e2e, e2eStep, stepsPerBatch, settings);
+        log.println(report);
+        return report;
+    }
+
+    /** The bare step of the end-to-end configuration (the service defaults). */
+    private ModelBench.StepResult endToEndStep(ModelBench model) {
+        KadaptConfig defaults = KadaptConfig.of(EndToEndBench.serviceConfig());
+        int e2eSource = defaults.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE);
+        int e2eTarget = defaults.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET);
+        PerfSettings.Method e2eMethod = settings.methods().stream()
+                .filter(m -> m.domainTerms().equals(defaults.string(ConfigKey.LOSS_DOMAIN))).findFirst()
+                .orElse(new PerfSettings.Method(defaults.string(ConfigKey.LOSS_DOMAIN),
+                        defaults.string(ConfigKey.LOSS_DOMAIN)));
+        log.printf("kadapt bench perf: bare step of the end-to-end configuration (%d+%d %s)%n", e2eSource,
+                e2eTarget, e2eMethod.label());
+        EngineChoice e2eEngine = defaults.choice(ConfigKey.MODEL_ENGINE, EngineChoice.class);
+        return model.step(settings.shapes().get(0), e2eSource, e2eTarget, e2eMethod, e2eEngine);
+    }
+
+    private static String header(String command, double loadAtStart, double loadAtEnd) {
+        return String.format(Locale.ROOT,
                 "Command: `%s`  %nDate: %s  %nMachine: %s, %d cores visible, %s; JVM %s; OMP_NUM_THREADS=%s  %n"
                         + "Load average: %.2f at start, %.2f at end (shared machine: compare ratios, not absolute "
                         + "times)%n",
@@ -91,22 +116,29 @@ public final class PerfBench {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 System.getProperty("java.version"), System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"),
                 loadAtStart, loadAtEnd);
-        String report = PerfReport.markdown(header, settings, gemm, predictions, steps, peer, blasPeer, e2eStep,
-                stepsPerBatch, e2e);
-        log.println(report);
-        return report;
     }
 
     /** Replaces the perf section of {@code file} (or appends one), keeping everything else. */
     public static void writeSection(Path file, String section) throws IOException {
-        String block = BEGIN + "\n" + section.strip() + "\n" + END;
+        writeSection(file, section, BEGIN, END, "Performance (`kadapt bench perf`)");
+    }
+
+    /** Replaces the end-to-end section of {@code file} (or appends one), keeping everything else. */
+    public static void writeEndToEndSection(Path file, String section) throws IOException {
+        writeSection(file, section, "<!-- e2e:begin -->", "<!-- e2e:end -->",
+                "Scale-out end to end (`kadapt bench e2e`)");
+    }
+
+    private static void writeSection(Path file, String section, String beginMarker, String endMarker, String title)
+            throws IOException {
+        String block = beginMarker + "\n" + section.strip() + "\n" + endMarker;
         String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
-        int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
+        int begin = text.indexOf(beginMarker);
+        int end = text.indexOf(endMarker);
         if (begin >= 0 && end > begin) {
-            text = text.substring(0, begin) + block + text.substring(end + END.length());
+            text = text.substring(0, begin) + block + text.substring(end + endMarker.length());
         } else {
-            text = text.stripTrailing() + "\n\n## Performance (`kadapt bench perf`)\n\n" + block + "\n";
+            text = text.stripTrailing() + "\n\n## " + title + "\n\n" + block + "\n";
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, text, StandardCharsets.UTF_8);

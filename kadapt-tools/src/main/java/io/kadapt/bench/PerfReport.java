@@ -74,33 +74,62 @@ final class PerfReport {
         md.append(" kadapt computes the MMD² monitor in every step, so the peer does too (under no_grad when MMD is "
                 + "not a loss term), and both count it.\n\n");
 
+        md.append(endToEnd(e2e, e2eStep, stepsPerBatch, settings));
+        return md.toString();
+    }
+
+    /** The end-to-end section: prediction path against a pass-through, latency, freshness, trainer, memory. */
+    static String endToEnd(EndToEndBench.Result e2e, ModelBench.StepResult e2eStep, int stepsPerBatch,
+                           PerfSettings settings) {
+        StringBuilder md = new StringBuilder();
         md.append("### End to end (embedded broker, exactly_once_v2, read_committed)\n\n");
-        double bareWall = e2eStep.timing().wallMs().median();
-        double bareRate = (e2eStep.ns() + e2eStep.nt()) / (stepsPerBatch * bareWall / 1e3);
-        md.append(f("Configuration: %s, service defaults (batch %d+%d, %d steps per batch, %s), 400 inputs, 2 classes, "
-                        + "%d records per domain at max rate.%n%n", e2e.config(), e2eStep.ns(), e2eStep.nt(),
-                stepsPerBatch, e2eStep.method().label(), settings.e2eRecords()));
-        md.append("| measure | value |\n|---|---|\n");
-        md.append(f("| pass-through topology (no model), records/s | %.0f |%n", e2e.passThroughRecordsPerSecond()));
-        md.append(f("| kadapt, training on, records/s | %.0f |%n", e2e.kadaptRecordsPerSecond()));
-        md.append(f("| kadapt / pass-through | %.2f× |%n", e2e.kadaptRecordsPerSecond() / e2e.passThroughRecordsPerSecond()));
-        md.append(f("| bare step bound, records/s ((ns+nt) / (%d × wall median %.2f ms)) | %.0f |%n", stepsPerBatch,
-                bareWall, bareRate));
-        md.append(f("| **e2e / bare step** | **%.2f×** |%n", e2e.kadaptRecordsPerSecond() / bareRate));
-        md.append(f("| latency at half rate (%.0f records/s, %s), p50 / p99 ms | **%.1f / %.1f** (n=%d) |%n",
-                e2e.halfRate(), settings.duration(), e2e.latencyMs().median(), e2e.latencyMs().quantile(0.99),
-                e2e.latencyCount()));
-        md.append(f("| model steps at the end | %d |%n", e2e.modelSteps()));
-        List<double[]> mem = e2e.memory();
-        if (mem.size() >= 4) {
+        md.append(f("Configuration: %s, service defaults otherwise (6 partitions per input, %d prediction thread(s) "
+                        + "beside the trainer's, batch %d+%d, %d steps per batch, %s), 400 inputs, 2 classes; %d records "
+                        + "per domain at max rate; everything (broker, kadapt, producer, reader) in one JVM.%n%n",
+                e2e.config(), e2e.predictionThreads(), e2eStep.ns(), e2eStep.nt(), stepsPerBatch,
+                e2eStep.method().label(), settings.e2eRecords()));
+        md.append("| measure | pass-through (no model) | kadapt, training on | ratio |\n|---|---|---|---|\n");
+        md.append(f("| input records/s (both domains) | %.0f | %.0f | %.2f× |%n", e2e.passThrough().recordsPerSecond(),
+                e2e.kadapt().recordsPerSecond(), e2e.kadapt().recordsPerSecond() / e2e.passThrough().recordsPerSecond()));
+        md.append(f("| **target predictions/s** | %.0f | **%.0f** | **%.2f×** |%n", e2e.passThrough().targetsPerSecond(),
+                e2e.kadapt().targetsPerSecond(), e2e.kadapt().targetsPerSecond() / e2e.passThrough().targetsPerSecond()));
+        md.append(f("| input MB/s (JSON) | %.1f | %.1f | |%n%n", e2e.passThrough().megabytesPerSecond(),
+                e2e.kadapt().megabytesPerSecond()));
+        double bareWall = e2eStep.timing() == null ? Double.NaN : e2eStep.timing().wallMs().median();
+        md.append(f("One trainer's bound: %d steps per batch × %.2f ms per step (bare step median) = %.0f trained "
+                        + "samples/s; the rest of a faster stream is shed by `train.max-lag-ms`.%n%n", stepsPerBatch,
+                bareWall, (e2eStep.ns() + e2eStep.nt()) / (stepsPerBatch * bareWall / 1e3)));
+        md.append("| at half the max rate | " + String.join(" | ", e2e.halfRate().stream()
+                .map(h -> "steps-per-batch " + h.stepsPerBatch()).toList()) + " |\n");
+        md.append("|---" + "|---".repeat(e2e.halfRate().size()) + "|\n");
+        row(md, e2e, "input records/s", h -> f("%.0f", h.recordsPerSecond()));
+        row(md, e2e, "**latency** (record sent → prediction read_committed), p50 / p99 ms",
+                h -> f("**%.1f / %.1f** (n=%d)", h.latencyMs().median(), h.latencyMs().quantile(0.99), h.count()));
+        row(md, e2e, "predictor's own time per record, p99 ms", h -> f("%.3f", h.predictorP99Ms()));
+        row(md, e2e, "**model freshness** (step → first prediction using it), p50 / p99 ms",
+                h -> f("**%.0f / %.0f**", h.freshnessP50Ms(), h.freshnessP99Ms()));
+        row(md, e2e, "trainer steps/s", h -> f("%.1f", h.stepsPerSecond()));
+        row(md, e2e, "trained samples/s", h -> f("%.0f", h.trainedPerSecond()));
+        row(md, e2e, "samples shed (train.max-lag-ms)", h -> f("%.0f", h.shed()));
+        row(md, e2e, "trainer lag at the end, s", h -> f("%.2f", h.trainerLagSeconds()));
+        row(md, e2e, "RSS over the run (whole JVM), MB", h -> {
+            List<double[]> mem = h.memory();
+            if (mem.size() < 4) {
+                return "—";
+            }
             double[] early = mem.get(mem.size() / 4);
             double[] last = mem.get(mem.size() - 1);
-            md.append(f("| RSS at %.0f s → %.0f s of the half-rate run, MB | %.0f → %.0f (%+.1f %%) |%n", early[0],
-                    last[0], early[1], last[1], 100 * (last[1] - early[1]) / early[1]));
-        }
-        md.append(f("| peak RSS (whole bench JVM: broker, kadapt, producer, reader), MB | %.0f |%n", e2e.peakRssMb()));
-        md.append(f("| heap after GC at the end, MB | %.0f |%n", e2e.heapAfterGcMb()));
+            return f("%.0f → %.0f (%+.1f %%)", early[1], last[1], 100 * (last[1] - early[1]) / early[1]);
+        });
+        row(md, e2e, "heap after GC at the end, MB", h -> f("%.0f", h.heapAfterGcMb()));
+        md.append(f("%nModel steps at the end of the first half-rate run: %d.%n", e2e.modelSteps()));
         return md.toString();
+    }
+
+    private static void row(StringBuilder md, EndToEndBench.Result e2e, String label,
+                            java.util.function.Function<EndToEndBench.HalfRateRun, String> cell) {
+        md.append("| ").append(label).append(" | ")
+                .append(String.join(" | ", e2e.halfRate().stream().map(cell).toList())).append(" |\n");
     }
 
     private static String ms(ModelBench.Timing t) {

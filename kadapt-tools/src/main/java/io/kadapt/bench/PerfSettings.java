@@ -41,7 +41,7 @@ public record PerfSettings(List<Shape> shapes, List<Integer> hidden, List<int[]>
     public static PerfSettings full(Duration duration, Path peerScript, boolean installPeer) {
         return new PerfSettings(List.of(new Shape("Amazon", 400, 2), new Shape("MNIST", 256, 10)), List.of(256, 128),
                 List.of(new int[] {64, 64}, new int[] {128, 128}, new int[] {256, 256}), METHODS, 40, 40, 1024,
-                3000, duration, peerScript, installPeer, ENGINES, List.of(1, 64));
+                100_000, duration, peerScript, installPeer, ENGINES, List.of(1, 64));
     }
 
     /** Tiny sizes, the CE-only method left out (each graph build costs seconds): proves the bench runs end to end. */

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code kadapt bench}: the benchmarks, one subcommand each. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: quality on real datasets, performance, the crash loop and the soak.",
-        subcommands = {QualityBenchCommand.class, BenchCommand.Perf.class, BenchCommand.Chaos.class,
+        subcommands = {QualityBenchCommand.class, BenchCommand.Perf.class, BenchCommand.EndToEnd.class,
+                BenchCommand.Chaos.class,
                 BenchCommand.Soak.class})
 final class BenchCommand {
 
@@ -129,6 +130,38 @@ final class BenchCommand {
     }
 
     /** {@code kadapt bench perf}: step, GEMM limit, PyTorch peer, end to end and memory, as ratios of one run. */
+    @Command(name = "e2e", mixinStandardHelpOptions = true,
+            description = {"Only the end-to-end part of perf, with the scale-out measures: the prediction path against "
+                    + "a pass-through topology at max rate (100,000 records per domain), then at half that rate for "
+                    + "--duration with train.steps-per-batch 8 and 1: latency, the predictor's own time, model "
+                    + "freshness, trainer steps/s, shed samples, memory. Writes docs/BENCHMARKS.md between "
+                    + "<!-- e2e:begin --> and <!-- e2e:end -->."})
+    static final class EndToEnd implements Callable<Integer> {
+        @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+                description = "Length of each half-rate run (default ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--smoke", description = "Tiny sizes and a few seconds: proves the bench runs end to end.")
+        boolean smoke;
+
+        @Option(names = "--output", defaultValue = "docs/BENCHMARKS.md",
+                description = "File whose e2e section is replaced; 'none' writes nothing (default ${DEFAULT-VALUE}).")
+        String output;
+
+        @Override
+        public Integer call() throws Exception {
+            PerfSettings settings = smoke ? PerfSettings.smoke(null) : PerfSettings.full(duration, null, false);
+            String command = "./kadapt bench e2e" + (smoke ? " --smoke" : "")
+                    + (smoke || duration.equals(Duration.ofSeconds(60)) ? "" : " --duration " + duration.toSeconds() + "s");
+            String report = new PerfBench(settings, System.out).runEndToEnd(command);
+            if (!output.equals("none")) {
+                PerfBench.writeEndToEndSection(Path.of(output), report);
+                System.out.println("kadapt bench e2e: written to " + output);
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "perf", mixinStandardHelpOptions = true,
             description = {"Times training steps (2 shapes x 3 batches x each known loss), the machine's ND4J GEMM "
                     + "throughput, the same model in PyTorch (bench/torch_peer.py; installs python3-torch when "
