@@ -50,10 +50,18 @@ public final class PassThroughTopology {
         }, inputs.target());
         // Source samples and labels are read and decoded as kadapt's prediction application reads them, then dropped.
         for (String input : new String[] {inputs.source(), inputs.feedback()}) {
-            topology.addProcessor(input + "-discard", () -> record -> { }, input);
+            topology.addProcessor(input + "-discard", Discard::new, input);
         }
         topology.addSink("predictions-sink", settings.topics().predictions(), new StringSerializer(), new JsonSerializer<>(),
                 PROCESSOR);
         return topology;
+    }
+
+    /** Reads a record and does nothing with it. */
+    private static final class Discard implements Processor<byte[], InboundRecord, Void, Void> {
+        @Override
+        public void process(Record<byte[], InboundRecord> record) {
+            // dropped: the pass-through predicts targets only
+        }
     }
 }

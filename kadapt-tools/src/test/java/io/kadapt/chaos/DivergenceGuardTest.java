@@ -95,8 +95,10 @@ class DivergenceGuardTest {
                 "model.hidden", "16", "train.batch.source", Integer.toString(BATCH),
                 "train.batch.target", Integer.toString(BATCH)));
         settings.put("preprocess.standardize", "none");
-        // One step per batch, so step numbers map to batches.
+        // One step per batch, so step numbers map to batches; one partition per input, so batches keep the order the
+        // samples were produced in (several partitions interleave them as their tasks run).
         settings.put("train.steps-per-batch", "1");
+        settings.put("topics.partitions", "1");
         // Let the hostile values through validation, so that the model's own guard is what is tested.
         settings.put("input.max-abs-feature", "1e38");
         settings.put("train.learning-rate", learningRate);
