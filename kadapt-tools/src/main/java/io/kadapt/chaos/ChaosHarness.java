@@ -5,6 +5,7 @@ import io.kadapt.broker.TopicProvisioner;
 import io.kadapt.broker.TopicSpec;
 import io.kadapt.config.KadaptConfig;
 import io.kadapt.demo.DomainShiftStream;
+import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.Topics;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.serde.PredictionMessage;
@@ -203,7 +204,7 @@ public final class ChaosHarness implements AutoCloseable {
             a.awaitRunning(START_TIMEOUT);
             b.awaitRunning(START_TIMEOUT);
             attempt.starts = 2;
-            String active = awaitActiveInstance(attempt.applicationId, attempt.deadline);
+            String active = awaitActiveInstance(attempt.applicationId, attempt.topics, attempt.deadline);
             KadaptProcess activeProcess = active.equals("a") ? a : b;
             KadaptProcess survivor = active.equals("a") ? b : a;
             int killPoint = killPoints(standby.seed(), 1, attempt.targets)[0];
@@ -214,7 +215,7 @@ public final class ChaosHarness implements AutoCloseable {
             if (!progress.done(attempt)) {
                 // The task may have moved since it was first found (a rebalance when the second instance joined):
                 // kill the instance that owns it now, else the "takeover" would be no takeover at all.
-                active = awaitActiveInstance(attempt.applicationId, attempt.deadline);
+                active = awaitActiveInstance(attempt.applicationId, attempt.topics, attempt.deadline);
                 activeProcess = active.equals("a") ? a : b;
                 survivor = active.equals("a") ? b : a;
             }
@@ -296,15 +297,19 @@ public final class ChaosHarness implements AutoCloseable {
         return bounce;
     }
 
-    /** Which instance ("a" or "b") owns the input partitions, from the group's assignment. */
-    private String awaitActiveInstance(String applicationId, long deadline) throws InterruptedException {
+    /**
+     * Which instance ("a" or "b") runs the trainer: owns the training topic's partition in the training
+     * application's group.
+     */
+    private String awaitActiveInstance(String applicationId, Topics topics, long deadline) throws InterruptedException {
+        String trainerGroup = applicationId + StreamsProperties.TRAINER_SUFFIX;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             while (System.nanoTime() < deadline) {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId)).all().get()
-                        .get(applicationId);
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(trainerGroup)).all().get()
+                        .get(trainerGroup);
                 List<String> owners = group.members().stream()
                         .filter(m -> m.assignment().topicPartitions().stream()
-                                .anyMatch(tp -> tp.topic().equals(inputTopics.source())))
+                                .anyMatch(tp -> tp.topic().equals(topics.training())))
                         .map(m -> m.clientId().substring(applicationId.length() + 1, applicationId.length() + 2))
                         .toList();
                 if (group.members().size() == 2 && owners.size() == 1) {
@@ -313,9 +318,9 @@ public final class ChaosHarness implements AutoCloseable {
                 Thread.sleep(200);
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe group " + applicationId, e);
+            throw new IllegalStateException("cannot describe group " + trainerGroup, e);
         }
-        throw new IllegalStateException("no single owner of the task among two members of " + applicationId);
+        throw new IllegalStateException("no single owner of the trainer among two members of " + trainerGroup);
     }
 
     /** Committed records in the application's changelogs: what restoring its state from scratch replays. */
