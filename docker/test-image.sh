@@ -377,12 +377,11 @@ mapfile -t producer_cmd < <(compose_command demo-producer)
 quiet podman run -d --name "$RUN-producer" --label "io.kadapt.ci.run=$RUN" --network "$NET" "$IMAGE" \
   "${producer_cmd[@]}" --rate 50 > /dev/null
 
-# Which instances hold a task: those whose prediction count grows. One model reads single-partition input topics,
-# so exactly one is active and the others are standbys; with partitions spread over instances (issue 11) set
-# EXPECTED_ACTIVE to the number of instances that should share the input.
-EXPECTED_ACTIVE=${KADAPT_TEST_EXPECTED_ACTIVE:-1}
+# Every instance predicts (the 6 target partitions spread over them); exactly one trains, and with
+# KADAPT_NUM_STANDBY_REPLICAS=1 another keeps a standby copy of the trainer's state.
+EXPECTED_ACTIVE=${KADAPT_TEST_EXPECTED_ACTIVE:-$INSTANCES}
 predictions_of() { local i; for ((i = 1; i <= INSTANCES; i++)); do echo "$i $(metric "${ports[i]}" kadapt_predictions_total)"; done; }
-active_instances() {   # ACTIVE instances (numbers) over a 4 s window, among those not killed
+active_instances() {   # instances (numbers) whose prediction count grows over a 4 s window
   local before after
   before=$(predictions_of)
   sleep 4
@@ -391,20 +390,25 @@ active_instances() {   # ACTIVE instances (numbers) over a 4 s window, among tho
 }
 any_predictions() { [ "$(predictions_of | awk '{ s += $2 } END { print s + 0 }')" -gt 0 ]; }
 until_true 120 any_predictions || fail "no kadapt container published a prediction"
+all_predicting() { active=$(active_instances); [ "$(echo "$active" | wc -w)" = "$EXPECTED_ACTIVE" ]; }
+until_true 60 all_predicting || fail "predicting instances: '$(active_instances)', expected $EXPECTED_ACTIVE"
 active=$(active_instances)
-[ "$(echo "$active" | wc -w)" = "$EXPECTED_ACTIVE" ] || fail "active instances: '$active', expected $EXPECTED_ACTIVE"
+trainer_of() { local i; for ((i = 1; i <= INSTANCES; i++)); do [ "$(metric "${ports[i]}" kadapt_training_steps_total)" -gt 0 ] && echo $i; done; }
+one_trainer() { [ "$(trainer_of | wc -w)" = 1 ]; }
+until_true 60 one_trainer || fail "instances that trained: '$(trainer_of | xargs)', expected exactly one"
+trainers=$(trainer_of | xargs)
 standby_records() { [ "$(metric "${ports[$1]}" kadapt_state_standby_records_total)" -gt 0 ]; }
 standby_names=()
 for ((i = 1; i <= INSTANCES; i++)); do
-  case " $active " in *" $i "*) continue ;; esac
+  [ $i = "$trainers" ] && continue
   if until_true 30 standby_records $i; then
     standby_names+=("${names[i]}")
   else
-    log "${names[i]}: no standby copy (KADAPT_NUM_STANDBY_REPLICAS=1: one standby per task)"
+    log "${names[i]}: no standby copy (KADAPT_NUM_STANDBY_REPLICAS=1: one standby of the trainer)"
   fi
 done
-[ ${#standby_names[@]} -ge 1 ] || [ "$INSTANCES" -le "$EXPECTED_ACTIVE" ] || fail "no instance keeps a standby copy of the model"
-report "active: $(for i in $active; do echo "${names[i]}"; done | xargs); standby copy of the model on: ${standby_names[*]:-none}"
+[ ${#standby_names[@]} -ge 1 ] || [ "$INSTANCES" -le 1 ] || fail "no instance keeps a standby copy of the trainer's state"
+report "predicting: $(for i in $active; do echo "${names[i]}"; done | xargs); training: ${names[trainers]}; standby copy of the trainer's state on: ${standby_names[*]:-none}"
 
 # -e alone may never end: while the demo producer runs, every fetch finds newly committed records before kcat sees the
 # end of the partition (seen once in CI, 10 minutes). The time bound keeps what was read by then.
@@ -427,18 +431,20 @@ rules_loaded() { [ "$(alert_rules)" = "$(grep -c '^ *- alert:' "$ROOT/docker/pro
 until_true 30 rules_loaded || fail "Prometheus did not load docker/prometheus/alerts.yml (alerting rules: $(alert_rules))"
 report "Prometheus loads the $(alert_rules) alerting rules of docker/prometheus/alerts.yml"
 
-# Kill the active container hard; a standby takes the task and the model goes on from where it was.
-victim=${active%% *}
+# Kill the trainer's container hard; the standby takes the trainer over and the model goes on from where it was,
+# while the other instances predict on.
+victim=$trainers
 step_at_kill=$(model_step "${ports[victim]}")
 declare -A before_kill=()
 while read -r i n; do before_kill[$i]=$n; done < <(predictions_of)
 t=$(now)
 quiet podman kill -s KILL "${names[victim]}" > /dev/null
-took_over() {
+took_over() {   # an instance that trains now, at or beyond the step of the kill
   local i
   for ((i = 1; i <= INSTANCES; i++)); do
     [ $i = "$victim" ] && continue
-    [ "$(metric "${ports[i]}" kadapt_predictions_total)" -gt "${before_kill[$i]}" ] && { echo $i; return 0; }
+    [ "$(metric "${ports[i]}" kadapt_training_steps_total)" -gt 0 ] && [ "$(model_step "${ports[i]}")" -ge "$step_at_kill" ] \
+      && { echo $i; return 0; }
   done
   return 1
 }
@@ -447,7 +453,7 @@ failover=$(since "$t")
 heir_step=$(model_step "${ports[heir]}")
 [ "$heir_step" -ge "$step_at_kill" ] || fail "${names[heir]} went on at model step $heir_step < $step_at_kill at the kill"
 restored=$(metric "${ports[heir]}" kadapt_state_restored_records_total)
-report "failover: ${names[victim]} SIGKILLed at model step $step_at_kill; ${names[heir]} predicting $failover s later, at model step $heir_step ($restored changelog records restored)"
+report "failover: ${names[victim]} (the trainer) SIGKILLed at model step $step_at_kill; ${names[heir]} training $failover s later, at model step $heir_step ($restored changelog records restored)"
 
 # Exactly once across the kill: no target predicted twice in the committed output.
 sleep 2
