@@ -114,12 +114,21 @@ public final class ChaosHarness implements AutoCloseable {
 
     /** Produces the fixed input (once per harness): creates the input topics and writes every sample. */
     public ChaosInput produceInput(long seed, int sources, int targets) {
+        return produceInput(seed, sources, targets, 1);
+    }
+
+    /**
+     * The fixed input with {@code targetPartitions} partitions on the target topic (the others keep one, so source
+     * and feedback order stays the produced one): several instances then share the prediction work.
+     */
+    public ChaosInput produceInput(long seed, int sources, int targets, int targetPartitions) {
         if (input != null) {
             throw new IllegalStateException("input already produced");
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<TopicSpec> specs = inputTopics.inputs().stream()
-                    .map(name -> new TopicSpec(name, 1, (short) 1, Map.<String, String>of())).toList();
+                    .map(name -> new TopicSpec(name, name.equals(inputTopics.target()) ? targetPartitions : 1,
+                            (short) 1, Map.<String, String>of())).toList();
             new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(specs, true);
         }
         long started = System.nanoTime();
@@ -182,6 +191,126 @@ public final class ChaosHarness implements AutoCloseable {
             }
         }
         return attempt.report(reference);
+    }
+
+    /**
+     * {@code instances} kadapt instances of one application (one standby of the trainer) on the input, and
+     * {@code settings.kills()} SIGKILLs, each of one instance, restarted at once with the same state directory: even
+     * kills hit the instance that runs the trainer, odd ones another instance (a predictor only). Verified like every
+     * run; each restart's time to resume (launch → the instance predicts again) is logged.
+     */
+    public RunReport runInstances(String name, ChaosSettings settings, RunReport reference, int instances)
+            throws InterruptedException {
+        ChaosSettings several = settings.withKadapt(Map.of("num.standby.replicas", "1"));
+        Attempt attempt = new Attempt(name, several);
+        int[] points = killPoints(several.seed(), several.kills(), attempt.targets);
+        log.printf("chaos: %s run %s: %d instances, %d SIGKILLs at committed predictions %s; expect %d predictions, "
+                + "%d steps%n", name, attempt.applicationId, instances, several.kills(), Arrays.toString(points),
+                attempt.targets, attempt.steps);
+        SplittableRandom jitter = new SplittableRandom(several.seed() ^ 0x5DEECE66DL);
+        List<String> names = new ArrayList<>();
+        List<KadaptProcess> processes = new ArrayList<>();
+        try (Progress progress = new Progress(attempt.topics)) {
+            for (int i = 0; i < instances; i++) {
+                names.add(String.valueOf((char) ('a' + i)));
+                processes.add(launchKadapt(kadaptArguments(several, attempt.applicationId, attempt.topics,
+                        names.get(i)), attempt.log(names.get(i))));
+            }
+            for (KadaptProcess process : processes) {
+                process.awaitRunning(START_TIMEOUT);
+            }
+            attempt.starts = instances;
+            log.printf("chaos: %s: prediction tasks per instance %s%n", name, predictionTasks(attempt, names));
+            for (int k = 0; k < points.length; k++) {
+                if (!progress.awaitPredictions(points[k], attempt, processes.get(0).jvm())) {
+                    break;
+                }
+                Thread.sleep(jitter.nextInt(MAX_KILL_JITTER_MS + 1));
+                progress.update();
+                if (progress.done(attempt)) {
+                    break;
+                }
+                String trainer = awaitTrainerAmong(attempt, names);
+                int victim = k % 2 == 0 ? names.indexOf(trainer)
+                        : (names.indexOf(trainer) + 1 + jitter.nextInt(instances - 1)) % instances;
+                attempt.killedAt.add(progress.distinct());
+                processes.get(victim).jvm().kill();
+                processes.get(victim).close();
+                log.printf("chaos: %s: SIGKILL of instance %s (%s) at %d committed predictions, step %d%n", name,
+                        names.get(victim), victim == names.indexOf(trainer) ? "the trainer" : "a predictor",
+                        progress.distinct(), progress.maxStep());
+                long launched = System.nanoTime();
+                KadaptProcess restarted = launchKadapt(kadaptArguments(several, attempt.applicationId, attempt.topics,
+                        names.get(victim)), attempt.log(names.get(victim)));
+                processes.set(victim, restarted);
+                restarted.awaitRunning(START_TIMEOUT);
+                attempt.starts++;
+                double before = restarted.scrape().sum("kadapt_predictions_total");
+                while (restarted.scrape().sum("kadapt_predictions_total") == before && !progress.done(attempt)
+                        && System.nanoTime() < attempt.deadline) {
+                    progress.update();
+                }
+                log.printf("chaos: %s: instance %s resumed (RUNNING and predicting) %d ms after its launch%n", name,
+                        names.get(victim), millisSince(launched));
+            }
+            KadaptProcess last = processes.get(0);
+            for (int i = 1; i < processes.size(); i++) {
+                stop(processes.get(i).jvm(), ChaosSettings.StopSignal.SIGTERM, attempt.sigtermExits);
+            }
+            finish(attempt, progress, last);
+        } finally {
+            processes.forEach(KadaptProcess::close);
+        }
+        return attempt.report(reference);
+    }
+
+    /** The prediction application's partitions of the target topic per instance, from its group's assignment. */
+    private Map<String, Integer> predictionTasks(Attempt attempt, List<String> names) throws InterruptedException {
+        Map<String, Integer> tasks = new java.util.TreeMap<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                tasks.clear();
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(attempt.applicationId)).all()
+                        .get().get(attempt.applicationId);
+                group.members().forEach(m -> tasks.merge(instanceOf(m.clientId(), attempt.applicationId),
+                        (int) m.assignment().topicPartitions().stream()
+                                .filter(tp -> tp.topic().equals(attempt.topics.target())).count(), Integer::sum));
+                if (tasks.keySet().containsAll(names) && tasks.values().stream().allMatch(n -> n > 0)) {
+                    return tasks;
+                }
+                Thread.sleep(200);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe group " + attempt.applicationId, e);
+        }
+        attempt.failures.add("not every instance got target partitions: " + tasks);
+        return tasks;
+    }
+
+    private static String instanceOf(String clientId, String applicationId) {
+        return clientId.substring(applicationId.length() + 1, applicationId.length() + 2);
+    }
+
+    private String awaitTrainerAmong(Attempt attempt, List<String> names) throws InterruptedException {
+        String trainerGroup = attempt.applicationId + StreamsProperties.TRAINER_SUFFIX;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            while (System.nanoTime() < attempt.deadline) {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(trainerGroup)).all().get()
+                        .get(trainerGroup);
+                List<String> owners = group.members().stream()
+                        .filter(m -> m.assignment().topicPartitions().stream()
+                                .anyMatch(tp -> tp.topic().equals(attempt.topics.training())))
+                        .map(m -> instanceOf(m.clientId(), attempt.applicationId)).toList();
+                if (owners.size() == 1 && names.contains(owners.get(0))) {
+                    return owners.get(0);
+                }
+                Thread.sleep(200);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe group " + trainerGroup, e);
+        }
+        throw new IllegalStateException("no single trainer among the members of " + trainerGroup);
     }
 
     /**

@@ -21,12 +21,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The fixed, seeded input of a chaos run: labelled source samples and unlabelled target samples of the demo's
  * domain-shift problem, produced before any kadapt starts.
  *
- * <p>Every record carries an explicit, unique timestamp (source and target alternate, 1 ms apart). Kafka Streams
- * picks the next record of a task by the lowest head timestamp among its input partitions, and with the default
- * {@code max.task.idle.ms=0} it waits to fetch partitions known to hold data; with all input on the broker before the
- * start, the interleaving of the two domains is therefore a function of the timestamps alone, the same in every run
- * and after every restart. Producer-assigned timestamps would tie at millisecond resolution and leave the order to
- * fetch timing.
+ * <p>Every record carries an explicit, unique timestamp (source and target alternate, 1 ms apart), and each input
+ * topic has one partition, so each domain reaches the trainer in the order it was produced. How the two domains
+ * interleave on the training topic depends on when the prediction application's tasks run; the verifier therefore
+ * checks the model against a replay of the committed training log rather than against another run.
  *
  * <p>Between the samples it also produces what must be handled exactly once without touching the model: the true
  * label of each target on the feedback topic {@value #FEEDBACK_LAG} samples after the target (all but the last

@@ -30,8 +30,9 @@ final class BenchCommand {
             description = {"Starts a broker and kadapt as child processes, stops kadapt --kills times at random points "
                     + "of a fixed seeded stream and restarts it, then proves from the committed output and the model "
                     + "changelog that every target was predicted once, every sample trained once, and the model is "
-                    + "bit-identical to an uninterrupted run. With --broker-bounces the broker is also stopped and "
-                    + "restarted under the running kadapt. Exit code 0: every check held; 1: a check failed."})
+                    + "bit-identical to a replay of the committed training log. With --broker-bounces the broker is also "
+                    + "stopped and restarted under the running kadapt; with --instances N, N instances share 6 target "
+                    + "partitions and each stop kills one of them. Exit code 0: every check held; 1: a check failed."})
     static final class Chaos implements Callable<Integer> {
         @Option(names = "--kills", defaultValue = "20", description = "Stops per run (default ${DEFAULT-VALUE}).")
         int kills;
@@ -70,6 +71,12 @@ final class BenchCommand {
                 description = "Most time per run, restarts included (default ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--instances", defaultValue = "1",
+                description = "kadapt instances sharing the work (the target topic then has 6 partitions); each "
+                        + "stop SIGKILLs one of them, alternately the trainer's and another, and restarts it "
+                        + "(default ${DEFAULT-VALUE}).")
+        int instances;
+
         @Mixin
         ChildRunOptions childRun;
 
@@ -82,6 +89,14 @@ final class BenchCommand {
                     brokerBounces, brokerOutage, guarantee, commitIntervalMs, kadapt, timeout);
             System.out.println("kadapt bench chaos: work dir " + dir);
             try (ChaosHarness harness = ChaosHarness.start(dir, System.out)) {
+                if (instances > 1) {
+                    harness.produceInput(seed, samples, samples, 6);
+                    RunReport run = harness.runInstances("instances", chaos, null, instances);
+                    System.out.println("kadapt bench chaos: " + (run.verdict().passed() ? "PASSED" : "FAILED") + " ("
+                            + run.killedAtPredictions().size() + " of " + kills + " SIGKILLs of one of " + instances
+                            + " instances landed mid-stream)");
+                    return run.verdict().passed() ? 0 : 1;
+                }
                 harness.produceInput(seed, samples, samples);
                 RunReport reference = harness.runReference(chaos.withGuarantee("exactly_once_v2", 100));
                 RunReport run = harness.runChaos("chaos", chaos, reference);
