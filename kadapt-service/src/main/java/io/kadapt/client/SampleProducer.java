@@ -32,6 +32,11 @@ public final class SampleProducer implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // One request in flight: when a partition's first batch meets NOT_LEADER_OR_FOLLOWER (a topic created a moment
+        // ago), a later batch must not be appended before it, or the idempotent producer retries the first one into
+        // OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout. Bigger batches keep the throughput.
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 

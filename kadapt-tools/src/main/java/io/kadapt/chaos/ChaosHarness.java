@@ -203,8 +203,10 @@ public final class ChaosHarness implements AutoCloseable {
             throws InterruptedException {
         ChaosSettings several = settings.withKadapt(Map.of("num.standby.replicas", "1"));
         Attempt attempt = new Attempt(name, several);
-        int[] points = killPoints(several.seed(), several.kills(), attempt.targets);
-        log.printf("chaos: %s run %s: %d instances, %d SIGKILLs at committed predictions %s; expect %d predictions, "
+        // Kill points in committed training steps: the prediction path finishes the pre-produced input long before
+        // the one trainer does, so steps are where the run spends its time.
+        int[] points = killPoints(several.seed(), several.kills(), Math.toIntExact(attempt.steps));
+        log.printf("chaos: %s run %s: %d instances, %d SIGKILLs at committed steps %s; expect %d predictions, "
                 + "%d steps%n", name, attempt.applicationId, instances, several.kills(), Arrays.toString(points),
                 attempt.targets, attempt.steps);
         SplittableRandom jitter = new SplittableRandom(several.seed() ^ 0x5DEECE66DL);
@@ -222,7 +224,10 @@ public final class ChaosHarness implements AutoCloseable {
             attempt.starts = instances;
             log.printf("chaos: %s: prediction tasks per instance %s%n", name, predictionTasks(attempt, names));
             for (int k = 0; k < points.length; k++) {
-                if (!progress.awaitPredictions(points[k], attempt, processes.get(0).jvm())) {
+                while (progress.maxStep() < points[k] && !progress.done(attempt) && System.nanoTime() < attempt.deadline) {
+                    progress.update();
+                }
+                if (progress.done(attempt) || System.nanoTime() >= attempt.deadline) {
                     break;
                 }
                 Thread.sleep(jitter.nextInt(MAX_KILL_JITTER_MS + 1));
@@ -236,7 +241,7 @@ public final class ChaosHarness implements AutoCloseable {
                 attempt.killedAt.add(progress.distinct());
                 processes.get(victim).jvm().kill();
                 processes.get(victim).close();
-                log.printf("chaos: %s: SIGKILL of instance %s (%s) at %d committed predictions, step %d%n", name,
+                log.printf("chaos: %s: SIGKILL of instance %s (%s) at %d committed predictions, committed step %d%n", name,
                         names.get(victim), victim == names.indexOf(trainer) ? "the trainer" : "a predictor",
                         progress.distinct(), progress.maxStep());
                 long launched = System.nanoTime();
@@ -245,15 +250,11 @@ public final class ChaosHarness implements AutoCloseable {
                 processes.set(victim, restarted);
                 restarted.awaitRunning(START_TIMEOUT);
                 attempt.starts++;
-                double before = restarted.scrape().sum("kadapt_predictions_total");
-                while (restarted.scrape().sum("kadapt_predictions_total") == before && !progress.done(attempt)
-                        && System.nanoTime() < attempt.deadline) {
-                    progress.update();
-                }
-                log.printf("chaos: %s: instance %s resumed (RUNNING and predicting) %d ms after its launch%n", name,
-                        names.get(victim), millisSince(launched));
+                log.printf("chaos: %s: instance %s resumed (both applications RUNNING, tasks assigned) %d ms after its"
+                        + " launch%n", name, names.get(victim), millisSince(launched));
             }
             KadaptProcess last = processes.get(0);
+            progress.awaitDone(attempt, last.jvm()); // every instance up to the end, then all but one stopped
             for (int i = 1; i < processes.size(); i++) {
                 stop(processes.get(i).jvm(), ChaosSettings.StopSignal.SIGTERM, attempt.sigtermExits);
             }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("chaos")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InstancesChaosTest {
-    static final ChaosSettings SETTINGS = new ChaosSettings(11, 320, 320, 16, 16, 3,
+    static final ChaosSettings SETTINGS = new ChaosSettings(11, 640, 640, 16, 16, 3,
             ChaosSettings.StopSignal.SIGKILL, 0, Duration.ZERO, "exactly_once_v2", 100, Map.of("model.hidden", "64,32"),
             Duration.ofMinutes(4));
 
