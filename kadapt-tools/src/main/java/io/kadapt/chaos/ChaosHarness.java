@@ -212,6 +212,7 @@ public final class ChaosHarness implements AutoCloseable {
         SplittableRandom jitter = new SplittableRandom(several.seed() ^ 0x5DEECE66DL);
         List<String> names = new ArrayList<>();
         List<KadaptProcess> processes = new ArrayList<>();
+        List<Thread> resumes = new ArrayList<>();
         try (Progress progress = new Progress(attempt.topics)) {
             for (int i = 0; i < instances; i++) {
                 names.add(String.valueOf((char) ('a' + i)));
@@ -244,14 +245,15 @@ public final class ChaosHarness implements AutoCloseable {
                 log.printf("chaos: %s: SIGKILL of instance %s (%s) at %d committed predictions, committed step %d%n", name,
                         names.get(victim), victim == names.indexOf(trainer) ? "the trainer" : "a predictor",
                         progress.distinct(), progress.maxStep());
-                long launched = System.nanoTime();
                 KadaptProcess restarted = launchKadapt(kadaptArguments(several, attempt.applicationId, attempt.topics,
                         names.get(victim)), attempt.log(names.get(victim)));
                 processes.set(victim, restarted);
-                restarted.awaitRunning(START_TIMEOUT);
                 attempt.starts++;
-                log.printf("chaos: %s: instance %s resumed (both applications RUNNING, tasks assigned) %d ms after its"
-                        + " launch%n", name, names.get(victim), millisSince(launched));
+                // The next kill point does not wait for this instance: the others go on meanwhile, as they would.
+                resumes.add(reportResume(name, names.get(victim), restarted, System.nanoTime()));
+            }
+            for (Thread resume : resumes) {
+                resume.join(START_TIMEOUT.toMillis());
             }
             KadaptProcess last = processes.get(0);
             progress.awaitDone(attempt, last.jvm()); // every instance up to the end, then all but one stopped
@@ -263,6 +265,24 @@ public final class ChaosHarness implements AutoCloseable {
             processes.forEach(KadaptProcess::close);
         }
         return attempt.report(reference);
+    }
+
+    /** Logs, from a thread of its own, how long a restarted instance took to be RUNNING with its tasks assigned. */
+    private Thread reportResume(String name, String instance, KadaptProcess process, long launched) {
+        Thread watcher = new Thread(() -> {
+            try {
+                process.awaitRunning(START_TIMEOUT);
+                log.printf("chaos: %s: instance %s resumed (both applications RUNNING, tasks assigned) %d ms after its"
+                        + " launch%n", name, instance, millisSince(launched));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.printf("chaos: %s: instance %s did not resume: %s%n", name, instance, e.getMessage());
+            }
+        }, "chaos-resume-" + instance);
+        watcher.setDaemon(true);
+        watcher.start();
+        return watcher;
     }
 
     /** The prediction application's partitions of the target topic per instance, from its group's assignment. */
