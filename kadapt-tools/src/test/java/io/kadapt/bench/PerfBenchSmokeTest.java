@@ -32,7 +32,8 @@ class PerfBenchSmokeTest {
 
         // Then every part reported, and the other section is intact with exactly one perf section
         assertTrue(report.contains("CE+MMD"), report);
-        assertTrue(report.contains("e2e / bare step"), report);
+        assertTrue(report.contains("target predictions/s"), report);
+        assertTrue(report.contains("model freshness"), report);
         assertTrue(report.contains("p50 / p99"), report);
         String text = Files.readString(file);
         assertTrue(text.contains("<!-- quality:begin -->\nq\n<!-- quality:end -->"), text);
