@@ -232,7 +232,7 @@ public final class OnlineTrainer implements AutoCloseable {
             double old = model.learningRate();
             model.learningRate(set.learningRate());
             overrides.learningRate(set.learningRate());
-            return new ControlEffect(command.name(), null, "model.learning-rate", old, set.learningRate(), step,
+            return new ControlEffect(command.name(), null, "train.learning-rate", old, set.learningRate(), step,
                     overrides.paused());
         }
         if (command instanceof ControlCommand.Pause || command instanceof ControlCommand.Resume) {

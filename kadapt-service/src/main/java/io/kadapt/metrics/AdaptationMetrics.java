@@ -42,6 +42,8 @@ public final class AdaptationMetrics {
     private final GaugeValue discrepancy = new GaugeValue(Double.NaN);
     private final GaugeValue targetEntropy = new GaugeValue(Double.NaN);
     private final GaugeValue sourceAccuracy = new GaugeValue(Double.NaN);
+    private final GaugeValue paused = new GaugeValue();
+    private final Map<String, Counter> controlCommands = new ConcurrentHashMap<>();
 
     /**
      * @param deadLetterReasons every reason a record can be dead-lettered for: each gets its counter at 0 from the
@@ -78,6 +80,7 @@ public final class AdaptationMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
         gauge("kadapt.model.step", modelStep, "Optimiser steps the model has taken, across restarts");
+        gauge("kadapt.training.paused", paused, "1 while a control command has paused training, else 0");
         gauge("kadapt.target.accuracy", targetAccuracy, "Accuracy on the last feedback labels (NaN before any)");
         gauge("kadapt.target.mae", targetMae,
                 "Regression: mean absolute error on the last feedback labels (NaN before any, and for classification)");
@@ -164,6 +167,21 @@ public final class AdaptationMetrics {
     private Counter storeCounter(Map<String, Counter> counters, String name, String description, String store) {
         return counters.computeIfAbsent(store, s -> Counter.builder(name).tag("store", s).description(description)
                 .register(registry));
+    }
+
+    /**
+     * One applied runtime control command, and whether training is paused now ({@code kadapt_training_paused}, 1 or
+     * 0). The counter per command is registered on first use.
+     */
+    public void controlApplied(String command, boolean paused) {
+        controlCommands.computeIfAbsent(command, c -> Counter.builder("kadapt.control.commands").tag("command", c)
+                .description("Runtime control commands applied, by command").register(registry)).increment();
+        this.paused.set(paused ? 1 : 0);
+    }
+
+    /** Whether training is paused, as the trainer was loaded from the stores. */
+    public void paused(boolean paused) {
+        this.paused.set(paused ? 1 : 0);
     }
 
     /** Counts one dead-lettered record under its reason, one of those given at construction. */

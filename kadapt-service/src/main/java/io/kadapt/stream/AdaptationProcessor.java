@@ -44,6 +44,7 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
     private SampleBufferStore buffer;
     private PredictionLedgerStore ledger;
     private ReplayMemoryStore replay;
+    private ControlApplier control;
     private FeedbackScore score;
     private OnlineTrainer trainer;
     private long lastTargetStepMs;
@@ -62,9 +63,11 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         ledger = new PredictionLedgerStore(context.getStateStore(PredictionLedgerStore.NAME),
                 settings.pendingPredictionsMax(), settings.accuracyWindow());
         score = ledger.score(settings.modelSpec().task());
+        control = new ControlApplier(checkpoints);
         // The store is the truth: whatever this instance held before, (re)load the model from it.
         trainer = restoreTrainer();
         metrics.modelStep(trainer.model().step());
+        metrics.paused(trainer.state().overrides().paused());
         for (Domain domain : Domain.values()) {
             metrics.buffered(domain, trainer.buffered(domain));
         }
@@ -90,8 +93,27 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
             admit(sample.domain(), sample.sample(), record.timestamp());
         } else if (record.value() instanceof InboundRecord.FeedbackLabel feedback) {
             score(feedback);
+        } else if (record.value() instanceof InboundRecord.Control command) {
+            applyControl(command);
         } else if (record.value() instanceof InboundRecord.Rejected rejected) {
             throw new RejectedRecordException(rejected.reason(), rejected.detail());
+        }
+    }
+
+    /** A control command in log order: applied, persisted, acknowledged on the metrics topic (the audit trail). */
+    private void applyControl(InboundRecord.Control command) {
+        var origin = context.recordMetadata().orElseThrow();
+        long now = context.currentSystemTimeMs();
+        ControlApplier.Applied applied = control.apply(command, trainer, origin.topic(), origin.partition(),
+                origin.offset(), now);
+        LOG.info("task {}: control {} '{}' by {} at {}-{} offset {}: {} {} -> {} at model step {}", context.taskId(),
+                command.command().name(), command.id(), command.issuedBy(), origin.topic(), origin.partition(),
+                origin.offset(), applied.ack().setting(), applied.ack().oldValue(), applied.ack().newValue(),
+                applied.ack().modelStep());
+        metrics.controlApplied(command.command().name(), applied.ack().paused());
+        context.forward(new Record<>(applied.key(), applied.ack(), now), AdaptationTopology.METRICS_SINK);
+        if (applied.commitNow()) {
+            context.commit();
         }
     }
 

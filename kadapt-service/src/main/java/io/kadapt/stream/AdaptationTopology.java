@@ -2,6 +2,7 @@ package io.kadapt.stream;
 
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.serde.InboundDeserializer.Role;
+import io.kadapt.stream.serde.ControlDeserializer;
 import io.kadapt.stream.serde.InboundDeserializer;
 import io.kadapt.stream.serde.InboundRecord;
 import io.kadapt.stream.serde.JsonSerializer;
@@ -11,6 +12,8 @@ import io.kadapt.stream.state.PredictionLedgerStore;
 import io.kadapt.stream.state.ReplayMemoryStore;
 import io.kadapt.stream.state.SampleBufferStore;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -21,7 +24,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds kadapt's topology from its settings, with no I/O, so tests run the very topology the service runs:
- * three validating sources → one adaptation processor with three stores → predictions and metrics sinks.
+ * three validating sources and the control topic's → one adaptation processor with four stores → predictions and
+ * metrics sinks.
  * Rejected input never reaches the processor: the {@link io.kadapt.stream.dlq.DeadLetterRouter} sends it to
  * the dead-letter topic.
  */
@@ -29,6 +33,7 @@ public final class AdaptationTopology {
     static final String PREDICTIONS_SINK = "predictions-sink";
     static final String METRICS_SINK = "metrics-sink";
     private static final String PROCESSOR = "adaptation";
+    private static final String CONTROL_SOURCE = "control-commands";
 
     /**
      * The changelog of the model store gets small segments so compaction can drop old model versions soon:
@@ -44,8 +49,10 @@ public final class AdaptationTopology {
     public static Topology build(AdaptationSettings settings, AdaptationMetrics metrics) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
-        topology.addProcessor(PROCESSOR, () -> new AdaptationProcessor(settings, metrics),
-                addInputSources(topology, settings));
+        String[] inputs = addInputSources(topology, settings);
+        String[] parents = java.util.Arrays.copyOf(inputs, inputs.length + 1);
+        parents[inputs.length] = addControlSource(topology, settings);
+        topology.addProcessor(PROCESSOR, () -> new AdaptationProcessor(settings, metrics), parents);
         topology.addStateStore(store(ModelCheckpointStore.NAME).withCachingEnabled()
                 .withLoggingEnabled(MODEL_CHANGELOG), PROCESSOR);
         topology.addStateStore(store(SampleBufferStore.NAME).withCachingEnabled(), PROCESSOR);
@@ -72,6 +79,19 @@ public final class AdaptationTopology {
         topology.addSource("feedback-labels", new ByteArrayDeserializer(),
                 new InboundDeserializer(Role.FEEDBACK, dim, labels, settings.maxAbsFeature()), topics.feedback());
         return new String[] {"source-samples", "target-samples", "feedback-labels"};
+    }
+
+    /**
+     * The validating source of the control topic, decoding to {@link InboundRecord.Control}; returns its node name.
+     * Its parent must be the processor that owns the trainer: commands apply in the control topic's log order,
+     * between the samples by timestamp like the other inputs.
+     */
+    public static String addControlSource(Topology topology, AdaptationSettings settings) {
+        Set<String> terms = new TreeSet<>();
+        settings.modelSpec().domainLosses().forEach(term -> terms.add(term.name()));
+        topology.addSource(CONTROL_SOURCE, new ByteArrayDeserializer(), new ControlDeserializer(terms),
+                settings.topics().control());
+        return CONTROL_SOURCE;
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {

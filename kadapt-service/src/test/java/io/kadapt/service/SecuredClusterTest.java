@@ -47,8 +47,8 @@ class SecuredClusterTest {
     private static final String APP = "kadapt-secured";
     private static final SaslPlain SECURITY = new SaslPlain("admin", Map.of("admin", "admin-secret",
             "kadapt", "kadapt-secret", "partial", "partial-secret"));
-    private static final Topics TOPICS = new Topics("sec.source", "sec.target", "sec.feedback", "sec.predictions",
-            "sec.metrics", "sec.dlq");
+    private static final Topics TOPICS = new Topics("sec.source", "sec.target", "sec.feedback", "sec.control",
+            "sec.predictions", "sec.metrics", "sec.dlq");
 
     @TempDir
     static Path dir;
@@ -113,7 +113,7 @@ class SecuredClusterTest {
                 "train.batch.source", "2", "train.batch.target", "2"));
         settings.putAll(Map.of("topics.source", TOPICS.source(), "topics.target", TOPICS.target(),
                 "topics.feedback", TOPICS.feedback(), "topics.predictions", TOPICS.predictions(),
-                "topics.metrics", TOPICS.metrics(), "topics.dlq", TOPICS.deadLetter()));
+                "topics.metrics", TOPICS.metrics(), "topics.dlq", TOPICS.deadLetter(), "topics.control", TOPICS.control()));
         SaslPlain.clientSettings(user, password).forEach((k, v) -> settings.put("kafka." + k, v.toString()));
         return KadaptConfig.of(settings);
     }

@@ -69,7 +69,7 @@ public final class ChaosHarness implements AutoCloseable {
     private final PrintStream log;
     private final int brokerPort;
     private final String bootstrap;
-    private final Topics inputTopics = new Topics("chaos.source", "chaos.target", "chaos.feedback", "-", "-", "-");
+    private final Topics inputTopics = new Topics("chaos.source", "chaos.target", "chaos.feedback", "chaos.control", "-", "-", "-");
     private ChildJvm broker;
     private int brokerStarts;
     private ChaosInput input;
@@ -352,6 +352,7 @@ public final class ChaosHarness implements AutoCloseable {
         set.put("topics.source", topics.source());
         set.put("topics.target", topics.target());
         set.put("topics.feedback", topics.feedback());
+        set.put("topics.control", topics.control());
         set.put("topics.predictions", topics.predictions());
         set.put("topics.metrics", topics.metrics());
         set.put("topics.dlq", topics.deadLetter());
@@ -436,6 +437,7 @@ public final class ChaosHarness implements AutoCloseable {
             this.settings = settings;
             applicationId = "chaos-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
             topics = new Topics(inputTopics.source(), inputTopics.target(), inputTopics.feedback(),
+                    inputTopics.control(),
                     applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq");
             steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch()) * STEPS_PER_BATCH;
             targets = input.targetIds().size();

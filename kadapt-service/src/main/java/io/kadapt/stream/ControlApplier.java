@@ -1,0 +1,51 @@
+package io.kadapt.stream;
+
+import io.kadapt.stream.dlq.RejectReason;
+import io.kadapt.stream.dlq.RejectedRecordException;
+import io.kadapt.stream.serde.ControlAckMessage;
+import io.kadapt.stream.serde.InboundRecord;
+import io.kadapt.stream.state.ModelCheckpointStore;
+import io.kadapt.training.ControlCommand;
+import io.kadapt.training.ControlEffect;
+import io.kadapt.training.OnlineTrainer;
+
+/**
+ * Applies one runtime control command to the trainer, persists the changed settings in the trainer state (the
+ * changelogged {@code kadapt-model} store, so under exactly-once the change, its acknowledgement and the command's
+ * offset commit together), and builds the acknowledgement, the audit record, for the metrics topic.
+ */
+final class ControlApplier {
+    private final ModelCheckpointStore checkpoints;
+
+    /** The acknowledgement to forward, keyed; {@code commitNow} for a snapshot. */
+    record Applied(String key, ControlAckMessage ack, boolean commitNow) {
+    }
+
+    ControlApplier(ModelCheckpointStore checkpoints) {
+        this.checkpoints = checkpoints;
+    }
+
+    /**
+     * @param topic     the control topic, partition and offset of the command (for the audit record)
+     * @param timestamp the acknowledgement's timestamp
+     */
+    Applied apply(InboundRecord.Control control, OnlineTrainer trainer, String topic, int partition, long offset,
+                  long timestamp) {
+        ControlEffect effect;
+        try {
+            effect = trainer.apply(control.command());
+        } catch (IllegalArgumentException e) { // the deserializer checks the terms; this is the trainer's own guard
+            throw new RejectedRecordException(RejectReason.UNKNOWN_TERM, e.getMessage());
+        }
+        boolean snapshot = control.command() instanceof ControlCommand.Snapshot;
+        if (snapshot) {
+            checkpoints.save(trainer.model().snapshot().encode(), trainer.state().encode());
+        } else {
+            checkpoints.saveTrainer(trainer.state().encode());
+        }
+        ControlAckMessage ack = new ControlAckMessage(ControlAckMessage.TYPE, control.id(), effect.command(),
+                control.issuedBy(), control.note(), effect.term(), effect.setting(), effect.oldValue(),
+                effect.newValue(), effect.modelStep(), effect.paused(), topic, partition, offset, timestamp);
+        return new Applied(ControlAckMessage.KEY_PREFIX + control.id(), ack, snapshot);
+    }
+}
