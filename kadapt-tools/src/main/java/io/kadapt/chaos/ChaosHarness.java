@@ -5,6 +5,7 @@ import io.kadapt.broker.TopicProvisioner;
 import io.kadapt.broker.TopicSpec;
 import io.kadapt.demo.DomainShiftStream;
 import io.kadapt.stream.Topics;
+import io.kadapt.stream.serde.ControlAckMessage;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
@@ -509,7 +510,7 @@ public final class ChaosHarness implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> record : records) {
                 if (record.topic().equals(topics.predictions())) {
                     predicted.add(JsonCodec.read(record.value(), PredictionMessage.class).id());
-                } else {
+                } else if (!ControlAckMessage.isAckKey(record.key())) {
                     maxStep = Math.max(maxStep, JsonCodec.read(record.value(), StepMetricsMessage.class).step());
                 }
             }

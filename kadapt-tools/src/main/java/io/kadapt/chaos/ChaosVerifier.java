@@ -2,6 +2,7 @@ package io.kadapt.chaos;
 
 import io.kadapt.data.Domain;
 import io.kadapt.model.ModelSnapshot;
+import io.kadapt.stream.serde.ControlAckMessage;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.training.AccuracyWindow;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,6 +32,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       (class, probabilities, model step);</li>
  *   <li>every bad record of the input is on the dead-letter topic exactly once, with its reason, and nothing else
  *       is;</li>
+ *   <li>every control command has exactly one acknowledgement on the metrics topic, applied at the same model step
+ *       with the same old → new values as in the reference;</li>
  *   <li>every feedback label was scored exactly once: the committed feedback score counts exactly the labels sent,
  *       no label waits unmatched, exactly the unlabelled targets' predictions wait for a label, and the score equals
  *       the reference's byte for byte.</li>
@@ -60,6 +64,7 @@ public final class ChaosVerifier {
         checkSteps(run, steps, failures);
         checkTrainer(run, batches, steps, failures, facts);
         checkDeadLetters(run, failures, facts);
+        checkControl(run, reference, failures, facts);
         checkFeedback(run, reference, failures, facts);
         if (reference != null) {
             compareModels(run, reference, failures, facts);
@@ -112,6 +117,50 @@ public final class ChaosVerifier {
         if (!wrong.isEmpty()) {
             failures.add(wrong.size() + " bad records not dead-lettered exactly once with their reason, e.g. "
                     + first(wrong));
+        }
+    }
+
+    /**
+     * Every valid control command acknowledged exactly once, nothing else acknowledged, and each applied at the same
+     * model step with the same old → new values as in the reference run (the command and the trainer state it changed
+     * committed together, and a restart continued with the changed settings).
+     */
+    private void checkControl(RunOutput run, RunOutput reference, List<String> failures, List<String> facts) {
+        List<String> wrong = new ArrayList<>();
+        for (String id : input.commandIds()) {
+            int count = run.acks().getOrDefault(id, List.of()).size();
+            if (count != 1) {
+                wrong.add(id + " ×" + count);
+            }
+        }
+        run.acks().keySet().stream().filter(id -> !input.commandIds().contains(id))
+                .forEach(id -> wrong.add(id + " was not a command sent"));
+        facts.add("control: " + run.acks().values().stream().mapToInt(List::size).sum() + " acknowledgements for "
+                + input.commandIds().size() + " commands");
+        if (!wrong.isEmpty()) {
+            failures.add(wrong.size() + " control commands not acknowledged exactly once, e.g. " + first(wrong));
+        }
+        if (reference == null) {
+            return;
+        }
+        List<String> different = new ArrayList<>();
+        for (String id : input.commandIds()) {
+            List<ControlAckMessage> actual = run.acks().getOrDefault(id, List.of());
+            List<ControlAckMessage> expected = reference.acks().getOrDefault(id, List.of());
+            if (actual.isEmpty() || expected.isEmpty()) {
+                continue; // reported above
+            }
+            ControlAckMessage a = actual.get(0);
+            ControlAckMessage e = expected.get(0);
+            if (a.modelStep() != e.modelStep() || !Objects.equals(a.oldValue(), e.oldValue())
+                    || !Objects.equals(a.newValue(), e.newValue()) || a.paused() != e.paused()) {
+                different.add(id + " (step " + a.modelStep() + " vs " + e.modelStep() + ", " + a.oldValue() + "→"
+                        + a.newValue() + " vs " + e.oldValue() + "→" + e.newValue() + ")");
+            }
+        }
+        if (!different.isEmpty()) {
+            failures.add(different.size() + " control commands applied differently from the reference, e.g. "
+                    + first(different));
         }
     }
 
