@@ -63,7 +63,7 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         ledger = new PredictionLedgerStore(context.getStateStore(PredictionLedgerStore.NAME),
                 settings.pendingPredictionsMax(), settings.accuracyWindow());
         score = ledger.score(settings.modelSpec().task());
-        control = new ControlApplier(checkpoints);
+        control = new ControlApplier(checkpoints, metrics);
         // The store is the truth: whatever this instance held before, (re)load the model from it.
         trainer = restoreTrainer();
         metrics.modelStep(trainer.model().step());
@@ -105,15 +105,10 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         var origin = context.recordMetadata().orElseThrow();
         long now = context.currentSystemTimeMs();
         ControlApplier.Applied applied = control.apply(command, trainer, origin.topic(), origin.partition(),
-                origin.offset(), now);
-        LOG.info("task {}: control {} '{}' by {} at {}-{} offset {}: {} {} -> {} at model step {}", context.taskId(),
-                command.command().name(), command.id(), command.issuedBy(), origin.topic(), origin.partition(),
-                origin.offset(), applied.ack().setting(), applied.ack().oldValue(), applied.ack().newValue(),
-                applied.ack().modelStep());
-        metrics.controlApplied(command.command().name(), applied.ack().paused());
+                origin.offset(), now, context.taskId());
         context.forward(new Record<>(applied.key(), applied.ack(), now), AdaptationTopology.METRICS_SINK);
         if (applied.commitNow()) {
-            context.commit();
+            context.commit(); // a snapshot: the model changelog holds this model once this transaction commits
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kadapt.stream;
 
+import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.stream.dlq.RejectedRecordException;
 import io.kadapt.stream.serde.ControlAckMessage;
@@ -8,21 +9,28 @@ import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.training.ControlCommand;
 import io.kadapt.training.ControlEffect;
 import io.kadapt.training.OnlineTrainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies one runtime control command to the trainer, persists the changed settings in the trainer state (the
  * changelogged {@code kadapt-model} store, so under exactly-once the change, its acknowledgement and the command's
- * offset commit together), and builds the acknowledgement, the audit record, for the metrics topic.
+ * offset commit together), and builds the acknowledgement, the audit record, for the metrics topic. Logs and counts
+ * each command. Kept apart from the processor so that whichever processor owns the trainer calls it.
  */
 final class ControlApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlApplier.class);
+
     private final ModelCheckpointStore checkpoints;
+    private final AdaptationMetrics metrics;
 
     /** The acknowledgement to forward, keyed; {@code commitNow} for a snapshot. */
     record Applied(String key, ControlAckMessage ack, boolean commitNow) {
     }
 
-    ControlApplier(ModelCheckpointStore checkpoints) {
+    ControlApplier(ModelCheckpointStore checkpoints, AdaptationMetrics metrics) {
         this.checkpoints = checkpoints;
+        this.metrics = metrics;
     }
 
     /**
@@ -30,7 +38,7 @@ final class ControlApplier {
      * @param timestamp the acknowledgement's timestamp
      */
     Applied apply(InboundRecord.Control control, OnlineTrainer trainer, String topic, int partition, long offset,
-                  long timestamp) {
+                  long timestamp, Object taskId) {
         ControlEffect effect;
         try {
             effect = trainer.apply(control.command());
@@ -46,6 +54,10 @@ final class ControlApplier {
         ControlAckMessage ack = new ControlAckMessage(ControlAckMessage.TYPE, control.id(), effect.command(),
                 control.issuedBy(), control.note(), effect.term(), effect.setting(), effect.oldValue(),
                 effect.newValue(), effect.modelStep(), effect.paused(), topic, partition, offset, timestamp);
+        LOG.info("task {}: control {} '{}' by {} at {}-{} offset {}: {} {} -> {} at model step {}", taskId,
+                effect.command(), control.id(), control.issuedBy(), topic, partition, offset, effect.setting(),
+                effect.oldValue(), effect.newValue(), effect.modelStep());
+        metrics.controlApplied(effect.command(), effect.paused());
         return new Applied(ControlAckMessage.KEY_PREFIX + control.id(), ack, snapshot);
     }
 }
