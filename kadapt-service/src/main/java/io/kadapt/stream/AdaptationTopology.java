@@ -11,6 +11,7 @@ import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.stream.state.PredictionLedgerStore;
 import io.kadapt.stream.state.ReplayMemoryStore;
 import io.kadapt.stream.state.SampleBufferStore;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -50,7 +51,7 @@ public final class AdaptationTopology {
         Topics topics = settings.topics();
         Topology topology = new Topology();
         String[] inputs = addInputSources(topology, settings);
-        String[] parents = java.util.Arrays.copyOf(inputs, inputs.length + 1);
+        String[] parents = Arrays.copyOf(inputs, inputs.length + 1);
         parents[inputs.length] = addControlSource(topology, settings);
         topology.addProcessor(PROCESSOR, () -> new AdaptationProcessor(settings, metrics), parents);
         topology.addStateStore(store(ModelCheckpointStore.NAME).withCachingEnabled()
@@ -83,8 +84,8 @@ public final class AdaptationTopology {
 
     /**
      * The validating source of the control topic, decoding to {@link InboundRecord.Control}; returns its node name.
-     * Its parent must be the processor that owns the trainer: commands apply in the control topic's log order,
-     * between the samples by timestamp like the other inputs.
+     * Its child must be the processor that owns the trainer: commands then apply in the control topic's log order,
+     * and between the samples by timestamp like the other inputs.
      */
     public static String addControlSource(Topology topology, AdaptationSettings settings) {
         Set<String> terms = new TreeSet<>();
