@@ -43,6 +43,7 @@ public final class AdaptationMetrics {
     private final GaugeValue targetEntropy = new GaugeValue(Double.NaN);
     private final GaugeValue sourceAccuracy = new GaugeValue(Double.NaN);
     private final GaugeValue paused = new GaugeValue();
+    private final GaugeValue learningRate = new GaugeValue(Double.NaN);
     private final Map<String, Counter> controlCommands = new ConcurrentHashMap<>();
 
     /**
@@ -81,6 +82,8 @@ public final class AdaptationMetrics {
                 .register(registry);
         gauge("kadapt.model.step", modelStep, "Optimiser steps the model has taken, across restarts");
         gauge("kadapt.training.paused", paused, "1 while a control command has paused training, else 0");
+        gauge("kadapt.learning.rate", learningRate, "Adam's base learning rate lr0 in force (configured or set by a"
+                + " control command)");
         gauge("kadapt.target.accuracy", targetAccuracy, "Accuracy on the last feedback labels (NaN before any)");
         gauge("kadapt.target.mae", targetMae,
                 "Regression: mean absolute error on the last feedback labels (NaN before any, and for classification)");
@@ -169,19 +172,16 @@ public final class AdaptationMetrics {
                 .register(registry));
     }
 
-    /**
-     * One applied runtime control command, and whether training is paused now ({@code kadapt_training_paused}, 1 or
-     * 0). The counter per command is registered on first use.
-     */
-    public void controlApplied(String command, boolean paused) {
+    /** One applied runtime control command; the counter per command is registered on first use. */
+    public void controlApplied(String command) {
         controlCommands.computeIfAbsent(command, c -> Counter.builder("kadapt.control.commands").tag("command", c)
                 .description("Runtime control commands applied, by command").register(registry)).increment();
-        this.paused.set(paused ? 1 : 0);
     }
 
-    /** Whether training is paused, as the trainer was loaded from the stores. */
-    public void paused(boolean paused) {
+    /** The settings control commands change, as in force now: paused (1 or 0) and Adam's base learning rate. */
+    public void runtimeSettings(boolean paused, double learningRate) {
         this.paused.set(paused ? 1 : 0);
+        this.learningRate.set(learningRate);
     }
 
     /** Counts one dead-lettered record under its reason, one of those given at construction. */

@@ -67,7 +67,7 @@ final class AdaptationProcessor implements Processor<byte[], InboundRecord, Stri
         // The store is the truth: whatever this instance held before, (re)load the model from it.
         trainer = restoreTrainer();
         metrics.modelStep(trainer.model().step());
-        metrics.paused(trainer.state().overrides().paused());
+        metrics.runtimeSettings(trainer.state().overrides().paused(), trainer.model().learningRate());
         for (Domain domain : Domain.values()) {
             metrics.buffered(domain, trainer.buffered(domain));
         }

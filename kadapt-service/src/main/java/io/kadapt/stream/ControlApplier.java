@@ -57,7 +57,8 @@ final class ControlApplier {
         LOG.info("task {}: control {} '{}' by {} at {}-{} offset {}: {} {} -> {} at model step {}", taskId,
                 effect.command(), control.id(), control.issuedBy(), topic, partition, offset, effect.setting(),
                 effect.oldValue(), effect.newValue(), effect.modelStep());
-        metrics.controlApplied(effect.command(), effect.paused());
+        metrics.controlApplied(effect.command());
+        metrics.runtimeSettings(effect.paused(), trainer.model().learningRate());
         return new Applied(ControlAckMessage.KEY_PREFIX + control.id(), ack, snapshot);
     }
 }

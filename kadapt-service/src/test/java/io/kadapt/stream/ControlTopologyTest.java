@@ -167,6 +167,7 @@ class ControlTopologyTest {
             }
             assertEquals(1.0, run.registry.get("kadapt.control.commands").tag("command", "pause").counter().count());
             assertEquals(0.0, run.registry.get("kadapt.training.paused").gauge().value());
+            assertEquals(0.005, run.registry.get("kadapt.learning.rate").gauge().value());
         }
     }
 
