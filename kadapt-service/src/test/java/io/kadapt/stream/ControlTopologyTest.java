@@ -229,6 +229,25 @@ class ControlTopologyTest {
         }
     }
 
+    @Test
+    @DisplayName("the prediction application reads the control topic in a sub-topology of its own; the trainer only"
+            + " the training topic")
+    void controlTopicIsReadByThePredictionApplication() {
+        KadaptConfig config = KadaptConfig.of(AdaptationTopologyTest.SMALL_MODEL);
+        AdaptationSettings settings = AdaptationSettings.from(config);
+        AdaptationMetrics metrics = new AdaptationMetrics(new SimpleMeterRegistry(), RejectReason.tags());
+        String control = settings.topics().control();
+        var prediction = AdaptationTopology.prediction(settings, metrics,
+                new ServedModelHolder(StoredTrainer.initialModel(settings), metrics)).describe();
+        var withControl = prediction.subtopologies().stream()
+                .filter(sub -> sub.toString().contains("[" + control + "]")).toList();
+        assertEquals(1, withControl.size(), prediction.toString());
+        assertFalse(withControl.get(0).toString().contains(settings.topics().source()), "not joined with the samples");
+        assertTrue(withControl.get(0).toString().contains(settings.topics().training()), "→ the training topic");
+        String training = AdaptationTopology.training(settings, metrics).describe().toString();
+        assertFalse(training.contains(control), training);
+    }
+
     private static String header(TestRecord<byte[], byte[]> record, String name) {
         var header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
