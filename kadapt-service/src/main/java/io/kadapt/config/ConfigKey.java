@@ -55,8 +55,8 @@ public enum ConfigKey {
     TOPICS_AUTO_CREATE("topics.auto-create", "true",
             "Create missing topics at start. false: fail at start, naming the missing topics."),
     TOPICS_PARTITIONS("topics.partitions", "6",
-            "Partitions of the input, predictions and dead-letter topics it creates (the metrics topic gets 1;"
-                    + " existing topics keep theirs, any count):"
+            "Partitions of the input, predictions and dead-letter topics it creates (the metrics and control topics"
+                    + " get 1; existing topics keep theirs, any count):"
                     + " prediction runs one task per target partition."),
     TOPICS_REPLICATION_FACTOR("topics.replication-factor", "1", "Replication factor of the topics it creates."),
     INPUT_MAX_ABS_FEATURE("input.max-abs-feature", "1e9",

@@ -12,8 +12,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The training topic's binary format (kadapt writes and reads it; users never do): a kind byte (source, target,
- * feedback, control), the id, then the kind's fields; features as big-endian floats. Binary rather than JSON because every valid input record crosses it
- * once more.
+ * feedback, control), the id, then the kind's fields; features as big-endian floats. Binary rather than JSON
+ * because every valid input record crosses it once more.
  */
 public final class TrainingRecordSerde implements Serializer<TrainingRecord>, Deserializer<TrainingRecord> {
     private static final byte SOURCE = 1;
