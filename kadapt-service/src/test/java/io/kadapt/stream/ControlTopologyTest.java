@@ -62,8 +62,16 @@ class ControlTopologyTest {
         long timestamp = 1;
         int next;
 
+        final TestOutputTopic<String, byte[]> model;
+
         Run(Path dir) {
-            KadaptConfig config = KadaptConfig.of(AdaptationTopologyTest.SMALL_MODEL);
+            this(dir, Map.of());
+        }
+
+        Run(Path dir, Map<String, String> overrides) {
+            Map<String, String> values = new java.util.HashMap<>(AdaptationTopologyTest.SMALL_MODEL);
+            values.putAll(overrides);
+            KadaptConfig config = KadaptConfig.of(values);
             AdaptationMetrics adaptationMetrics = new AdaptationMetrics(registry, RejectReason.tags());
             settings = AdaptationSettings.from(config);
             // Both applications joined: the driver carries commands and samples over the training topic itself.
@@ -77,6 +85,7 @@ class ControlTopologyTest {
             metrics = driver.createOutputTopic(topics.metrics(), new StringDeserializer(), new StringDeserializer());
             deadLetters = driver.createOutputTopic(topics.deadLetter(), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer());
+            model = driver.createOutputTopic(topics.model(), new StringDeserializer(), new ByteArrayDeserializer());
         }
 
         /** {@code batches} source+target batches (batch 4), alternating, each record with its own timestamp. */
@@ -226,6 +235,21 @@ class ControlTopologyTest {
         try (Run run = new Run(third)) {
             run.samples(4);
             assertFalse(java.util.Arrays.equals(first, run.model()), "the commands changed the model");
+        }
+    }
+
+    @Test
+    @DisplayName("a snapshot publishes the model at once, whatever the publish interval")
+    void snapshotPublishesTheModelNow() {
+        // The driver's wall clock stands still: with an hour's interval only the first step is published by itself.
+        try (Run run = new Run(stateDir, Map.of("model.publish-interval-ms", "3600000"))) {
+            run.samples(1);
+            assertFalse(run.model.isEmpty(), "the first step is published");
+            run.model.readRecordsToList();
+            run.samples(1);
+            assertTrue(run.model.isEmpty(), "step 2 waits for the interval");
+            run.command(SNAPSHOT);
+            assertFalse(run.model.isEmpty(), "the snapshot published step 2");
         }
     }
 
