@@ -32,6 +32,8 @@ final class AdamOptimizer {
     static final double MAX_UPDATE_RATIO = 1.0;
 
     private final AdamSettings settings;
+    /** lr₀ the schedule scales: the configured one until a runtime command replaces it. */
+    private double baseLearningRate;
     private final INDArray flatFirst;
     private final INDArray flatSecond;
     // The moments before the current update, for a rollback: allocated once, since fresh native allocations are a
@@ -53,6 +55,7 @@ final class AdamOptimizer {
     /** Zero moments shaped like {@code parameters} (all of one dtype), step 0. */
     AdamOptimizer(AdamSettings settings, Map<String, INDArray> parameters) {
         this.settings = settings;
+        this.baseLearningRate = settings.learningRate();
         DataType dtype = parameters.values().iterator().next().dataType();
         long total = parameters.values().stream().mapToLong(INDArray::length).sum();
         flatFirst = Nd4j.zeros(dtype, total);
@@ -73,6 +76,19 @@ final class AdamOptimizer {
 
     private static INDArray view(INDArray flat, long offset, long length, long[] shape) {
         return flat.get(NDArrayIndex.interval(offset, offset + length)).reshape('c', shape);
+    }
+
+    /** lr₀ of the updates to come (the schedule's factor still applies on top). */
+    double baseLearningRate() {
+        return baseLearningRate;
+    }
+
+    /** Replaces lr₀ from the next update on; moments and step count are kept. */
+    void baseLearningRate(double learningRate) {
+        if (!(learningRate > 0.0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
+        }
+        baseLearningRate = learningRate;
     }
 
     /** Number of applied updates, Adam's t. */
@@ -101,7 +117,9 @@ final class AdamOptimizer {
         double adjustedEpsilon = settings.epsilon() * Math.sqrt(biasCorrection2);
         // The op takes the 0-based iteration and raises β to iteration+1; past 2³¹ steps β^t is 0 anyway.
         int iteration = (int) Math.min(step, Integer.MAX_VALUE - 1);
-        double learningRate = settings.learningRateAt(step); // a function of the step alone: restarts continue it
+        // lr₀ × the schedule's factor at this step, as AdamSettings.learningRateAt computes it: a function of the step
+        // and of lr₀ alone, and lr₀ travels in the trainer state, so restarts continue it.
+        double learningRate = baseLearningRate * settings.learningRateSchedule().factorAt(step);
         if (flatParameters != null && flatGradients != null) {
             return applyFused(flatParameters, flatGradients, gradientScale, learningRate, t, adjustedEpsilon);
         }

@@ -111,6 +111,20 @@ public final class TransferModel implements AutoCloseable {
         return spec;
     }
 
+    /** lr₀ of the next Adam updates: {@code spec.adam().learningRate()} unless {@link #learningRate(double)} changed it. */
+    public synchronized double learningRate() {
+        return optimizer.baseLearningRate();
+    }
+
+    /**
+     * Replaces lr₀ from the next step on (a runtime control command); the learning-rate schedule's factor still
+     * applies on top, and Adam's moments and step count are kept. Not part of the snapshot: whoever changes it
+     * persists it and sets it again after a restore.
+     */
+    public synchronized void learningRate(double learningRate) {
+        optimizer.baseLearningRate(learningRate);
+    }
+
     /** Number of applied optimiser steps (skipped steps do not count). */
     public synchronized long step() {
         return optimizer.step();

@@ -61,6 +61,7 @@ public final class OnlineTrainer implements AutoCloseable {
             replay.put(domain, new ReplayMemory(settings.replayCapacity(), state.trainedDigest(domain).count(),
                     replayContents.getOrDefault(domain, List.of())));
         }
+        state.overrides().learningRate().ifPresent(model::learningRate);
         bufferedSource.forEach(s -> buffer(Domain.SOURCE, s));
         bufferedTarget.forEach(s -> buffer(Domain.TARGET, s));
     }
@@ -162,11 +163,11 @@ public final class OnlineTrainer implements AutoCloseable {
     }
 
     public boolean readyToTrain() {
-        return buffered(Domain.SOURCE) >= settings.sourceBatch() && buffered(Domain.TARGET) >= settings.targetBatch();
+        return !state.overrides().paused() && buffered(Domain.SOURCE) >= settings.sourceBatch() && buffered(Domain.TARGET) >= settings.targetBatch();
     }
 
     public boolean readyToTrainSourceOnly() {
-        return buffered(Domain.SOURCE) >= settings.sourceBatch();
+        return !state.overrides().paused() && buffered(Domain.SOURCE) >= settings.sourceBatch();
     }
 
     /**
@@ -183,7 +184,7 @@ public final class OnlineTrainer implements AutoCloseable {
         double[] ys = labels(source);
         Map<String, Double> lambdas = new LinkedHashMap<>();
         model.spec().domainLosses().forEach(term -> lambdas.put(term.name(),
-                sourceOnly ? 0.0 : settings.lambda(term.name(), model.step())));
+                sourceOnly ? 0.0 : lambda(term.name())));
 
         long started = System.nanoTime();
         StepOutcome outcome = model.step(xs, ys, xt, lambdas);
@@ -201,6 +202,46 @@ public final class OnlineTrainer implements AutoCloseable {
         return new StepReport(model.step(), outcome, lambdas, source.size(), target.size(), sourceOnly, false,
                 seconds, sourceFrom, state.ledger(Domain.SOURCE).removed(), targetFrom,
                 state.ledger(Domain.TARGET).removed());
+    }
+
+    /** λ of a domain term for the next step: a control command's constant, else the configured schedule's value. */
+    public double lambda(String term) {
+        return state.overrides().lambda(term).orElseGet(() -> settings.lambda(term, model.step()));
+    }
+
+    /**
+     * Applies a runtime control command to the settings of the steps to come; the caller persists {@link #state()}
+     * (and, for a snapshot, the model). Replay of the same commands at the same points of the input gives the same
+     * model: nothing here depends on time.
+     *
+     * @throws IllegalArgumentException for a λ of a term that is not a configured domain term
+     */
+    public ControlEffect apply(ControlCommand command) {
+        RuntimeOverrides overrides = state.overrides();
+        long step = model.step();
+        if (command instanceof ControlCommand.SetLambda set) {
+            if (model.spec().domainLosses().stream().noneMatch(term -> term.name().equals(set.term()))) {
+                throw new IllegalArgumentException("'" + set.term() + "' is not a configured domain term");
+            }
+            double old = lambda(set.term());
+            overrides.lambda(set.term(), set.lambda());
+            return new ControlEffect(command.name(), set.term(), "loss." + set.term() + ".lambda", old, set.lambda(),
+                    step, overrides.paused());
+        }
+        if (command instanceof ControlCommand.SetLearningRate set) {
+            double old = model.learningRate();
+            model.learningRate(set.learningRate());
+            overrides.learningRate(set.learningRate());
+            return new ControlEffect(command.name(), null, "train.learning-rate", old, set.learningRate(), step,
+                    overrides.paused());
+        }
+        if (command instanceof ControlCommand.Pause || command instanceof ControlCommand.Resume) {
+            boolean old = overrides.paused();
+            overrides.paused(command instanceof ControlCommand.Pause);
+            return new ControlEffect(command.name(), null, "train.paused", old, overrides.paused(), step,
+                    overrides.paused());
+        }
+        return new ControlEffect(command.name(), null, "snapshot", null, step, step, overrides.paused());
     }
 
     private void trained(Domain domain, Sample sample) {
@@ -234,7 +275,7 @@ public final class OnlineTrainer implements AutoCloseable {
         List<Sample> source = replay.get(Domain.SOURCE).draw(random, settings.sourceBatch());
         List<Sample> target = replay.get(Domain.TARGET).draw(random, settings.targetBatch());
         Map<String, Double> lambdas = new LinkedHashMap<>();
-        model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), settings.lambda(term.name(), model.step())));
+        model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), lambda(term.name())));
         long started = System.nanoTime();
         StepOutcome outcome = model.step(toMatrix(Domain.SOURCE, source), labels(source),
                 toMatrix(Domain.TARGET, target), lambdas);

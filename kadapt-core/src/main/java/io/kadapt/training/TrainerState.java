@@ -11,20 +11,24 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The trainer's persisted bookkeeping beside the model parameters: per-domain ledgers and the number of
- * skipped (non-finite) steps. Samples still waiting in the buffer are not in here: they live in their own
+ * The trainer's persisted bookkeeping beside the model parameters: per-domain ledgers, the number of
+ * skipped (non-finite) steps and the settings runtime control commands changed ({@link RuntimeOverrides}). Samples
+ * still waiting in the buffer are not in here: they live in their own
  * store and are re-applied on restore.
  */
 public final class TrainerState {
     private static final int MAGIC = 0x4b445453; // "KDTS"
-    private static final int VERSION = 1;
+    /** Version 2 added the runtime overrides; version 1 states decode with none. */
+    private static final int VERSION = 2;
 
     private final Map<Domain, DomainLedger> ledgers;
+    private final RuntimeOverrides overrides;
     private long skippedSteps;
 
-    private TrainerState(Map<Domain, DomainLedger> ledgers, long skippedSteps) {
+    private TrainerState(Map<Domain, DomainLedger> ledgers, long skippedSteps, RuntimeOverrides overrides) {
         this.ledgers = ledgers;
         this.skippedSteps = skippedSteps;
+        this.overrides = overrides;
     }
 
     public static TrainerState fresh(int dimension) {
@@ -32,7 +36,7 @@ public final class TrainerState {
         for (Domain domain : Domain.values()) {
             ledgers.put(domain, new DomainLedger(dimension));
         }
-        return new TrainerState(ledgers, 0);
+        return new TrainerState(ledgers, 0, new RuntimeOverrides());
     }
 
     DomainLedger ledger(Domain domain) {
@@ -41,6 +45,11 @@ public final class TrainerState {
 
     void recordSkippedStep() {
         skippedSteps++;
+    }
+
+    /** The settings runtime control commands changed. */
+    public RuntimeOverrides overrides() {
+        return overrides;
     }
 
     public long skippedSteps() {
@@ -65,6 +74,7 @@ public final class TrainerState {
             for (Domain domain : Domain.values()) {
                 ledgers.get(domain).write(out);
             }
+            overrides.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,7 +83,8 @@ public final class TrainerState {
 
     public static TrainerState decode(byte[] encoded, int expectedDimension) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+            int version = in.readInt() == MAGIC ? in.readInt() : -1;
+            if (version != 1 && version != VERSION) {
                 throw new IllegalArgumentException("not a kadapt trainer state (or written by another version)");
             }
             long skipped = in.readLong();
@@ -86,7 +97,7 @@ public final class TrainerState {
                 }
                 ledgers.put(domain, ledger);
             }
-            return new TrainerState(ledgers, skipped);
+            return new TrainerState(ledgers, skipped, version == 1 ? new RuntimeOverrides() : RuntimeOverrides.read(in));
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt trainer state: " + e.getMessage(), e);
         }

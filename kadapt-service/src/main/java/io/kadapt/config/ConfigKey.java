@@ -40,8 +40,11 @@ public enum ConfigKey {
     TOPIC_SOURCE("topics.source", "kadapt.source", "Labelled source samples (input)."),
     TOPIC_TARGET("topics.target", "kadapt.target", "Unlabelled target samples (input)."),
     TOPIC_FEEDBACK("topics.feedback", "kadapt.feedback", "Late true labels of target samples, by id (input)."),
+    TOPIC_CONTROL("topics.control", "kadapt.control",
+            "Runtime control commands (input): change λ or the learning rate, pause/resume training, snapshot."),
     TOPIC_PREDICTIONS("topics.predictions", "kadapt.predictions", "One prediction per target sample (output)."),
-    TOPIC_METRICS("topics.metrics", "kadapt.metrics", "One record per training step (output)."),
+    TOPIC_METRICS("topics.metrics", "kadapt.metrics",
+            "One record per training step, and one acknowledgement per control command (output)."),
     TOPIC_DLQ("topics.dlq", "kadapt.dlq", "Dead-letter topic for rejected input records (output)."),
     TOPIC_TRAINING("topics.training", "kadapt.training",
             "Valid samples and labels on their way from the prediction path to the one trainer (kadapt's own;"
@@ -52,8 +55,8 @@ public enum ConfigKey {
     TOPICS_AUTO_CREATE("topics.auto-create", "true",
             "Create missing topics at start. false: fail at start, naming the missing topics."),
     TOPICS_PARTITIONS("topics.partitions", "6",
-            "Partitions of the input, predictions and dead-letter topics it creates (the metrics topic gets 1;"
-                    + " existing topics keep theirs, any count):"
+            "Partitions of the input, predictions and dead-letter topics it creates (the metrics and control topics"
+                    + " get 1; existing topics keep theirs, any count):"
                     + " prediction runs one task per target partition."),
     TOPICS_REPLICATION_FACTOR("topics.replication-factor", "1", "Replication factor of the topics it creates."),
     INPUT_MAX_ABS_FEATURE("input.max-abs-feature", "1e9",

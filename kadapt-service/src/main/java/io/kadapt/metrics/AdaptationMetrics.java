@@ -57,6 +57,9 @@ public final class AdaptationMetrics {
     private final GaugeValue shadowDisagreement = new GaugeValue(Double.NaN);
     private final Map<Domain, GaugeValue> inputDrift = new EnumMap<>(Domain.class);
     private final Map<Integer, GaugeValue> classRatios = new ConcurrentHashMap<>();
+    private final GaugeValue paused = new GaugeValue();
+    private final GaugeValue learningRate = new GaugeValue(Double.NaN);
+    private final Map<String, Counter> controlCommands = new ConcurrentHashMap<>();
 
     /**
      * @param deadLetterReasons every reason a record can be dead-lettered for: each gets its counter at 0 from the
@@ -116,6 +119,9 @@ public final class AdaptationMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
         gauge("kadapt.model.step", modelStep, "Optimiser steps the model has taken, across restarts");
+        gauge("kadapt.training.paused", paused, "1 while a control command has paused training, else 0");
+        gauge("kadapt.learning.rate", learningRate, "Adam's base learning rate lr0 in force (configured or set by a"
+                + " control command)");
         gauge("kadapt.target.accuracy", targetAccuracy, "Accuracy on the last feedback labels (NaN before any)");
         gauge("kadapt.target.mae", targetMae,
                 "Regression: mean absolute error on the last feedback labels (NaN before any, and for classification)");
@@ -268,6 +274,18 @@ public final class AdaptationMetrics {
     private Counter storeCounter(Map<String, Counter> counters, String name, String description, String store) {
         return counters.computeIfAbsent(store, s -> Counter.builder(name).tag("store", s).description(description)
                 .register(registry));
+    }
+
+    /** One applied runtime control command; the counter per command is registered on first use. */
+    public void controlApplied(String command) {
+        controlCommands.computeIfAbsent(command, c -> Counter.builder("kadapt.control.commands").tag("command", c)
+                .description("Runtime control commands applied, by command").register(registry)).increment();
+    }
+
+    /** The settings control commands change, as in force now: paused (1 or 0) and Adam's base learning rate. */
+    public void runtimeSettings(boolean paused, double learningRate) {
+        this.paused.set(paused ? 1 : 0);
+        this.learningRate.set(learningRate);
     }
 
     /** Counts one dead-lettered record under its reason, one of those given at construction. */

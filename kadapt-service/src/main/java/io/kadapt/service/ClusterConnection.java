@@ -106,8 +106,11 @@ public final class ClusterConnection implements AutoCloseable {
         short replication = Short.parseShort(config.required(ConfigKey.TOPICS_REPLICATION_FACTOR));
         int partitions = config.positiveInteger(ConfigKey.TOPICS_PARTITIONS);
         List<TopicSpec> specs = new ArrayList<>();
-        topics.inputs().forEach(name -> specs.add(new TopicSpec(name, partitions, replication, Map.of())
-                .anyCountWhenExisting()));
+        for (String input : topics.inputs()) {
+            // The control topic gets one partition: commands apply in the order they were sent.
+            int count = input.equals(topics.control()) ? 1 : partitions;
+            specs.add(new TopicSpec(input, count, replication, Map.of()).anyCountWhenExisting());
+        }
         for (String output : topics.outputs()) {
             // The metrics topic gets one partition: one trainer writes it, and a reader sees the steps in order.
             int count = output.equals(topics.metrics()) ? 1 : partitions;

@@ -1,6 +1,7 @@
 package io.kadapt.stream;
 
 import io.kadapt.metrics.AdaptationMetrics;
+import io.kadapt.stream.serde.ControlDeserializer;
 import io.kadapt.stream.serde.InboundDeserializer;
 import io.kadapt.stream.serde.InboundDeserializer.Role;
 import io.kadapt.stream.serde.JsonSerializer;
@@ -11,6 +12,8 @@ import io.kadapt.stream.state.PredictionLedgerStore;
 import io.kadapt.stream.state.ReplayMemoryStore;
 import io.kadapt.stream.state.SampleBufferStore;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -25,13 +28,16 @@ import org.apache.kafka.streams.state.Stores;
  * Builds kadapt's two topologies from its settings, with no I/O, so tests run the very topologies the service runs.
  *
  * <p><b>Prediction</b> (one task per input partition, on every instance): the target topic's validating source →
- * {@link PredictorProcessor} → the predictions topic, and the predicted sample → the training topic; source samples
- * and feedback labels → {@link TrainingForwarder} → the training topic; the model topic → a global store whose
+ * {@link PredictorProcessor} → the predictions topic, and the predicted sample → the training topic; source samples,
+ * feedback labels and runtime control commands (the control topic) → {@link TrainingForwarder} → the training
+ * topic; the model topic → a global store whose
  * {@link ModelUpdateProcessor} swaps the model every predictor serves. Rejected input goes to the dead-letter topic
  * ({@link io.kadapt.stream.dlq.DeadLetterRouter}) and never further.
  *
  * <p><b>Training</b> (one task: the training topic has one partition): training topic → {@link TrainerProcessor} with
- * its four stores → the model topic and the metrics topic.
+ * its four stores → the model topic and the metrics topic (step records, and one acknowledgement per control
+ * command). Control commands travel on the training topic so that they sit in the one log the trainer reads, in
+ * order among the samples, and a replay of that log applies them again at the same points.
  *
  * <p>The service runs them as two Kafka Streams applications so that training never holds up a prediction thread;
  * {@link #whole} joins them into one topology for the topology test driver, which routes the training and model
@@ -46,6 +52,7 @@ public final class AdaptationTopology {
     public static final String MODEL_STORE = "kadapt-served-model";
     private static final String PREDICTOR = "predictor";
     private static final String TRAINER = "trainer";
+    private static final String CONTROL_SOURCE = "control-commands";
 
     /**
      * The changelog of the model store gets small segments so compaction can drop old model versions soon:
@@ -77,12 +84,13 @@ public final class AdaptationTopology {
                                           ServedModelHolder models) {
         Topics topics = settings.topics();
         InputSources inputs = addInputSources(topology, settings);
+        String control = addControlSource(topology, settings);
         topology.addProcessor(PREDICTOR, () -> new PredictorProcessor(models, metrics), inputs.target());
         topology.addSink(PREDICTIONS_SINK, topics.predictions(), new StringSerializer(), new JsonSerializer<>(),
                 PREDICTOR);
         topology.addSink(TRAINING_SINK, topics.training(), new StringSerializer(), new TrainingRecordSerde(),
                 PREDICTOR);
-        for (String input : new String[] {inputs.source(), inputs.feedback()}) {
+        for (String input : new String[] {inputs.source(), inputs.feedback(), control}) {
             String forwarder = input + "-forwarder";
             topology.addProcessor(forwarder, () -> new TrainingForwarder(metrics), input);
             // A sink of its own per forwarder: a shared sink would join the inputs into one sub-topology.
@@ -129,6 +137,18 @@ public final class AdaptationTopology {
         topology.addSource("feedback-labels", new ByteArrayDeserializer(),
                 new InboundDeserializer(Role.FEEDBACK, dim, labels, settings.maxAbsFeature()), topics.feedback());
         return new InputSources("source-samples", "target-samples", "feedback-labels");
+    }
+
+    /**
+     * The validating source of the control topic, decoding to {@link io.kadapt.stream.serde.InboundRecord.Control}
+     * (invalid commands to the dead-letter topic, by the forwarder); returns its node name.
+     */
+    private static String addControlSource(Topology topology, AdaptationSettings settings) {
+        Set<String> terms = new TreeSet<>();
+        settings.modelSpec().domainLosses().forEach(term -> terms.add(term.name()));
+        topology.addSource(CONTROL_SOURCE, new ByteArrayDeserializer(), new ControlDeserializer(terms),
+                settings.topics().control());
+        return CONTROL_SOURCE;
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {

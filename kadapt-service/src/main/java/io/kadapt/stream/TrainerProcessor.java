@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * samples in a state store, trains when a source and a target batch are ready, writes the model and trainer state
  * back to the changelogged store after every step, and publishes the model to the model topic at most once per
  * {@code model.publish-interval-ms}. Under exactly-once the model, its publication and the consumed offsets commit
- * together. It also scores the predictions against late labels: both reach it on the training topic.
+ * together. It also scores the predictions against late labels, and applies runtime control commands
+ * ({@link ControlApplier}): all reach it on the training topic, so it applies them in that one log's order.
  */
 final class TrainerProcessor implements Processor<String, TrainingRecord, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerProcessor.class);
@@ -47,6 +48,7 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
     private SampleBufferStore buffer;
     private PredictionLedgerStore ledger;
     private ReplayMemoryStore replay;
+    private ControlApplier control;
     private FeedbackScore score;
     private OnlineTrainer trainer;
     private long lastTargetStepMs;
@@ -70,9 +72,11 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         ledger = new PredictionLedgerStore(context.getStateStore(PredictionLedgerStore.NAME),
                 settings.pendingPredictionsMax(), settings.accuracyWindow());
         score = ledger.score(settings.modelSpec().task());
+        control = new ControlApplier(checkpoints, metrics);
         // The store is the truth: whatever this instance held before, (re)load the model from it.
         trainer = restoreTrainer();
         metrics.modelStep(trainer.model().step());
+        metrics.runtimeSettings(trainer.state().overrides().paused(), trainer.model().learningRate());
         for (Domain domain : Domain.values()) {
             metrics.buffered(domain, trainer.buffered(domain));
         }
@@ -103,6 +107,10 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         long now = context.currentSystemTimeMs();
         long lagMs = Math.max(0, now - record.timestamp());
         metrics.trainerLag(lagMs);
+        if (record.value() instanceof TrainingRecord.Control command) {
+            applyControl(command, now);
+            return;
+        }
         if (record.value() instanceof TrainingRecord.Feedback feedback) {
             ledger.labelled(feedback.id(), feedback.label()).ifPresent(predicted -> score(predicted, feedback.label()));
             return;
@@ -126,6 +134,20 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
             metrics.shed(domain);
         }
         publishIfDue(now);
+    }
+
+    /**
+     * A control command, in the training topic's order among the samples: applied, persisted, acknowledged on the
+     * metrics topic (the audit trail). A snapshot also publishes the model now, whatever the publish interval, and
+     * requests a commit, so the model changelog holds this model once the transaction commits.
+     */
+    private void applyControl(TrainingRecord.Control command, long now) {
+        ControlApplier.Applied applied = control.apply(command, trainer, now, context.taskId());
+        context.forward(new Record<String, Object>(applied.key(), applied.ack(), now), AdaptationTopology.METRICS_SINK);
+        if (applied.commitNow()) {
+            publish(now);
+            context.commit();
+        }
     }
 
     private void admit(Domain domain, Sample sample) {
@@ -162,6 +184,12 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         if (step == publishedStep || nowMs - lastPublishMs < settings.publishInterval().toMillis()) {
             return;
         }
+        publish(nowMs);
+    }
+
+    /** Publishes the model to the model topic now. */
+    private void publish(long nowMs) {
+        long step = trainer.model().step();
         byte[] model = ServedModel.of(trainer.export()).encode();
         for (KeyValue<String, byte[]> chunk : ModelChunks.split(model, step, lastStepMs, ModelChunks.MAX_CHUNK_BYTES)) {
             context.forward(new Record<String, Object>(chunk.key, chunk.value, nowMs), AdaptationTopology.MODEL_SINK);

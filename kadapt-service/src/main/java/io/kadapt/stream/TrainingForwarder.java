@@ -10,8 +10,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Hands valid source samples and feedback labels, from any number of partitions, on to the one trainer; invalid
- * ones go to the dead-letter topic here, so the trainer only ever reads valid records.
+ * Hands valid source samples, feedback labels and control commands, from any number of partitions, on to the one
+ * trainer; invalid ones go to the dead-letter topic here, so the trainer only ever reads valid records. A control
+ * command carries where it was read (topic, partition, offset) for its acknowledgement.
  */
 final class TrainingForwarder implements Processor<byte[], InboundRecord, String, TrainingRecord> {
     private final AdaptationMetrics metrics;
@@ -39,6 +40,11 @@ final class TrainingForwarder implements Processor<byte[], InboundRecord, String
         } else if (record.value() instanceof InboundRecord.FeedbackLabel label) {
             id = label.id();
             forwarded = new TrainingRecord.Feedback(label.id(), label.label());
+        } else if (record.value() instanceof InboundRecord.Control control) {
+            var origin = context.recordMetadata().orElseThrow();
+            id = control.id();
+            forwarded = new TrainingRecord.Control(control.id(), control.command(), control.issuedBy(), control.note(),
+                    origin.topic(), origin.partition(), origin.offset());
         } else {
             throw new IllegalStateException("target samples go through the predictor, not the forwarder");
         }

@@ -47,8 +47,8 @@ class SecuredClusterTest {
     private static final String APP = "kadapt-secured";
     private static final SaslPlain SECURITY = new SaslPlain("admin", Map.of("admin", "admin-secret",
             "kadapt", "kadapt-secret", "partial", "partial-secret"));
-    private static final Topics TOPICS = new Topics("sec.source", "sec.target", "sec.feedback", "sec.predictions",
-            "sec.metrics", "sec.dlq", "sec.training", "sec.model");
+    private static final Topics TOPICS = new Topics("sec.source", "sec.target", "sec.feedback", "sec.control",
+            "sec.predictions", "sec.metrics", "sec.dlq", "sec.training", "sec.model");
 
     @TempDir
     static Path dir;
@@ -121,7 +121,8 @@ class SecuredClusterTest {
         settings.putAll(Map.of("topics.source", TOPICS.source(), "topics.target", TOPICS.target(),
                 "topics.feedback", TOPICS.feedback(), "topics.predictions", TOPICS.predictions(),
                 "topics.metrics", TOPICS.metrics(), "topics.dlq", TOPICS.deadLetter(),
-                "topics.training", TOPICS.training(), "topics.model", TOPICS.model()));
+                "topics.training", TOPICS.training(), "topics.model", TOPICS.model(), "topics.control",
+                TOPICS.control()));
         SaslPlain.clientSettings(user, password).forEach((k, v) -> settings.put("kafka." + k, v.toString()));
         return KadaptConfig.of(settings);
     }

@@ -7,6 +7,7 @@ import io.kadapt.config.KadaptConfig;
 import io.kadapt.demo.DomainShiftStream;
 import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.Topics;
+import io.kadapt.stream.serde.ControlAckMessage;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
@@ -71,8 +72,8 @@ public final class ChaosHarness implements AutoCloseable {
     private final PrintStream log;
     private final int brokerPort;
     private final String bootstrap;
-    private final Topics inputTopics = new Topics("chaos.source", "chaos.target", "chaos.feedback", "-", "-", "-",
-            "-", "-");
+    private final Topics inputTopics = new Topics("chaos.source", "chaos.target", "chaos.feedback", "chaos.control",
+            "-", "-", "-", "-", "-");
     private ChildJvm broker;
     private int brokerStarts;
     private ChaosInput input;
@@ -514,6 +515,7 @@ public final class ChaosHarness implements AutoCloseable {
         set.put("topics.source", topics.source());
         set.put("topics.target", topics.target());
         set.put("topics.feedback", topics.feedback());
+        set.put("topics.control", topics.control());
         set.put("topics.predictions", topics.predictions());
         set.put("topics.metrics", topics.metrics());
         set.put("topics.dlq", topics.deadLetter());
@@ -602,6 +604,7 @@ public final class ChaosHarness implements AutoCloseable {
             this.settings = settings;
             applicationId = "chaos-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
             topics = new Topics(inputTopics.source(), inputTopics.target(), inputTopics.feedback(),
+                    inputTopics.control(),
                     applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq",
                     applicationId + ".training", applicationId + ".model");
             steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch()) * STEPS_PER_BATCH;
@@ -675,7 +678,7 @@ public final class ChaosHarness implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> record : records) {
                 if (record.topic().equals(topics.predictions())) {
                     predicted.add(JsonCodec.read(record.value(), PredictionMessage.class).id());
-                } else {
+                } else if (!ControlAckMessage.isAckKey(record.key())) {
                     maxStep = Math.max(maxStep, JsonCodec.read(record.value(), StepMetricsMessage.class).step());
                 }
             }

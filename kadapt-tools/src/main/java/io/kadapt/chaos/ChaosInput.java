@@ -30,7 +30,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * label of each target on the feedback topic {@value #FEEDBACK_LAG} samples after the target (all but the last
  * {@value #FEEDBACK_LAG} targets get one), and every {@value #BAD_EVERY} samples a bad record (malformed JSON on the
  * source, target or feedback topic in turn, or a feedback label out of range), keyed {@code bad-N}, which must be
- * dead-lettered once each. All of them come before the last target sample, so they are processed (and committed)
+ * dead-lettered once each. In the first half of the stream it sends runtime control commands (set λ, set the learning
+ * rate, pause, resume two sixteenths later, snapshot), each to be applied and acknowledged exactly once at the same
+ * model step as in the reference run, and one invalid command to be dead-lettered. All of them come before the last
+ * target sample, so they are processed (and committed)
  * before the run counts as finished.
  */
 public final class ChaosInput {
@@ -41,14 +44,37 @@ public final class ChaosInput {
     private final List<String> targetIds;
     private final Map<String, String> deadLetters;
     private final List<String> labelledIds;
+    private final List<String> commandIds;
 
     ChaosInput(List<String> sourceIds, List<String> targetIds, Map<String, String> deadLetters,
                        List<String> labelledIds) {
+        this(sourceIds, targetIds, deadLetters, labelledIds, List.of());
+    }
+
+    ChaosInput(List<String> sourceIds, List<String> targetIds, Map<String, String> deadLetters,
+               List<String> labelledIds, List<String> commandIds) {
         this.sourceIds = sourceIds;
         this.targetIds = targetIds;
         this.deadLetters = deadLetters;
         this.labelledIds = labelledIds;
+        this.commandIds = commandIds;
     }
+
+    /**
+     * The control commands of the run, by the sample index (of {@code targets}) they follow, in sixteenths of the
+     * stream: all in the first half, where the kills land, with a pause over a sixteenth of the stream. The λ is the
+     * default domain term's ({@code mmd}); the learning rate doubles the default.
+     */
+    private static final int[] COMMAND_AT = {2, 4, 5, 6, 7};
+    private static final String[] COMMANDS = {
+        "\"command\":\"set-lambda\",\"term\":\"mmd\",\"value\":0.5",
+        "\"command\":\"set-learning-rate\",\"value\":0.002",
+        "\"command\":\"pause\"",
+        "\"command\":\"resume\"",
+        "\"command\":\"snapshot\""};
+    /** A command that must be dead-lettered: λ of a term that is not configured. */
+    private static final int BAD_COMMAND_AT = 3;
+    static final String BAD_COMMAND_KEY = "bad-command";
 
     /** Generates and produces {@code sources} + {@code targets} samples (idempotent producer, acks=all, flushed). */
     public static ChaosInput produce(String bootstrap, Topics topics, long seed, int sources, int targets) {
@@ -58,6 +84,7 @@ public final class ChaosInput {
         List<Integer> targetLabels = new ArrayList<>();
         Map<String, String> deadLetters = new java.util.LinkedHashMap<>();
         List<String> labelledIds = new ArrayList<>();
+        List<String> commandIds = new ArrayList<>();
         long timestamp = System.currentTimeMillis();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -96,11 +123,27 @@ public final class ChaosInput {
                             value.getBytes(StandardCharsets.UTF_8)));
                     deadLetters.put(key, kind == 3 ? "label_out_of_range" : "malformed_json");
                 }
+                for (int c = 0; c < COMMANDS.length; c++) {
+                    if (i == targets * COMMAND_AT[c] / 16) {
+                        String id = "cmd-" + c;
+                        String json = "{\"id\":\"" + id + "\"," + COMMANDS[c] + ",\"by\":\"chaos-harness\"}";
+                        producer.send(new ProducerRecord<>(topics.control(), 0, timestamp++, id,
+                                json.getBytes(StandardCharsets.UTF_8)));
+                        commandIds.add(id);
+                    }
+                }
+                if (i == targets * BAD_COMMAND_AT / 16) {
+                    String json = "{\"id\":\"" + BAD_COMMAND_KEY + "\",\"command\":\"set-lambda\","
+                            + "\"term\":\"no-such-term\",\"value\":1,\"by\":\"chaos-harness\"}";
+                    producer.send(new ProducerRecord<>(topics.control(), 0, timestamp++, BAD_COMMAND_KEY,
+                            json.getBytes(StandardCharsets.UTF_8)));
+                    deadLetters.put(BAD_COMMAND_KEY, "unknown_term");
+                }
             }
             producer.flush();
         }
         return new ChaosInput(List.copyOf(sourceIds), List.copyOf(targetIds), Map.copyOf(deadLetters),
-                List.copyOf(labelledIds));
+                List.copyOf(labelledIds), List.copyOf(commandIds));
     }
 
     public List<String> targetIds() {
@@ -110,6 +153,11 @@ public final class ChaosInput {
     /** The bad records by key, with the reason each must be dead-lettered for. */
     public Map<String, String> deadLetters() {
         return deadLetters;
+    }
+
+    /** The ids of the valid control commands sent, in log order: each must be acknowledged exactly once. */
+    public List<String> commandIds() {
+        return commandIds;
     }
 
     /** The targets whose true label was sent on the feedback topic, in order. */

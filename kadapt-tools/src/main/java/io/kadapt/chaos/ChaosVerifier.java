@@ -34,6 +34,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       target samples on the training topic depends on timing, so two runs train on different orders.)</li>
  *   <li>every bad record of the input is on the dead-letter topic exactly once, with its reason, and nothing else
  *       is;</li>
+ *   <li>every control command has exactly one acknowledgement on the metrics topic, and nothing else is
+ *       acknowledged. (Its effects are proven by the replay above: commands travel on the training topic, so the
+ *       replay applies them at the same point of the log. The model step of an acknowledgement is not compared with
+ *       a reference run's: like the interleaving of domains, it depends on timing.)</li>
  *   <li>every feedback label was scored exactly once: the committed feedback score counts exactly the labels sent,
  *       no label waits unmatched, and exactly the unlabelled targets' predictions wait for a label.</li>
  * </ol>
@@ -67,6 +71,7 @@ public final class ChaosVerifier {
         checkSteps(run, steps, failures);
         checkTrainer(run, batches, steps, failures, facts);
         checkDeadLetters(run, failures, facts);
+        checkControl(run, failures, facts);
         checkFeedback(run, failures, facts);
         compareWithReplay(run, failures, facts);
         return new ChaosVerdict(List.copyOf(failures), List.copyOf(facts));
@@ -116,6 +121,27 @@ public final class ChaosVerifier {
         if (!wrong.isEmpty()) {
             failures.add(wrong.size() + " bad records not dead-lettered exactly once with their reason, e.g. "
                     + first(wrong));
+        }
+    }
+
+    /**
+     * Every valid control command acknowledged exactly once and nothing else acknowledged: the command and the trainer
+     * state it changed committed together with its acknowledgement, and a restart did not apply it again.
+     */
+    private void checkControl(RunOutput run, List<String> failures, List<String> facts) {
+        List<String> wrong = new ArrayList<>();
+        for (String id : input.commandIds()) {
+            int count = run.acks().getOrDefault(id, List.of()).size();
+            if (count != 1) {
+                wrong.add(id + " ×" + count);
+            }
+        }
+        run.acks().keySet().stream().filter(id -> !input.commandIds().contains(id))
+                .forEach(id -> wrong.add(id + " was not a command sent"));
+        facts.add("control: " + run.acks().values().stream().mapToInt(List::size).sum() + " acknowledgements for "
+                + input.commandIds().size() + " commands");
+        if (!wrong.isEmpty()) {
+            failures.add(wrong.size() + " control commands not acknowledged exactly once, e.g. " + first(wrong));
         }
     }
 

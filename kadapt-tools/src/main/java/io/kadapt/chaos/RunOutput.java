@@ -3,6 +3,7 @@ package io.kadapt.chaos;
 import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.Topics;
 import io.kadapt.stream.dlq.DeadLetterRouter;
+import io.kadapt.stream.serde.ControlAckMessage;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
@@ -20,12 +21,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * What one kadapt application committed, read back with {@code read_committed}: its predictions by sample id, its
- * step metrics by step number, and the model checkpoint reassembled from the last value of each key of the
- * {@code kadapt-model} store's changelog topic, and the trainer's input: the training topic as committed.
+ * step metrics by step number, its control acknowledgements by command id, the model checkpoint reassembled from
+ * the last value of each key of the {@code kadapt-model} store's changelog topic, and the trainer's input: the
+ * training topic as committed.
  */
 public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Long, Integer> steps,
                         Optional<ModelCheckpointStore.Checkpoint> checkpoint, Map<String, List<String>> deadLetters,
-                        Map<String, byte[]> ledger, List<ConsumerRecord<String, byte[]>> training) {
+                        Map<String, byte[]> ledger, List<ConsumerRecord<String, byte[]>> training,
+                        Map<String, List<ControlAckMessage>> acks) {
+
+    /** Output with no control acknowledgements. */
+    public RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Long, Integer> steps,
+                     Optional<ModelCheckpointStore.Checkpoint> checkpoint, Map<String, List<String>> deadLetters,
+                     Map<String, byte[]> ledger, List<ConsumerRecord<String, byte[]>> training) {
+        this(predictions, steps, checkpoint, deadLetters, ledger, training, Map.of());
+    }
 
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
@@ -46,8 +56,14 @@ public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Lo
             predictions.computeIfAbsent(prediction.id(), id -> new ArrayList<>()).add(prediction);
         }
         Map<Long, Integer> steps = new TreeMap<>();
+        Map<String, List<ControlAckMessage>> acks = new TreeMap<>();
         for (ConsumerRecord<String, byte[]> record : CommittedLog.readAll(bootstrap, topics.metrics(), READ_TIMEOUT)) {
-            steps.merge(JsonCodec.read(record.value(), StepMetricsMessage.class).step(), 1, Integer::sum);
+            if (ControlAckMessage.isAckKey(record.key())) {
+                ControlAckMessage ack = JsonCodec.read(record.value(), ControlAckMessage.class);
+                acks.computeIfAbsent(ack.commandId(), id -> new ArrayList<>()).add(ack);
+            } else {
+                steps.merge(JsonCodec.read(record.value(), StepMetricsMessage.class).step(), 1, Integer::sum);
+            }
         }
         Map<String, List<String>> deadLetters = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : CommittedLog.readAll(bootstrap, topics.deadLetter(), READ_TIMEOUT)) {
@@ -58,7 +74,7 @@ public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Lo
         Map<String, byte[]> store = lastValues(bootstrap, modelChangelog(applicationId));
         return new RunOutput(predictions, steps, ModelCheckpointStore.assemble(store::get), deadLetters,
                 lastValues(bootstrap, ledgerChangelog(applicationId)),
-                CommittedLog.readAll(bootstrap, topics.training(), READ_TIMEOUT));
+                CommittedLog.readAll(bootstrap, topics.training(), READ_TIMEOUT), acks);
     }
 
     /** The table a compacted changelog describes: the last value of each key, deleted keys left out. */

@@ -26,7 +26,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * The model an uninterrupted trainer makes of a committed training log: the log piped, in its order, through the
  * service's own training topology in a {@link TopologyTestDriver}, and the model read out of its stores. A run's
  * trainer read exactly that log (one partition, read_committed), so under exactly-once its model must be
- * bit-identical to this one, whatever crashed on the way.
+ * bit-identical to this one, whatever crashed on the way. Runtime control commands are records of that log too, so
+ * the replay applies each where the trainer did.
  */
 final class TrainingReplay {
     private TrainingReplay() {

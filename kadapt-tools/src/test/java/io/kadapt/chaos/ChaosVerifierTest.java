@@ -2,6 +2,7 @@ package io.kadapt.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kadapt.stream.serde.ControlAckMessage;
 import io.kadapt.training.AccuracyWindow;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The verifier's dead-letter and feedback checks on hand-made committed output: each can fail. */
+/** The verifier's dead-letter, feedback and control checks on hand-made committed output: each can fail. */
 @Tag("unit")
 class ChaosVerifierTest {
     private static final ChaosInput INPUT = new ChaosInput(List.of("s-0"), List.of("t-0", "t-1"),
@@ -68,5 +69,34 @@ class ChaosVerifierTest {
                 failures(ONCE, ledger(0, "p/t-0", "p/t-1")));
         assertEquals(1, failures(ONCE, ledger(1, "p/t-1", "l/t-9")).size(), "a label waits for its prediction");
         assertEquals(List.of("no feedback score in the ledger changelog"), failures(ONCE, Map.of()));
+    }
+
+    private static final ChaosInput WITH_COMMANDS = new ChaosInput(List.of("s-0"), List.of("t-0"), Map.of(), List.of(),
+            List.of("cmd-0", "cmd-1"));
+
+    private static ControlAckMessage ack(String id, long step) {
+        return new ControlAckMessage(ControlAckMessage.TYPE, id, "pause", "harness", null, null, "train.paused", false,
+                true, step, true, "chaos.control", 0, 0, 0);
+    }
+
+    private static List<String> controlFailures(Map<String, List<ControlAckMessage>> acks) {
+        RunOutput run = new RunOutput(Map.of(), Map.of(), Optional.empty(), Map.of(), Map.of(), List.of(), acks);
+        return new ChaosVerifier(WITH_COMMANDS, 1, 1, 4, log -> new byte[0]).verify(run, null).failures().stream()
+                .filter(f -> f.contains("control")).toList();
+    }
+
+    @Test
+    @DisplayName("a control command acknowledged twice, never, or unsent fails")
+    void controlNotExactlyOnceFails() {
+        Map<String, List<ControlAckMessage>> once = Map.of("cmd-0", List.of(ack("cmd-0", 3)),
+                "cmd-1", List.of(ack("cmd-1", 5)));
+        assertEquals(List.of(), controlFailures(once));
+        assertEquals(List.of("1 control commands not acknowledged exactly once, e.g. cmd-1 ×2"), controlFailures(
+                Map.of("cmd-0", List.of(ack("cmd-0", 3)), "cmd-1", List.of(ack("cmd-1", 5), ack("cmd-1", 5)))));
+        assertEquals(List.of("1 control commands not acknowledged exactly once, e.g. cmd-1 ×0"),
+                controlFailures(Map.of("cmd-0", List.of(ack("cmd-0", 3)))));
+        Map<String, List<ControlAckMessage>> extra = new HashMap<>(once);
+        extra.put("cmd-9", List.of(ack("cmd-9", 1)));
+        assertEquals(1, controlFailures(extra).size());
     }
 }

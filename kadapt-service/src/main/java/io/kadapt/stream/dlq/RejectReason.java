@@ -17,6 +17,10 @@ public enum RejectReason {
     LABEL_OUT_OF_RANGE,
     NON_FINITE_LABEL,
     UNEXPECTED_LABEL,
+    UNKNOWN_COMMAND,
+    UNKNOWN_TERM,
+    INVALID_COMMAND_VALUE,
+    MISSING_ISSUER,
     PROCESSING_ERROR;
 
     public String tag() {

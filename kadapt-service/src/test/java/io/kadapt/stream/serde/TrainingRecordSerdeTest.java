@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kadapt.data.Sample;
+import io.kadapt.training.ControlCommand;
 import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.DisplayName;
@@ -41,6 +42,23 @@ class TrainingRecordSerdeTest {
         assertEquals(99, t.modelStep());
 
         assertEquals(new TrainingRecord.Feedback("t-7", -0.5), roundTrip(new TrainingRecord.Feedback("t-7", -0.5)));
+    }
+
+    @Test
+    @DisplayName("control commands survive the training topic with their audit fields and origin, every kind")
+    void controlRoundTrips() {
+        for (ControlCommand command : new ControlCommand[] {new ControlCommand.SetLambda("mmd", 0.25),
+                new ControlCommand.SetLearningRate(5e-4), new ControlCommand.Pause(), new ControlCommand.Resume(),
+                new ControlCommand.Snapshot()}) {
+            TrainingRecord.Control control = new TrainingRecord.Control("c-ü7", command, "alice", "less alignment",
+                    "kadapt.control", 3, 1L << 40);
+            assertEquals(control, roundTrip(control), command.name());
+        }
+        TrainingRecord.Control noNote = new TrainingRecord.Control("c-8", new ControlCommand.Pause(), "ops-bot", null,
+                "kadapt.control", 0, 0);
+        assertEquals(noNote, roundTrip(noNote), "no note");
+        byte[] bytes = serde.serialize("t", noNote);
+        assertThrows(SerializationException.class, () -> serde.deserialize("t", Arrays.copyOf(bytes, bytes.length - 1)));
     }
 
     @Test
