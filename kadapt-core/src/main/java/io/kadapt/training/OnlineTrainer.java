@@ -112,7 +112,15 @@ public final class OnlineTrainer implements AutoCloseable {
      * admitting none of them (what the finished model says about samples it has already seen).
      */
     public List<Prediction> predict(List<Sample> targets) {
-        INDArray outputs = model.predictOutputs(toMatrix(Domain.TARGET, targets));
+        return predict(Domain.TARGET, targets);
+    }
+
+    /**
+     * Predicts samples of {@code domain} in one batch, standardised with that domain's current statistics, admitting
+     * none of them: e.g. held-out source samples, to measure the model on the source task without target labels.
+     */
+    public List<Prediction> predict(Domain domain, List<Sample> targets) {
+        INDArray outputs = model.predictOutputs(toMatrix(domain, targets));
         return switch (model.spec().task()) {
             case CLASSIFICATION -> classes(targets, outputs.toFloatMatrix());
             case REGRESSION -> values(targets, outputs.reshape(-1).toDoubleVector());

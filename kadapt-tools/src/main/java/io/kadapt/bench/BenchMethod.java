@@ -13,6 +13,12 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
     /** The baseline every other method is compared with, always run alongside them: no domain term. */
     public static final BenchMethod SOURCE_ONLY = of("source-only", "loss.domain=none");
 
+    /**
+     * The online linear baseline ({@link OnlineLinearBaseline}): softmax regression on the same stream and
+     * standardisation, no hidden layer, no domain term. Not a kadapt configuration: its overrides are empty.
+     */
+    public static final BenchMethod LINEAR = of("linear", "");
+
     /** The shipped default configuration (multi-kernel MMD, λ = 1, eight steps per batch,
      * variances floored at the mean variance). */
     public static final BenchMethod KADAPT_DEFAULT = of("mmd", "");
@@ -20,6 +26,7 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
     /** Known methods; the first ones marked {@code byDefault} run when {@code --methods} is not given. */
     public static final List<BenchMethod> REGISTRY = List.of(
             SOURCE_ONLY,
+            LINEAR,
             KADAPT_DEFAULT,
             // Alternatives, run only on request (--methods): the same without replay steps.
             of("source-only-spb1", "loss.domain=none,train.steps-per-batch=1").optional(),
@@ -57,6 +64,10 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
 
     public BenchMethod optional() {
         return new BenchMethod(name, overrides, false);
+    }
+
+    public boolean isLinearBaseline() {
+        return name.equals(LINEAR.name());
     }
 
     public boolean isBaseline() {
@@ -114,6 +125,9 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
 
     /** How the table names the settings: {@code defaults} or the overrides. */
     public String describe() {
+        if (isLinearBaseline()) {
+            return "online softmax regression, per-domain standardisation, 8 Adam passes per source batch of 32";
+        }
         return overrides.isEmpty() ? "shipped defaults" : String.join(", ", new java.util.TreeMap<>(overrides)
                 .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
