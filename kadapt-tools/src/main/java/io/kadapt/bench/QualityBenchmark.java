@@ -35,7 +35,7 @@ public final class QualityBenchmark {
      */
     public record Run(BenchPair pair, BenchMethod method, long seed, double prequential, double finalAccuracy,
                       double sourcePrequential, double heldOutSource, long modelSteps, double seconds,
-                      double loadAverage, boolean[] prequentialHits) {
+                      double loadAverage, boolean[] prequentialHits, double targetInformation) {
     }
 
     /**
@@ -115,7 +115,8 @@ public final class QualityBenchmark {
                                 : TopologyReplay.run(config, order, heldOut);
                         Run run = new Run(pair, method, seed, outcome.prequentialAccuracy(), outcome.finalAccuracy(),
                                 outcome.sourcePrequential(), outcome.heldOutSourceAccuracy(), outcome.modelSteps(),
-                                outcome.seconds(), MachineInfo.loadAverage1(), outcome.prequentialHits());
+                                outcome.seconds(), MachineInfo.loadAverage1(), outcome.prequentialHits(),
+                                outcome.targetInformation());
                         synchronized (progress) {
                             progress.accept(run);
                         }

@@ -74,7 +74,11 @@ public final class QualityReport {
                 + "\nHeld-out source accuracy (%) — the finished model on the " + (100 / QualityBenchmark.HELD_OUT_EVERY)
                 + " % of the source rows that were never sent (a seeded slice), standardised with the source"
                 + " statistics: the label-free criterion for choosing defaults:\n\n"
-                + table(QualityBenchmark.Run::heldOutSource, Map.of(), "");
+                + table(QualityBenchmark.Run::heldOutSource, Map.of(), "")
+                + "\nTarget information score (IM, ×100) — label-free: H(mean prediction) − mean H(prediction) of the"
+                + " finished model over the target samples, in nats (high: confident and diverse predictions; Liang"
+                + " et al. 2020); not computed for `linear`:\n\n"
+                + table(QualityBenchmark.Run::targetInformation, Map.of(), "");
     }
 
     String table(ToDoubleFunction<QualityBenchmark.Run> metric) {

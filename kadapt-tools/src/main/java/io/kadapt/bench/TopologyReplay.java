@@ -58,7 +58,7 @@ public final class TopologyReplay {
      */
     public record Outcome(Map<String, PredictionMessage> predictions, int targetSamples, int prequentialCorrect,
                           int finalCorrect, long modelSteps, double seconds, double sourcePrequential,
-                          double heldOutSourceAccuracy, boolean[] prequentialHits) {
+                          double heldOutSourceAccuracy, boolean[] prequentialHits, double targetInformation) {
         public double prequentialAccuracy() {
             return (double) prequentialCorrect / targetSamples;
         }
@@ -124,6 +124,7 @@ public final class TopologyReplay {
             int finalCorrect = 0;
             int heldOutCorrect = 0;
             boolean[] hits = new boolean[order.targetSamples()];
+            InformationScore information = new InformationScore();
             long modelSteps;
             // The finished model: what the stores hold now, loaded exactly as a restarted processor would load it.
             // No record is sent, so nothing trains and the target statistics stay those of all target samples.
@@ -149,6 +150,7 @@ public final class TopologyReplay {
                         if (published == null) {
                             throw new IllegalStateException("no prediction for target sample " + entry.id());
                         }
+                        information.add(finals.get(i).probabilities());
                         hits[from + i] = published.predicted() == entry.label();
                         prequentialCorrect += hits[from + i] ? 1 : 0;
                         finalCorrect += finals.get(i).predictedClass() == entry.label() ? 1 : 0;
@@ -157,7 +159,8 @@ public final class TopologyReplay {
             }
             return new Outcome(predictions, order.targetSamples(), prequentialCorrect, finalCorrect, modelSteps,
                     (System.nanoTime() - started) / 1e9, freshSteps > 0 ? freshSourceAccuracy / freshSteps : Double.NaN,
-                    heldOutSource.isEmpty() ? Double.NaN : (double) heldOutCorrect / heldOutSource.size(), hits);
+                    heldOutSource.isEmpty() ? Double.NaN : (double) heldOutCorrect / heldOutSource.size(), hits,
+                    information.score());
         } finally {
             deleteRecursively(stateDir);
         }

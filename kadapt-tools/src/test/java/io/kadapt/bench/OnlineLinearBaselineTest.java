@@ -70,6 +70,20 @@ class OnlineLinearBaselineTest {
     }
 
     @Test
+    @DisplayName("IM score: log C for confident predictions spread evenly over C classes, 0 for one repeated guess")
+    void informationScore() {
+        InformationScore spread = new InformationScore();
+        spread.add(new float[] {1, 0, 0});
+        spread.add(new float[] {0, 1, 0});
+        spread.add(new float[] {0, 0, 1});
+        assertEquals(Math.log(3), spread.score(), 1e-9);
+        InformationScore same = new InformationScore();
+        same.add(new float[] {0.2f, 0.8f});
+        same.add(new float[] {0.2f, 0.8f});
+        assertEquals(0.0, same.score(), 1e-7);
+    }
+
+    @Test
     @DisplayName("accuracy curve: trailing-window accuracy at evenly spaced points")
     void curve() {
         boolean[] hits = new boolean[1000];
