@@ -72,7 +72,7 @@ public enum ConfigKey {
     TRAIN_ADAM_BETA1("train.adam.beta1", "0.9", "Adam beta1."),
     TRAIN_ADAM_BETA2("train.adam.beta2", "0.999", "Adam beta2."),
     TRAIN_ADAM_EPSILON("train.adam.epsilon", "1e-8", "Adam epsilon."),
-    TRAIN_WEIGHT_DECAY("train.weight-decay", "5.0", "Decoupled weight decay w >= 0 (AdamW): every step first shrinks"
+    TRAIN_WEIGHT_DECAY("train.weight-decay", "0.0", "Decoupled weight decay w >= 0 (AdamW): every step first shrinks"
             + " each parameter by the factor 1 - lr*w. 0: plain Adam."),
     TRAIN_GRAD_CLIP_NORM("train.grad-clip-norm", "10.0", "Clip the global gradient norm to this value; 0 = off."),
     TRAIN_BATCH_SOURCE("train.batch.source", "32", "Source samples per training step."),
