@@ -120,8 +120,10 @@ final class AdamOptimizer {
         // lr₀ × the schedule's factor at this step, as AdamSettings.learningRateAt computes it: a function of the step
         // and of lr₀ alone, and lr₀ travels in the trainer state, so restarts continue it.
         double learningRate = baseLearningRate * settings.learningRateSchedule().factorAt(step);
+        // AdamW: θ ← θ − lr·w·θ − lr·m̂/(√v̂ + ε), the decay outside the moments (PyTorch's AdamW order).
+        double decay = learningRate * settings.weightDecay();
         if (flatParameters != null && flatGradients != null) {
-            return applyFused(flatParameters, flatGradients, gradientScale, learningRate, t, adjustedEpsilon);
+            return applyFused(flatParameters, flatGradients, gradientScale, learningRate, t, adjustedEpsilon, decay);
         }
         savedFirst.assign(flatFirst);
         savedSecond.assign(flatSecond);
@@ -138,6 +140,9 @@ final class AdamOptimizer {
             }
             Nd4j.exec(new AdamUpdater(gradient, secondMoments.get(name), firstMoments.get(name),
                     learningRate, settings.beta1(), settings.beta2(), adjustedEpsilon, iteration));
+            if (decay != 0.0) {
+                gradient.addi(entry.getValue().mul(decay)); // the decoupled decay joins the update u
+            }
             double updateNorm = gradient.norm2Number().doubleValue();
             double parameterNorm = entry.getValue().norm2Number().doubleValue();
             updateSquared += updateNorm * updateNorm;
@@ -161,7 +166,7 @@ final class AdamOptimizer {
      * θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂).
      */
     private boolean applyFused(INDArray flatParameters, INDArray flatGradients, double gradientScale,
-                               double learningRate, long t, double adjustedEpsilon) {
+                               double learningRate, long t, double adjustedEpsilon, double decay) {
         if (flatParameters != cachedParameters) {
             cachedParameters = flatParameters;
             parameterView = HostView.of(flatParameters);
@@ -191,7 +196,7 @@ final class AdamOptimizer {
             double gi = gradientScale * g[i];
             m[i] = beta1 * m[i] + (1.0 - beta1) * gi;
             v[i] = beta2 * v[i] + (1.0 - beta2) * gi * gi;
-            double u = stepSize * m[i] / (Math.sqrt(v[i]) + adjustedEpsilon);
+            double u = stepSize * m[i] / (Math.sqrt(v[i]) + adjustedEpsilon) + decay * p[i];
             updateSquared += u * u;
             parameterSquared += p[i] * p[i];
             p[i] -= u;

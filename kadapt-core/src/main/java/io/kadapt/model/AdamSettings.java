@@ -6,9 +6,17 @@ package io.kadapt.model;
  *
  * @param learningRate       lr₀, the rate at step 0
  * @param learningRateSchedule how the rate changes with the step; {@link LearningRateSchedule#CONSTANT} keeps lr₀
+ * @param weightDecay        decoupled weight decay w ≥ 0 (AdamW, Loshchilov &amp; Hutter 2019, PyTorch's form):
+ *                           every parameter is first shrunk by the factor 1 − lr·w, then the Adam update applies
  */
 public record AdamSettings(double learningRate, double beta1, double beta2, double epsilon,
-                           LearningRateSchedule learningRateSchedule) {
+                           LearningRateSchedule learningRateSchedule, double weightDecay) {
+
+    /** Without weight decay. */
+    public AdamSettings(double learningRate, double beta1, double beta2, double epsilon,
+                        LearningRateSchedule learningRateSchedule) {
+        this(learningRate, beta1, beta2, epsilon, learningRateSchedule, 0.0);
+    }
 
     /** A constant learning rate. */
     public AdamSettings(double learningRate, double beta1, double beta2, double epsilon) {
@@ -35,6 +43,9 @@ public record AdamSettings(double learningRate, double beta1, double beta2, doub
         }
         if (learningRateSchedule == null) {
             throw new IllegalArgumentException("adam learningRateSchedule must be set");
+        }
+        if (!(weightDecay >= 0.0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
         }
     }
 

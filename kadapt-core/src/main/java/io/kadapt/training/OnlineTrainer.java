@@ -113,7 +113,15 @@ public final class OnlineTrainer implements AutoCloseable {
      * admitting none of them (what the finished model says about samples it has already seen).
      */
     public List<Prediction> predict(List<Sample> targets) {
-        INDArray outputs = model.predictOutputs(toMatrix(Domain.TARGET, targets));
+        return predict(Domain.TARGET, targets);
+    }
+
+    /**
+     * Predicts samples of {@code domain} in one batch, standardised with that domain's current statistics, admitting
+     * none of them: e.g. held-out source samples, to measure the model on the source task without target labels.
+     */
+    public List<Prediction> predict(Domain domain, List<Sample> targets) {
+        INDArray outputs = model.predictOutputs(toMatrix(domain, targets));
         return switch (model.spec().task()) {
             case CLASSIFICATION -> classes(targets, outputs.toFloatMatrix());
             case REGRESSION -> values(targets, outputs.reshape(-1).toDoubleVector());
@@ -148,12 +156,21 @@ public final class OnlineTrainer implements AutoCloseable {
      * (the target domain's current statistics). What {@link #predict} computes, as plain arrays.
      */
     public ModelExport export() {
-        RunningStandardizer target = liveStatistics.get(Domain.TARGET);
-        boolean perDomain = settings.standardization() == Standardization.PER_DOMAIN;
+        RunningStandardizer target = statistics(Domain.TARGET);
+        boolean standardized = target != null;
         int dimension = model.spec().inputDim();
-        double[] scale = perDomain ? target.inverseStandardDeviations() : ones(dimension);
+        double[] scale = standardized ? target.inverseStandardDeviations() : ones(dimension);
         return new ModelExport(model.spec(), model.step(), model.parameters(),
-                perDomain ? target.means() : new double[dimension], scale);
+                standardized ? target.means() : new double[dimension], scale);
+    }
+
+    /** The statistics {@code domain}'s features are standardised with now; null without standardisation. */
+    private RunningStandardizer statistics(Domain domain) {
+        return switch (settings.standardization()) {
+            case PER_DOMAIN -> liveStatistics.get(domain);
+            case SHARED -> liveStatistics.get(Domain.SOURCE).pooledWith(liveStatistics.get(Domain.TARGET));
+            case NONE -> null;
+        };
     }
 
     private static double[] ones(int dimension) {
@@ -313,8 +330,9 @@ public final class OnlineTrainer implements AutoCloseable {
         int dimension = model.spec().inputDim();
         float[][] features = samples.stream().map(Sample::features).toArray(float[][]::new);
         float[][] rows = new float[samples.size()][dimension];
-        if (settings.standardization() == Standardization.PER_DOMAIN) {
-            liveStatistics.get(domain).standardize(features, rows);
+        RunningStandardizer statistics = statistics(domain);
+        if (statistics != null) {
+            statistics.standardize(features, rows);
         } else {
             for (int i = 0; i < rows.length; i++) {
                 System.arraycopy(features[i], 0, rows[i], 0, dimension);

@@ -94,6 +94,28 @@ public final class RunningStandardizer {
         return scale;
     }
 
+    /**
+     * The statistics of this stream and {@code other} together, as if one had seen every sample of both (Chan, Golub
+     * &amp; LeVeque 1979, the pairwise update of count, mean and M2); this one's variance floor. Neither is changed.
+     */
+    public RunningStandardizer pooledWith(RunningStandardizer other) {
+        if (other.mean.length != mean.length) {
+            throw new IllegalArgumentException("cannot pool " + mean.length + " and " + other.mean.length + " features");
+        }
+        long total = count + other.count;
+        double[] pooledMean = new double[mean.length];
+        double[] pooledM2 = new double[mean.length];
+        for (int i = 0; i < mean.length; i++) {
+            if (total == 0) {
+                continue;
+            }
+            double delta = other.mean[i] - mean[i];
+            pooledMean[i] = mean[i] + delta * other.count / total;
+            pooledM2[i] = m2[i] + other.m2[i] + delta * delta * ((double) count * other.count / total);
+        }
+        return new RunningStandardizer(total, pooledMean, pooledM2, varianceFloor);
+    }
+
     public RunningStandardizer copy() {
         return new RunningStandardizer(count, mean.clone(), m2.clone(), varianceFloor);
     }

@@ -4,6 +4,12 @@ package io.kadapt.training;
 public enum Standardization {
     /** Each domain z-scored with its own running statistics: removes per-domain offset and scale shift. */
     PER_DOMAIN,
+    /**
+     * Both domains z-scored with the pooled running statistics of all samples seen (source and target): fixes the
+     * features' scale without removing the shift between the domains, so the model sees the two domains as they
+     * differ. What a service can know online, like per-domain.
+     */
+    SHARED,
     /** Raw features. */
     NONE
 }

@@ -84,6 +84,42 @@ class AdamOptimizerTest {
     }
 
     @Test
+    @DisplayName("weight decay: updates match PyTorch's AdamW (θ ← θ(1 − lr·w), then the Adam step) on both the"
+            + " per-array and the fused flat path")
+    void weightDecayMatchesAdamW() {
+        AdamSettings settings = new AdamSettings(0.05, 0.9, 0.99, 1e-8, LearningRateSchedule.CONSTANT, 0.3);
+        for (boolean fused : new boolean[] {false, true}) {
+            Random random = new Random(11);
+            double[] theta = random.doubles(6, -1, 1).toArray();
+            INDArray flat = Nd4j.create(theta.clone(), new long[] {6}, DataType.DOUBLE);
+            Map<String, INDArray> parameters = new LinkedHashMap<>();
+            parameters.put("w", flat);
+            AdamOptimizer optimizer = new AdamOptimizer(settings, parameters);
+            double[] m = new double[6];
+            double[] v = new double[6];
+            for (int t = 1; t <= 3; t++) {
+                double[] g = random.doubles(6, -2, 2).toArray();
+                INDArray gradient = Nd4j.create(g.clone(), new long[] {6}, DataType.DOUBLE);
+                if (fused) {
+                    optimizer.apply(parameters, Map.of("w", gradient), 1.0, flat, gradient);
+                } else {
+                    optimizer.apply(parameters, Map.of("w", gradient), 1.0);
+                }
+                for (int i = 0; i < 6; i++) {
+                    theta[i] *= 1 - settings.learningRate() * settings.weightDecay();
+                    m[i] = settings.beta1() * m[i] + (1 - settings.beta1()) * g[i];
+                    v[i] = settings.beta2() * v[i] + (1 - settings.beta2()) * g[i] * g[i];
+                    double mHat = m[i] / (1 - Math.pow(settings.beta1(), t));
+                    double vHat = v[i] / (1 - Math.pow(settings.beta2(), t));
+                    theta[i] -= settings.learningRate() * mHat / (Math.sqrt(vHat) + settings.epsilon());
+                }
+                assertArrayEquals(theta, parameters.get("w").data().asDouble(), 1e-12,
+                        (fused ? "fused" : "per-array") + " path after step " + t);
+            }
+        }
+    }
+
+    @Test
     void clippingScaleKeepsNormAtMostTheLimit() {
         assertEquals(1.0, GradientClipping.scale(3.0, 0.0), "0 turns clipping off");
         assertEquals(1.0, GradientClipping.scale(3.0, 5.0), "below the limit nothing changes");

@@ -66,6 +66,16 @@ public final class SampleProducer implements AutoCloseable {
     }
 
     /** The value of a source record, as this producer writes it. */
+    /** Sends a source record already in its JSON form ({@link #sourceJson}). */
+    public void sendSource(String id, String json) {
+        send(topics.source(), id, json, null);
+    }
+
+    /** Sends a target record already in its JSON form ({@link #targetJson}). */
+    public void sendTarget(String id, String json) {
+        send(topics.target(), id, json, null);
+    }
+
     public static String sourceJson(String id, float[] features, int label) {
         return text(SampleMessage.source(id, features, label));
     }

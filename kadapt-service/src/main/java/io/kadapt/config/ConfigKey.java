@@ -92,6 +92,8 @@ public enum ConfigKey {
     TRAIN_ADAM_BETA1("train.adam.beta1", "0.9", "Adam beta1."),
     TRAIN_ADAM_BETA2("train.adam.beta2", "0.999", "Adam beta2."),
     TRAIN_ADAM_EPSILON("train.adam.epsilon", "1e-8", "Adam epsilon."),
+    TRAIN_WEIGHT_DECAY("train.weight-decay", "0.0", "Decoupled weight decay w >= 0 (AdamW): every step first shrinks"
+            + " each parameter by the factor 1 - lr*w. 0: plain Adam."),
     TRAIN_GRAD_CLIP_NORM("train.grad-clip-norm", "10.0", "Clip the global gradient norm to this value; 0 = off."),
     TRAIN_BATCH_SOURCE("train.batch.source", "32", "Source samples per training step."),
     TRAIN_BATCH_TARGET("train.batch.target", "32", "Target samples per training step."),
@@ -122,7 +124,8 @@ public enum ConfigKey {
             "Model steps over which warmup and dann-ramp schedules reach their final λ."),
     PREPROCESS_STANDARDIZE("preprocess.standardize", "per-domain",
             "per-domain: z-score each domain with its own running mean/std (what a deployed service can know);"
-                    + " none: raw features."),
+                    + " shared: z-score both domains with the pooled running mean/std of all samples (keeps the shift"
+                    + " between the domains); none: raw features."),
     PREPROCESS_VARIANCE_FLOOR("preprocess.variance-floor", "1.0",
             "Per-domain z-scoring divides by max(std_i, sqrt(floor × mean_j var_j)): a nearly constant feature (an"
                     + " image's border pixel, a rare word) is not blown up into outliers. 0: each feature's own std."),

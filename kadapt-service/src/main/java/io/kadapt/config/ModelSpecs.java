@@ -45,7 +45,8 @@ public final class ModelSpecs {
         };
         AdamSettings adam = new AdamSettings(config.decimal(ConfigKey.TRAIN_LEARNING_RATE),
                 config.decimal(ConfigKey.TRAIN_ADAM_BETA1), config.decimal(ConfigKey.TRAIN_ADAM_BETA2),
-                config.decimal(ConfigKey.TRAIN_ADAM_EPSILON), learningRateSchedule(config));
+                config.decimal(ConfigKey.TRAIN_ADAM_EPSILON), learningRateSchedule(config),
+                config.decimal(ConfigKey.TRAIN_WEIGHT_DECAY));
         Task task = config.choice(ConfigKey.MODEL_TASK, Task.class);
         try {
             return new ModelSpec(config.positiveInteger(ConfigKey.MODEL_INPUT_DIM), outputs(config, task), hidden,
@@ -62,8 +63,9 @@ public final class ModelSpecs {
     public static TrainingSettings training(KadaptConfig config) {
         Standardization standardization = switch (config.string(ConfigKey.PREPROCESS_STANDARDIZE)) {
             case "per-domain" -> Standardization.PER_DOMAIN;
+            case "shared" -> Standardization.SHARED;
             case "none" -> Standardization.NONE;
-            default -> throw new ConfigException(ConfigKey.PREPROCESS_STANDARDIZE.key() + " must be per-domain or none");
+            default -> throw new ConfigException(ConfigKey.PREPROCESS_STANDARDIZE.key() + " must be per-domain, shared or none");
         };
         Map<String, LambdaSchedule> schedules = new LinkedHashMap<>();
         for (DomainLoss term : domainLosses(config, config.choice(ConfigKey.MODEL_TASK, Task.class), 1)) {

@@ -13,13 +13,20 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
     /** The baseline every other method is compared with, always run alongside them: no domain term. */
     public static final BenchMethod SOURCE_ONLY = of("source-only", "loss.domain=none");
 
+    /**
+     * The online linear baseline ({@link OnlineLinearBaseline}): softmax regression on the same stream and
+     * standardisation, no hidden layer, no domain term. Not a kadapt configuration: its overrides are empty.
+     */
+    public static final BenchMethod LINEAR = of("linear", "");
+
     /** The shipped default configuration (multi-kernel MMD, λ = 1, eight steps per batch,
-     * variances floored at the mean variance). */
+     * variances floored at the mean variance, plain Adam). */
     public static final BenchMethod KADAPT_DEFAULT = of("mmd", "");
 
     /** Known methods; the first ones marked {@code byDefault} run when {@code --methods} is not given. */
     public static final List<BenchMethod> REGISTRY = List.of(
             SOURCE_ONLY,
+            LINEAR,
             KADAPT_DEFAULT,
             // Alternatives, run only on request (--methods): the same without replay steps.
             of("source-only-spb1", "loss.domain=none,train.steps-per-batch=1").optional(),
@@ -38,7 +45,10 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
             of("contrastive", "loss.domain=mmd,contrastive,loss.contrastive.lambda=0.1").optional(),
             of("mmd-median", "loss.mmd.bandwidth=median").optional(),
             of("mmd-linear", "loss.mmd.estimator=linear").optional(),
-            of("mmd-lr-decay", "train.lr-schedule=inverse-decay").optional());
+            of("mmd-lr-decay", "train.lr-schedule=inverse-decay").optional(),
+            // Weight decay 5 (a default for one commit; docs/BENCHMARKS.md notes of issue 13), pooled standardisation.
+            of("mmd-decay5", "train.weight-decay=5").optional(),
+            of("mmd-shared", "preprocess.standardize=shared").optional());
 
     /** A method from {@code key=value,key=value} (empty: the defaults as shipped). */
     public static BenchMethod of(String name, String settings) {
@@ -57,6 +67,10 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
 
     public BenchMethod optional() {
         return new BenchMethod(name, overrides, false);
+    }
+
+    public boolean isLinearBaseline() {
+        return name.equals(LINEAR.name());
     }
 
     public boolean isBaseline() {
@@ -114,6 +128,9 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
 
     /** How the table names the settings: {@code defaults} or the overrides. */
     public String describe() {
+        if (isLinearBaseline()) {
+            return "online softmax regression, per-domain standardisation, 8 Adam passes per source batch of 32";
+        }
         return overrides.isEmpty() ? "shipped defaults" : String.join(", ", new java.util.TreeMap<>(overrides)
                 .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }

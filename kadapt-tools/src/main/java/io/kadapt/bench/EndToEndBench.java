@@ -39,9 +39,11 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Producer → broker → Kafka Streams → committed prediction, in this JVM with an embedded broker: the max rate of
- * kadapt (training on) against a pass-through topology on the same serdes and topics, then kadapt at half its max
- * rate for the latency distribution (target record sent → prediction visible to a read_committed consumer) and the
- * memory trend. RSS is this JVM's, so it includes the broker, the producer and the reader.
+ * kadapt (training on) against a pass-through topology on the same serdes and topics (input produced first, the rate
+ * taken from the first committed prediction to the last), then kadapt at half its max rate, with
+ * train.steps-per-batch 8 and 1, for the latency distribution (target record sent → prediction visible to a
+ * read_committed consumer), kadapt's own timers and the memory trend. RSS is this JVM's, so it includes the broker,
+ * the producer and the reader.
  */
 final class EndToEndBench {
 
@@ -92,21 +94,19 @@ final class EndToEndBench {
         Path dir = Files.createTempDirectory("kadapt-perf-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("broker"))) {
             KadaptConfig pass = config(broker, dir, "pass", Map.of());
-            MaxRate passRate;
             AdaptationSettings passSettings = AdaptationSettings.from(pass);
-            try (ClusterConnection cluster = ClusterConnection.open(pass)) {
-                cluster.provisionTopics(passSettings.topics());
-            }
-            KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(passSettings),
-                    StreamsProperties.from(pass, StreamsProperties.Role.PREDICTION, broker.bootstrapServers(),
-                            dir.resolve("state-pass"),
-                            new AdaptationMetrics(new SimpleMeterRegistry(), RejectReason.tags())));
-            try {
-                streams.start();
-                awaitRunning(streams);
-                passRate = maxRate(broker.bootstrapServers(), passSettings.topics(), "pass");
-            } finally {
-                streams.close(Duration.ofSeconds(30));
+            MaxRate passRate;
+            try (PredictionWatch watch = produceFirst(pass, "pass")) {
+                KafkaStreams streams = new KafkaStreams(PassThroughTopology.build(passSettings),
+                        StreamsProperties.from(pass, StreamsProperties.Role.PREDICTION, broker.bootstrapServers(),
+                                dir.resolve("state-pass"),
+                                new AdaptationMetrics(new SimpleMeterRegistry(), RejectReason.tags())));
+                try {
+                    streams.start();
+                    passRate = watch.rate(settings.e2eRecords());
+                } finally {
+                    streams.close(Duration.ofSeconds(30));
+                }
             }
             log.printf("kadapt bench perf: pass-through %.0f records/s (%.0f targets/s, %.1f MB/s)%n",
                     passRate.recordsPerSecond(), passRate.targetsPerSecond(), passRate.megabytesPerSecond());
@@ -115,8 +115,9 @@ final class EndToEndBench {
             MaxRate rate;
             List<HalfRateRun> halves = new ArrayList<>();
             long modelSteps;
-            try (KadaptService service = KadaptService.start(kadapt, Duration.ofSeconds(120))) {
-                rate = maxRate(broker.bootstrapServers(), Topics.from(kadapt), "max");
+            try (PredictionWatch watch = produceFirst(kadapt, "max");
+                 KadaptService service = KadaptService.start(kadapt, Duration.ofSeconds(120))) {
+                rate = watch.rate(settings.e2eRecords());
                 log.printf("kadapt bench perf: kadapt %.0f records/s (%.0f targets/s); now %s at half rate%n",
                         rate.recordsPerSecond(), rate.targetsPerSecond(), settings.duration());
                 halves.add(halfRate(broker.bootstrapServers(), Topics.from(kadapt), rate.recordsPerSecond() / 2,
@@ -149,24 +150,29 @@ final class EndToEndBench {
         return KadaptConfig.of(keys);
     }
 
-    /** Sends {@code e2eRecords} per domain as fast as the producer goes; rates until the last prediction. */
-    private MaxRate maxRate(String bootstrap, Topics topics, String phase) throws InterruptedException {
+    /**
+     * Creates the topics and puts {@code e2eRecords} per domain on them before anything consumes them, so the
+     * producer's own cost is outside the measurement; returns the watch on the predictions to come.
+     */
+    private PredictionWatch produceFirst(KadaptConfig config, String phase) {
+        Topics topics = Topics.from(config);
+        try (ClusterConnection cluster = ClusterConnection.open(config)) {
+            cluster.provisionTopics(topics);
+        }
         int n = settings.e2eRecords();
         long bytes = 0;
-        try (PredictionWatch watch = new PredictionWatch(bootstrap, topics.predictions(), phase + "-t-");
-             SampleProducer producer = new SampleProducer(bootstrap, topics)) {
-            long start = System.nanoTime();
+        String bootstrap = config.required(ConfigKey.BOOTSTRAP_SERVERS);
+        try (SampleProducer producer = new SampleProducer(bootstrap, topics)) {
             for (int i = 0; i < n; i++) {
-                bytes += SampleProducer.sourceJson(phase + "-s-" + i, pool[i % pool.length], i % 2).length();
-                producer.source(phase + "-s-" + i, pool[i % pool.length], i % 2);
-                bytes += SampleProducer.targetJson(phase + "-t-" + i, pool[(i * 7 + 3) % pool.length]).length();
-                producer.target(phase + "-t-" + i, pool[(i * 7 + 3) % pool.length]);
+                String source = SampleProducer.sourceJson(phase + "-s-" + i, pool[i % pool.length], i % 2);
+                String target = SampleProducer.targetJson(phase + "-t-" + i, pool[(i * 7 + 3) % pool.length]);
+                bytes += source.length() + target.length();
+                producer.sendSource(phase + "-s-" + i, source);
+                producer.sendTarget(phase + "-t-" + i, target);
             }
             producer.flush();
-            long last = watch.awaitCount(n, Duration.ofMinutes(10));
-            double seconds = (last - start) / 1e9;
-            return new MaxRate(2.0 * n / seconds, n / seconds, bytes / 1e6 / seconds, n);
         }
+        return new PredictionWatch(bootstrap, topics.predictions(), phase + "-t-", bytes);
     }
 
     /** @param samplesPerBatch source + target samples a fresh batch trains on */
@@ -260,10 +266,18 @@ final class EndToEndBench {
     private static final class PredictionWatch implements AutoCloseable {
         private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
         private final AtomicLong lastArrival = new AtomicLong();
+        private final AtomicLong firstArrival = new AtomicLong();
+        private final long inputBytes;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
 
         PredictionWatch(String bootstrap, String topic, String idPrefix) {
+            this(bootstrap, topic, idPrefix, 0);
+        }
+
+        /** @param inputBytes JSON bytes of the input records already produced, for the MB/s of {@link #rate} */
+        PredictionWatch(String bootstrap, String topic, String idPrefix, long inputBytes) {
+            this.inputBytes = inputBytes;
             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -280,6 +294,7 @@ final class EndToEndBench {
                             long now = System.nanoTime();
                             if (record.key() != null && record.key().startsWith(idPrefix)) {
                                 arrivals.putIfAbsent(record.key(), now);
+                                firstArrival.compareAndSet(0, now);
                                 lastArrival.set(now);
                             }
                         }
@@ -300,6 +315,16 @@ final class EndToEndBench {
                 Thread.sleep(5);
             }
             return lastArrival.get();
+        }
+
+        /**
+         * Waits for {@code targets} predictions of input produced beforehand: the rate is from the first committed
+         * prediction to the last, so neither the producer nor the application's start is in it.
+         */
+        MaxRate rate(int targets) throws InterruptedException {
+            long last = awaitCount(targets, Duration.ofMinutes(10));
+            double seconds = (last - firstArrival.get()) / 1e9;
+            return new MaxRate(2.0 * targets / seconds, targets / seconds, inputBytes / 1e6 / seconds, targets);
         }
 
         Map<String, Long> arrivals() {

@@ -34,8 +34,15 @@ public final class QualityBenchmark {
      * machine's 1-minute load average when it finished.
      */
     public record Run(BenchPair pair, BenchMethod method, long seed, double prequential, double finalAccuracy,
-                      double sourcePrequential, long modelSteps, double seconds, double loadAverage) {
+                      double sourcePrequential, double heldOutSource, long modelSteps, double seconds,
+                      double loadAverage, boolean[] prequentialHits, double targetInformation) {
     }
+
+    /**
+     * Every this-many-th source row (of a seeded shuffle) is held out: never sent, scored by the finished model. The
+     * label-free way to compare configurations on the source task (docs/BENCHMARKS.md).
+     */
+    static final int HELD_OUT_EVERY = 10;
 
     /**
      * @param baseSettings config keys applied to every method before its own (from {@code --set}); the seed wins
@@ -85,13 +92,31 @@ public final class QualityBenchmark {
             for (BenchPair pair : pairs) {
                 LabelledDataset source = data.get(pair)[0];
                 LabelIndex labels = LabelIndex.of(source.labels());
-                ReplayOrder order = ReplayOrder.of(source, data.get(pair)[1], labels, seed, "", false, 0);
+                List<LabelledDataset.Row> trainRows = new ArrayList<>();
+                List<ReplayOrder.Entry> heldOut = new ArrayList<>();
+                List<LabelledDataset.Row> shuffled = source.shuffled(seed + 2);
+                for (int i = 0; i < shuffled.size(); i++) {
+                    LabelledDataset.Row row = shuffled.get(i);
+                    if (i % HELD_OUT_EVERY == 0) {
+                        heldOut.add(new ReplayOrder.Entry(ReplayOrder.Kind.SOURCE, "h-" + i, row.features(),
+                                labels.indexOf(row.label())));
+                    } else {
+                        trainRows.add(row);
+                    }
+                }
+                LabelledDataset training = new LabelledDataset(source.name(), List.copyOf(trainRows));
+                ReplayOrder order = ReplayOrder.of(training, data.get(pair)[1], labels, seed, "", false, 0);
                 for (BenchMethod method : methods) {
                     KadaptConfig config = config(source, labels, method, seed);
                     tasks.add(() -> {
-                        TopologyReplay.Outcome outcome = TopologyReplay.run(config, order);
+                        TopologyReplay.Outcome outcome = method.isLinearBaseline()
+                                ? OnlineLinearBaseline.standard(source.dimension(), labels.classes()).run(order,
+                                        heldOut, config.decimal(ConfigKey.PREPROCESS_VARIANCE_FLOOR))
+                                : TopologyReplay.run(config, order, heldOut);
                         Run run = new Run(pair, method, seed, outcome.prequentialAccuracy(), outcome.finalAccuracy(),
-                                outcome.sourcePrequential(), outcome.modelSteps(), outcome.seconds(), MachineInfo.loadAverage1());
+                                outcome.sourcePrequential(), outcome.heldOutSourceAccuracy(), outcome.modelSteps(),
+                                outcome.seconds(), MachineInfo.loadAverage1(), outcome.prequentialHits(),
+                                outcome.targetInformation());
                         synchronized (progress) {
                             progress.accept(run);
                         }

@@ -70,7 +70,15 @@ public final class QualityReport {
                 + table(QualityBenchmark.Run::prequential)
                 + "\nSource prequential accuracy (%) — the source-side signal a deployed service has: each fresh source"
                 + " batch scored by the training forward pass (with dropout) before the step that first trains on it:\n\n"
-                + table(QualityBenchmark.Run::sourcePrequential, Map.of(), "");
+                + table(QualityBenchmark.Run::sourcePrequential, Map.of(), "")
+                + "\nHeld-out source accuracy (%) — the finished model on the " + (100 / QualityBenchmark.HELD_OUT_EVERY)
+                + " % of the source rows that were never sent (a seeded slice), standardised with the source"
+                + " statistics: the label-free criterion for choosing defaults:\n\n"
+                + table(QualityBenchmark.Run::heldOutSource, Map.of(), "")
+                + "\nTarget information score (IM, ×100) — label-free: H(mean prediction) − mean H(prediction) of the"
+                + " finished model over the target samples, in nats (high: confident and diverse predictions; Liang"
+                + " et al. 2020); not computed for `linear`:\n\n"
+                + table(QualityBenchmark.Run::targetInformation, Map.of(), "");
     }
 
     String table(ToDoubleFunction<QualityBenchmark.Run> metric) {
@@ -201,7 +209,7 @@ public final class QualityReport {
 
     /** What the document records about one invocation. */
     public record Invocation(String command, String date, double seconds, String loadBefore, String loadAfter,
-                             int threads, int plannedRuns) {
+                             int threads, int plannedRuns, List<String> charts) {
     }
 
     /** The whole marked section: how it was run, on what, the tables, the runtimes, the comparison. */
@@ -229,9 +237,18 @@ public final class QualityReport {
                 + " labels are never sent: they only score. Prequential = the published prediction of each target"
                 + " sample, made before any step trained on it. Final = the model the state store holds at the end,"
                 + " restored as the processor restores it, predicting every target sample with the service's"
-                + " per-domain statistics at the end of the stream. Mean ± sample std over seeds; Δ = mean of the"
+                + " per-domain statistics at the end of the stream. Every " + QualityBenchmark.HELD_OUT_EVERY
+                + "th source row (seeded) is held out and never sent. `linear` is the online linear baseline (softmax"
+                + " regression, same stream and standardisation, no hidden layer, no domain term). Mean ± sample std over seeds; Δ = mean of the"
                 + " per-seed differences to source-only on the same stream. Nothing was tuned on target labels.\n\n");
         out.append(tables());
+        if (!invocation.charts().isEmpty()) {
+            out.append("\nPrequential target accuracy along the stream (trailing window of ").append(AccuracyCurves.WINDOW)
+                    .append(" target samples, mean over seeds and pairs):\n\n");
+            for (String chart : invocation.charts()) {
+                out.append("![").append(chart).append("](").append(chart).append(")\n");
+            }
+        }
         out.append("\nMethods and runtimes (one replay = one pair, one seed, one method):\n\n").append(runtimes());
         out.append("\nAgainst the published numbers (shared data README; batch methods see the whole target set"
                 + " at once, kadapt one pass online):\n\n").append(comparison());

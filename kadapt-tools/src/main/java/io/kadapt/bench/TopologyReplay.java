@@ -2,6 +2,7 @@ package io.kadapt.bench;
 
 import io.kadapt.client.SampleProducer;
 import io.kadapt.config.KadaptConfig;
+import io.kadapt.data.Domain;
 import io.kadapt.data.Prediction;
 import io.kadapt.data.Sample;
 import io.kadapt.metrics.AdaptationMetrics;
@@ -58,7 +59,8 @@ public final class TopologyReplay {
      * {@code sourcePrequential}: mean source accuracy of the fresh (not replayed) steps, NaN if there were none.
      */
     public record Outcome(Map<String, PredictionMessage> predictions, int targetSamples, int prequentialCorrect,
-                          int finalCorrect, long modelSteps, double seconds, double sourcePrequential) {
+                          int finalCorrect, long modelSteps, double seconds, double sourcePrequential,
+                          double heldOutSourceAccuracy, boolean[] prequentialHits, double targetInformation) {
         public double prequentialAccuracy() {
             return (double) prequentialCorrect / targetSamples;
         }
@@ -68,7 +70,16 @@ public final class TopologyReplay {
         }
     }
 
-    public static Outcome run(KadaptConfig configured, ReplayOrder order) {
+    public static Outcome run(KadaptConfig config, ReplayOrder order) {
+        return run(config, order, List.of());
+    }
+
+    /**
+     * As {@link #run(KadaptConfig, ReplayOrder)}, and the finished model also predicts {@code heldOutSource}
+     * (labelled source rows never sent, standardised with the source domain's final statistics): the accuracy a
+     * service could measure on a slice of its own labelled stream. NaN when the list is empty.
+     */
+    public static Outcome run(KadaptConfig configured, ReplayOrder order, List<ReplayOrder.Entry> heldOutSource) {
         long started = System.nanoTime();
         // The driver's clock stands still: publish after every step, so each target is predicted by the model of
         // every step before it, as a service keeping up with its stream would.
@@ -118,12 +129,24 @@ public final class TopologyReplay {
 
             int prequentialCorrect = 0;
             int finalCorrect = 0;
+            int heldOutCorrect = 0;
+            boolean[] hits = new boolean[order.targetSamples()];
+            InformationScore information = new InformationScore();
             long modelSteps;
             // The finished model: what the stores hold now, loaded exactly as a restarted processor would load it.
             // No record is sent, so nothing trains and the target statistics stay those of all target samples.
             try (OnlineTrainer finished = StoredTrainer.restore(settings, driver::getKeyValueStore)) {
                 modelSteps = finished.model().step();
                 List<ReplayOrder.Entry> targets = order.targets();
+                for (int from = 0; from < heldOutSource.size(); from += FINAL_BATCH) {
+                    List<ReplayOrder.Entry> batch = heldOutSource.subList(from,
+                            Math.min(heldOutSource.size(), from + FINAL_BATCH));
+                    List<Prediction> predicted = finished.predict(Domain.SOURCE, batch.stream()
+                            .map(e -> new Sample(e.id(), e.features(), Sample.NO_LABEL)).toList());
+                    for (int i = 0; i < batch.size(); i++) {
+                        heldOutCorrect += predicted.get(i).predictedClass() == batch.get(i).label() ? 1 : 0;
+                    }
+                }
                 for (int from = 0; from < targets.size(); from += FINAL_BATCH) {
                     List<ReplayOrder.Entry> batch = targets.subList(from, Math.min(targets.size(), from + FINAL_BATCH));
                     List<Prediction> finals = finished.predict(batch.stream()
@@ -134,13 +157,17 @@ public final class TopologyReplay {
                         if (published == null) {
                             throw new IllegalStateException("no prediction for target sample " + entry.id());
                         }
-                        prequentialCorrect += published.predicted() == entry.label() ? 1 : 0;
+                        information.add(finals.get(i).probabilities());
+                        hits[from + i] = published.predicted() == entry.label();
+                        prequentialCorrect += hits[from + i] ? 1 : 0;
                         finalCorrect += finals.get(i).predictedClass() == entry.label() ? 1 : 0;
                     }
                 }
             }
             return new Outcome(predictions, order.targetSamples(), prequentialCorrect, finalCorrect, modelSteps,
-                    (System.nanoTime() - started) / 1e9, freshSteps > 0 ? freshSourceAccuracy / freshSteps : Double.NaN);
+                    (System.nanoTime() - started) / 1e9, freshSteps > 0 ? freshSourceAccuracy / freshSteps : Double.NaN,
+                    heldOutSource.isEmpty() ? Double.NaN : (double) heldOutCorrect / heldOutSource.size(), hits,
+                    information.score());
         } finally {
             deleteRecursively(stateDir);
         }

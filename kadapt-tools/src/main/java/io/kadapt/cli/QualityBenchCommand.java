@@ -1,5 +1,6 @@
 package io.kadapt.cli;
 
+import io.kadapt.bench.AccuracyCurves;
 import io.kadapt.bench.BenchMethod;
 import io.kadapt.bench.BenchPair;
 import io.kadapt.bench.MachineInfo;
@@ -98,14 +99,14 @@ final class QualityBenchCommand implements Callable<Integer> {
         List<QualityBenchmark.Run> done = new ArrayList<>();
         List<QualityBenchmark.Run> runs = benchmark.run(selectedPairs, selectedMethods, seedList, threadCount, run -> {
             System.out.printf(Locale.ROOT, "  %-16s seed %d %-18s prequential %.4f  final %.4f  source"
-                            + " prequential %.4f  (%d steps, %.1f s, load %.2f)%n", run.pair().label(), run.seed(),
-                    run.method().name(), run.prequential(), run.finalAccuracy(), run.sourcePrequential(),
-                    run.modelSteps(), run.seconds(), run.loadAverage());
+                            + " prequential %.4f  held-out source %.4f  IM %.4f  (%d steps, %.1f s, load %.2f)%n",
+                    run.pair().label(), run.seed(), run.method().name(), run.prequential(), run.finalAccuracy(),
+                    run.sourcePrequential(), run.heldOutSource(), run.targetInformation(), run.modelSteps(), run.seconds(), run.loadAverage());
             done.add(run);
             if (!noWrite && done.size() < planned) {
                 // A long run that is stopped still leaves its finished replays in the document, marked partial.
                 write(new QualityReport(done, selectedPairs, selectedMethods, seedList), command, date, started,
-                        loadBefore, threadCount, planned);
+                        loadBefore, threadCount, planned, List.of());
             }
         });
 
@@ -117,15 +118,18 @@ final class QualityBenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "bench quality: %.1f min, load now %s%n", (System.nanoTime() - started) / 6e10,
                 MachineInfo.loadAverages());
         if (!noWrite) {
-            write(report, command, date, started, loadBefore, threadCount, planned);
+            Path dir = out.toAbsolutePath().getParent();
+            List<String> charts = AccuracyCurves.write(dir, runs, selectedPairs, selectedMethods);
+            write(report, command, date, started, loadBefore, threadCount, planned, charts);
             System.out.println("bench quality: written to " + out);
         }
         return 0;
     }
 
     private void write(QualityReport report, String command, String date, long started, String loadBefore,
-                       int threadCount, int planned) {
+                       int threadCount, int planned, List<String> charts) {
         QualityReport.writeSection(out, report.section(new QualityReport.Invocation(command, date,
-                (System.nanoTime() - started) / 1e9, loadBefore, MachineInfo.loadAverages(), threadCount, planned)));
+                (System.nanoTime() - started) / 1e9, loadBefore, MachineInfo.loadAverages(), threadCount, planned,
+                charts)));
     }
 }

@@ -25,7 +25,7 @@ class BenchSelectionTest {
     @Test
     @DisplayName("source-only always runs first; methods are a name plus config overrides")
     void selectsMethods() {
-        assertEquals(List.of("source-only", "mmd"), BenchMethod.select(List.of(), List.of()).stream()
+        assertEquals(List.of("source-only", "linear", "mmd"), BenchMethod.select(List.of(), List.of()).stream()
                 .map(BenchMethod::name).toList());
         List<BenchMethod> custom = BenchMethod.select(List.of("mmd-spb1"),
                 List.of(BenchMethod.parse("both:loss.domain=mmd,coral,loss.lambda=0.5")));
