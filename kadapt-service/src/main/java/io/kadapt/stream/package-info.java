@@ -1,5 +1,8 @@
 /**
- * The Kafka Streams topology: validating sources, the one processor that owns the model, its state stores, the
- * output sinks and dead-letter routing. Builds no tensors: it hands samples to {@code io.kadapt.training}.
+ * kadapt's two Kafka Streams topologies ({@link io.kadapt.stream.AdaptationTopology}): the prediction path
+ * (validating sources, {@link io.kadapt.stream.PredictorProcessor} with the served model from the model topic's global
+ * store, forwarders to the training topic, dead-letter routing) and the one trainer
+ * ({@link io.kadapt.stream.TrainerProcessor} with its state stores, model publication and metrics records). Builds no
+ * tensors: it hands samples to {@code io.kadapt.training} and predictions to {@code io.kadapt.serving}.
  */
 package io.kadapt.stream;
