@@ -195,9 +195,9 @@ class TopicProvisionerTest {
                 "bootstrap.servers", broker.bootstrapServers(), "http.port", "0", "state.dir", tmp.resolve("svc").toString(),
                 "model.input-dim", "3", "model.classes", "2", "model.hidden", "4"));
         List<String> names = List.of("svc.source", "svc.target", "svc.feedback", "svc.predictions", "svc.metrics",
-                "svc.dead-letters", "svc.training", "svc.model");
+                "svc.dead-letters", "svc.training", "svc.model", "svc.control");
         List<String> keys = List.of("topics.source", "topics.target", "topics.feedback", "topics.predictions",
-                "topics.metrics", "topics.dlq", "topics.training", "topics.model");
+                "topics.metrics", "topics.dlq", "topics.training", "topics.model", "topics.control");
         for (int i = 0; i < keys.size(); i++) {
             settings.put(keys.get(i), names.get(i));
         }
@@ -219,13 +219,14 @@ class TopicProvisionerTest {
             assertTrue(refused.getMessage().contains("replication"), refused.getMessage());
         }
         // And with replication factor 1, inputs, predictions and the (named) dlq get 3 partitions; the metrics topic
-        // (one trainer writes it, in step order), the training and the model topic get one
+        // (one trainer writes it, in step order), the training, model and control topics get one
         settings.put("topics.replication-factor", "1");
         try (ClusterConnection cluster = ClusterConnection.open(KadaptConfig.of(settings))) {
             cluster.provisionTopics(Topics.from(KadaptConfig.of(settings)));
         }
         for (String name : names) {
-            boolean single = name.endsWith("metrics") || name.endsWith("training") || name.endsWith("model");
+            boolean single = name.endsWith("metrics") || name.endsWith("training") || name.endsWith("model")
+                    || name.endsWith("control");
             assertEquals(single ? 1 : 3, partitions(name), name);
             assertEquals(1, admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().get(0)
                     .replicas().size(), name);

@@ -144,7 +144,7 @@ final class BenchCommand {
         }
     }
 
-    /** {@code kadapt bench perf}: step, GEMM limit, PyTorch peer, end to end and memory, as ratios of one run. */
+    /** {@code kadapt bench e2e}: the end-to-end part of perf alone, with the scale-out measures. */
     @Command(name = "e2e", mixinStandardHelpOptions = true,
             description = {"Only the end-to-end part of perf, with the scale-out measures: the prediction path against "
                     + "a pass-through topology at max rate (100,000 records per domain), then at half that rate for "
@@ -152,31 +152,22 @@ final class BenchCommand {
                     + "freshness, trainer steps/s, shed samples, memory. Writes docs/BENCHMARKS.md between "
                     + "<!-- e2e:begin --> and <!-- e2e:end -->."})
     static final class EndToEnd implements Callable<Integer> {
-        @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
-                description = "Length of each half-rate run (default ${DEFAULT-VALUE}).")
-        Duration duration;
-
-        @Option(names = "--smoke", description = "Tiny sizes and a few seconds: proves the bench runs end to end.")
-        boolean smoke;
-
-        @Option(names = "--output", defaultValue = "docs/BENCHMARKS.md",
-                description = "File whose e2e section is replaced; 'none' writes nothing (default ${DEFAULT-VALUE}).")
-        String output;
+        @Mixin
+        PerfRunOptions run;
 
         @Override
         public Integer call() throws Exception {
-            PerfSettings settings = smoke ? PerfSettings.smoke(null) : PerfSettings.full(duration, null, false);
-            String command = "./kadapt bench e2e" + (smoke ? " --smoke" : "")
-                    + (smoke || duration.equals(Duration.ofSeconds(60)) ? "" : " --duration " + duration.toSeconds() + "s");
-            String report = new PerfBench(settings, System.out).runEndToEnd(command);
-            if (!output.equals("none")) {
-                PerfBench.writeEndToEndSection(Path.of(output), report);
-                System.out.println("kadapt bench e2e: written to " + output);
+            PerfSettings settings = run.smoke ? PerfSettings.smoke(null) : PerfSettings.full(run.duration, null, false);
+            String report = new PerfBench(settings, System.out).runEndToEnd(run.command("e2e"));
+            if (run.outputFile() != null) {
+                PerfBench.writeEndToEndSection(run.outputFile(), report);
+                System.out.println("kadapt bench e2e: written to " + run.output);
             }
             return 0;
         }
     }
 
+    /** {@code kadapt bench perf}: step, GEMM limit, PyTorch peer, end to end and memory, as ratios of one run. */
     @Command(name = "perf", mixinStandardHelpOptions = true,
             description = {"Times training steps (2 shapes x 3 batches x each known loss), the machine's ND4J GEMM "
                     + "throughput, the same model in PyTorch (bench/torch_peer.py; installs python3-torch when "
@@ -184,12 +175,8 @@ final class BenchCommand {
                     + "half the max rate. Prints a table and writes it into docs/BENCHMARKS.md between "
                     + "<!-- perf:begin --> and <!-- perf:end -->."})
     static final class Perf implements Callable<Integer> {
-        @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
-                description = "Length of the half-rate latency and memory run (default ${DEFAULT-VALUE}).")
-        Duration duration;
-
-        @Option(names = "--smoke", description = "Tiny sizes and a few seconds: proves the bench runs end to end.")
-        boolean smoke;
+        @Mixin
+        PerfRunOptions run;
 
         @Option(names = "--peer-script", defaultValue = "bench/torch_peer.py",
                 description = "The PyTorch peer (default ${DEFAULT-VALUE}).")
@@ -201,20 +188,15 @@ final class BenchCommand {
         @Option(names = "--no-install", description = "Do not apt-get install python3-torch when it is missing.")
         boolean noInstall;
 
-        @Option(names = "--output", defaultValue = "docs/BENCHMARKS.md",
-                description = "File whose perf section is replaced; 'none' writes nothing (default ${DEFAULT-VALUE}).")
-        String output;
-
         @Override
         public Integer call() throws Exception {
             Path peer = noPeer ? null : peerScript;
-            PerfSettings settings = smoke ? PerfSettings.smoke(peer) : PerfSettings.full(duration, peer, !noInstall);
-            String command = "./kadapt bench perf" + (smoke ? " --smoke" : "")
-                    + (smoke || duration.equals(Duration.ofSeconds(60)) ? "" : " --duration " + duration.toSeconds() + "s");
-            String report = new PerfBench(settings, System.out).run(command);
-            if (!output.equals("none")) {
-                PerfBench.writeSection(Path.of(output), report);
-                System.out.println("kadapt bench perf: written to " + output);
+            PerfSettings settings = run.smoke ? PerfSettings.smoke(peer)
+                    : PerfSettings.full(run.duration, peer, !noInstall);
+            String report = new PerfBench(settings, System.out).run(run.command("perf"));
+            if (run.outputFile() != null) {
+                PerfBench.writeSection(run.outputFile(), report);
+                System.out.println("kadapt bench perf: written to " + run.output);
             }
             return 0;
         }
