@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param atPredictions committed predictions just before the stop
  * @param outage        from the stop signal until the restarted broker accepted clients again
- * @param recovery      from the restarted broker's readiness until kadapt committed a prediction beyond those committed
+ * @param recovery      from the restarted broker's readiness until kadapt committed a prediction or a step beyond those committed
  *                      before the stop (or finished)
  * @param restored      changelog records kadapt replayed into its stores meanwhile: 0 if it simply resumed, more if
  *                      its transaction was aborted and the task rebuilt ({@code -1}: kadapt was gone)

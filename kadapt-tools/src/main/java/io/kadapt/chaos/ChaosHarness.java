@@ -157,9 +157,11 @@ public final class ChaosHarness implements AutoCloseable {
         Attempt attempt = new Attempt(name, settings);
         List<String> args = kadaptArguments(settings, attempt.applicationId, attempt.topics, "");
         int disruptions = settings.kills() + settings.brokerBounces();
-        int[] points = killPoints(settings.seed(), disruptions, attempt.targets);
+        // Points in units of work, committed predictions plus committed steps: the prediction path finishes the
+        // pre-produced input well before the trainer, and a disruption should find one of them still working.
+        int[] points = killPoints(settings.seed(), disruptions, Math.toIntExact(attempt.targets + attempt.steps));
         Set<Integer> bouncePoints = bouncePoints(settings);
-        log.printf("chaos: %s run %s: %d kills (%s), %d broker bounces at committed predictions %s (bounces at "
+        log.printf("chaos: %s run %s: %d kills (%s), %d broker bounces at committed predictions + steps %s (bounces at "
                         + "indices %s); expect %d predictions, %d steps%n", name, attempt.applicationId,
                 settings.kills(), settings.stop(), settings.brokerBounces(), Arrays.toString(points), bouncePoints,
                 attempt.targets, attempt.steps);
@@ -168,7 +170,7 @@ public final class ChaosHarness implements AutoCloseable {
             KadaptProcess kadapt = startKadapt(args, attempt.log(""), ++attempt.starts);
             try {
                 for (int i = 0; i < points.length; i++) {
-                    if (!progress.awaitPredictions(points[i], attempt, kadapt.jvm())) {
+                    if (!progress.awaitWork(points[i], attempt, kadapt.jvm())) {
                         break; // finished before this point (or timed out): stop disrupting
                     }
                     Thread.sleep(jitter.nextInt(MAX_KILL_JITTER_MS + 1));
@@ -383,7 +385,7 @@ public final class ChaosHarness implements AutoCloseable {
                 log.printf("chaos: %s: SIGKILL of active instance %s at %d committed predictions, step %d%n", name,
                         active, at, progress.maxStep());
                 progress.catchUp(); // what the killed instance committed: only the survivor commits from now on
-                progress.awaitPredictions(progress.distinct() + 1, attempt, survivor.jvm());
+                progress.awaitWork(progress.distinct() + (int) progress.maxStep() + 1, attempt, survivor.jvm());
                 Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
                 long restored = (long) survivor.scrape().sum(RESTORED_RECORDS) - restoredBefore;
                 attempt.takeover = new StandbyTakeover(at, standbyRecords, changelogRecords, restored, takeover);
@@ -417,7 +419,7 @@ public final class ChaosHarness implements AutoCloseable {
 
     /**
      * Stops the broker (SIGTERM: controlled shutdown; SIGKILL: nothing flushed), keeps it down for the configured
-     * outage, restarts it on the same port and data, and waits for kadapt's next committed prediction.
+     * outage, restarts it on the same port and data, and waits for kadapt's next committed prediction or step.
      */
     private BrokerBounce bounceBroker(Attempt attempt, Progress progress, KadaptProcess kadapt)
             throws InterruptedException {
@@ -440,7 +442,7 @@ public final class ChaosHarness implements AutoCloseable {
         startBroker();
         long ready = System.nanoTime();
         progress.catchUp(); // what kadapt committed before the stop: nothing can commit while the broker is down
-        progress.awaitPredictions(progress.distinct() + 1, attempt, kadapt.jvm());
+        progress.awaitWork(progress.distinct() + (int) progress.maxStep() + 1, attempt, kadapt.jvm());
         Duration recovery = Duration.ofNanos(System.nanoTime() - ready);
         long restored = kadapt.jvm().alive() ? (long) (kadapt.scrape().sum(RESTORED_RECORDS) - restoredBefore) : -1;
         BrokerBounce bounce = new BrokerBounce(signal, at, Duration.ofNanos(ready - stopped), recovery, restored);
@@ -692,14 +694,14 @@ public final class ChaosHarness implements AutoCloseable {
             return maxStep;
         }
 
-        /** True once {@code count} predictions are committed and the run is not yet done. */
-        boolean awaitPredictions(int count, Attempt attempt, ChildJvm kadapt) {
+        /** Waits until committed predictions plus committed steps reach {@code units}; false if the run finished. */
+        boolean awaitWork(int units, Attempt attempt, ChildJvm kadapt) {
             while (System.nanoTime() < attempt.deadline && kadapt.alive()) {
                 update();
                 if (done(attempt)) {
                     return false;
                 }
-                if (predicted.size() >= count) {
+                if (predicted.size() + maxStep >= units) {
                     return true;
                 }
             }
