@@ -67,6 +67,7 @@ public final class ChaosHarness implements AutoCloseable {
     static final String THREAD_REPLACEMENTS = "kadapt_stream_thread_replacements_total";
     static final String STANDBY_RECORDS = "kadapt_state_standby_records_total";
     static final String RESTORED_RECORDS = "kadapt_state_restored_records_total";
+    static final String TRAINING_STEPS = "kadapt_training_steps_total";
 
     private final Path workDir;
     private final PrintStream log;
@@ -378,6 +379,7 @@ public final class ChaosHarness implements AutoCloseable {
                 int at = progress.distinct();
                 long standbyRecords = (long) survivor.scrape().sum(STANDBY_RECORDS);
                 long restoredBefore = (long) survivor.scrape().sum(RESTORED_RECORDS);
+                double survivorSteps = survivor.scrape().sum(TRAINING_STEPS);
                 long killed = System.nanoTime();
                 activeProcess.jvm().kill();
                 attempt.killedAt.add(at);
@@ -385,7 +387,11 @@ public final class ChaosHarness implements AutoCloseable {
                 log.printf("chaos: %s: SIGKILL of active instance %s at %d committed predictions, step %d%n", name,
                         active, at, progress.maxStep());
                 progress.catchUp(); // what the killed instance committed: only the survivor commits from now on
-                progress.awaitWork(progress.distinct() + (int) progress.maxStep() + 1, attempt, survivor.jvm());
+                // Taken over when the survivor's own trainer steps: its restore (cold) or standby (warm) is behind it.
+                while (survivor.scrape().sum(TRAINING_STEPS) <= survivorSteps && !progress.done(attempt)
+                        && survivor.jvm().alive() && System.nanoTime() < attempt.deadline) {
+                    progress.update();
+                }
                 Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
                 long restored = (long) survivor.scrape().sum(RESTORED_RECORDS) - restoredBefore;
                 attempt.takeover = new StandbyTakeover(at, standbyRecords, changelogRecords, restored, takeover);
