@@ -36,6 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 class TopologyReplayMatchesBrokerTest {
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final long SEED = 1;
+    /**
+     * How far apart the final accuracies of two models trained on the same samples in different interleavings may be on
+     * the fixture's 200 targets: about two binomial standard errors (√(0.6·0.4/200) ≈ 0.035). Seen: 0.005–0.055. A
+     * broker route that stopped training would keep the initial model's accuracy (0.53 here), 0.10 below the driver.
+     */
+    private static final double SAME_SAMPLES_OTHER_ORDER = 0.08;
 
     private static LabelledDataset source;
     private static LabelledDataset target;
@@ -106,7 +112,7 @@ class TopologyReplayMatchesBrokerTest {
                 correct, order.targetSamples(), finalCorrect);
         assertTrue(driven.modelSteps() > 0);
         // And the finished models, trained on the same samples in different interleavings, are as accurate
-        assertEquals(driven.finalAccuracy(), (double) finalCorrect / order.targetSamples(), 0.05);
+        assertEquals(driven.finalAccuracy(), (double) finalCorrect / order.targetSamples(), SAME_SAMPLES_OTHER_ORDER);
     }
 
     @Test
@@ -139,7 +145,7 @@ class TopologyReplayMatchesBrokerTest {
                 served.lastModelStep());
         assertEquals(order.targetSamples(), served.targetSamples());
         assertEquals(0, served.duplicatePredictions());
-        assertEquals(driven.finalAccuracy(), (double) finalCorrect / order.targetSamples(), 0.05);
+        assertEquals(driven.finalAccuracy(), (double) finalCorrect / order.targetSamples(), SAME_SAMPLES_OTHER_ORDER);
     }
 
     /** Target samples the application's finished model (read from its changelogs, as `kadapt model export` does) gets right. */
