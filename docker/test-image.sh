@@ -393,7 +393,12 @@ until_true 120 any_predictions || fail "no kadapt container published a predicti
 all_predicting() { active=$(active_instances); [ "$(echo "$active" | wc -w)" = "$EXPECTED_ACTIVE" ]; }
 until_true 60 all_predicting || fail "predicting instances: '$(active_instances)', expected $EXPECTED_ACTIVE"
 active=$(active_instances)
-trainer_of() { local i; for ((i = 1; i <= INSTANCES; i++)); do [ "$(metric "${ports[i]}" kadapt_training_steps_total)" -gt 0 ] && echo $i; done; }
+trainer_of() {   # instances whose own trainer has stepped; always succeeds (set -e, pipefail)
+  local i
+  for ((i = 1; i <= INSTANCES; i++)); do
+    if [ "$(metric "${ports[i]}" kadapt_training_steps_total)" -gt 0 ]; then echo $i; fi
+  done
+}
 one_trainer() { [ "$(trainer_of | wc -w)" = 1 ]; }
 until_true 60 one_trainer || fail "instances that trained: '$(trainer_of | xargs)', expected exactly one"
 trainers=$(trainer_of | xargs)
