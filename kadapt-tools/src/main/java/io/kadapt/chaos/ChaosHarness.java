@@ -210,9 +210,14 @@ public final class ChaosHarness implements AutoCloseable {
         // Kill points in committed training steps: the prediction path finishes the pre-produced input long before
         // the one trainer does, so steps are where the run spends its time.
         int[] points = killPoints(several.seed(), several.kills(), Math.toIntExact(attempt.steps));
-        log.printf("chaos: %s run %s: %d instances, %d SIGKILLs at committed steps %s; expect %d predictions, "
-                + "%d steps%n", name, attempt.applicationId, instances, several.kills(), Arrays.toString(points),
-                attempt.targets, attempt.steps);
+        // SIGTERM makes it a rolling restart: each instance in turn stopped cleanly and restarted, the next one only
+        // once it runs again (as a StatefulSet rolls). SIGKILL: crashes, alternately of the trainer's instance and
+        // another, the next one not waiting for the restart.
+        boolean rolling = several.stop() == ChaosSettings.StopSignal.SIGTERM;
+        log.printf("chaos: %s run %s: %d instances, %d %s at committed steps %s; expect %d predictions, "
+                + "%d steps%n", name, attempt.applicationId, instances, several.kills(),
+                rolling ? "rolling SIGTERM restarts" : "SIGKILLs", Arrays.toString(points), attempt.targets,
+                attempt.steps);
         SplittableRandom jitter = new SplittableRandom(several.seed() ^ 0x5DEECE66DL);
         List<String> names = new ArrayList<>();
         List<KadaptProcess> processes = new ArrayList<>();
@@ -229,7 +234,9 @@ public final class ChaosHarness implements AutoCloseable {
             attempt.starts = instances;
             log.printf("chaos: %s: prediction tasks per instance %s%n", name, predictionTasks(attempt, names));
             for (int k = 0; k < points.length; k++) {
-                while (progress.maxStep() < points[k] && !progress.done(attempt) && System.nanoTime() < attempt.deadline) {
+                // A rolling restart aims its first stop; the others follow as soon as the last restarted instance runs.
+                int point = rolling && k > 0 ? 0 : points[k];
+                while (progress.maxStep() < point && !progress.done(attempt) && System.nanoTime() < attempt.deadline) {
                     progress.update();
                 }
                 if (progress.done(attempt) || System.nanoTime() >= attempt.deadline) {
@@ -241,20 +248,25 @@ public final class ChaosHarness implements AutoCloseable {
                     break;
                 }
                 String trainer = awaitTrainerAmong(attempt, names);
-                int victim = k % 2 == 0 ? names.indexOf(trainer)
+                int victim = rolling ? k % instances : k % 2 == 0 ? names.indexOf(trainer)
                         : (names.indexOf(trainer) + 1 + jitter.nextInt(instances - 1)) % instances;
                 attempt.killedAt.add(progress.distinct());
-                processes.get(victim).jvm().kill();
+                stop(processes.get(victim).jvm(), several.stop(), attempt.sigtermExits);
                 processes.get(victim).close();
-                log.printf("chaos: %s: SIGKILL of instance %s (%s) at %d committed predictions, committed step %d%n", name,
-                        names.get(victim), victim == names.indexOf(trainer) ? "the trainer" : "a predictor",
-                        progress.distinct(), progress.maxStep());
+                log.printf("chaos: %s: %s of instance %s (%s) at %d committed predictions, committed step %d%n", name,
+                        several.stop(), names.get(victim), victim == names.indexOf(trainer) ? "the trainer"
+                                : "a predictor", progress.distinct(), progress.maxStep());
                 KadaptProcess restarted = launchKadapt(kadaptArguments(several, attempt.applicationId, attempt.topics,
                         names.get(victim)), attempt.log(names.get(victim)));
                 processes.set(victim, restarted);
                 attempt.starts++;
-                // The next kill point does not wait for this instance: the others go on meanwhile, as they would.
-                resumes.add(reportResume(name, names.get(victim), restarted, System.nanoTime()));
+                // A crash's next kill point does not wait for this instance: the others go on meanwhile, as they
+                // would. A rolling restart goes on once the restarted instance runs.
+                Thread resume = reportResume(name, names.get(victim), restarted, System.nanoTime());
+                resumes.add(resume);
+                if (rolling) {
+                    resume.join(START_TIMEOUT.toMillis());
+                }
             }
             for (Thread resume : resumes) {
                 resume.join(START_TIMEOUT.toMillis());
@@ -549,6 +561,11 @@ public final class ChaosHarness implements AutoCloseable {
         return kadapt;
     }
 
+    /** {@code train.steps-per-batch} of a run: {@link #STEPS_PER_BATCH} unless its kadapt settings say otherwise. */
+    static int stepsPerBatch(ChaosSettings settings) {
+        return Integer.parseInt(settings.kadapt().getOrDefault("train.steps-per-batch", Integer.toString(STEPS_PER_BATCH)));
+    }
+
     private void stop(ChildJvm kadapt, ChaosSettings.StopSignal signal, List<Duration> sigtermExits)
             throws InterruptedException {
         if (signal == ChaosSettings.StopSignal.SIGKILL) {
@@ -615,9 +632,23 @@ public final class ChaosHarness implements AutoCloseable {
                     inputTopics.control(),
                     applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq",
                     applicationId + ".training", applicationId + ".model");
-            steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch()) * STEPS_PER_BATCH;
+            steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch()) * stepsPerBatch(settings);
             targets = input.targetIds().size();
             deadline = started + settings.runTimeout().toNanos();
+        }
+
+        /** The warnings and errors of every kadapt log of this run, for a run that lost something. */
+        private void printProblems() {
+            try (var logs = Files.list(workDir)) {
+                for (Path file : logs.filter(f -> f.getFileName().toString().startsWith(applicationId)).sorted().toList()) {
+                    log.printf("chaos: %s: warnings and errors of %s:%n", name, file.getFileName());
+                    Files.readAllLines(file).stream()
+                            .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                            .forEach(line -> log.println("  " + line));
+                }
+            } catch (IOException e) {
+                log.printf("chaos: %s: could not read the logs: %s%n", name, e);
+            }
         }
 
         Path log(String instance) {
@@ -628,10 +659,17 @@ public final class ChaosHarness implements AutoCloseable {
             Duration wall = Duration.ofNanos(System.nanoTime() - started);
             RunOutput output = RunOutput.read(bootstrap, applicationId, topics);
             KadaptConfig config = KadaptConfig.of(kadaptSettings(settings, applicationId, topics, ""));
-            ChaosVerdict checked = new ChaosVerifier(input, settings.sourceBatch(), settings.targetBatch(), INPUT_DIM,
+            ChaosVerdict checked = new ChaosVerifier(input, settings.sourceBatch(), settings.targetBatch(),
+                    stepsPerBatch(settings), INPUT_DIM,
                     log -> TrainingReplay.model(config, log)).verify(output, reference == null ? null : reference.output());
             List<String> all = new ArrayList<>(checked.failures());
             all.addAll(failures);
+            Set<String> missing = new TreeSet<>(input.deadLetters().keySet());
+            missing.removeAll(output.deadLetters().keySet());
+            if (!missing.isEmpty()) {
+                all.add(DeadLetterForensics.explain(bootstrap, topics.deadLetter(), missing));
+                printProblems();
+            }
             // kadapt closes Kafka Streams with a 10 s timeout; what matters is that it exits by itself and (checked
             // above) that the close committed. How long it took depends on the machine's load: reported, not bounded.
             if (sigtermExits.stream().anyMatch(d -> d == null)) {

@@ -48,15 +48,17 @@ public final class ChaosVerifier {
     private final ChaosInput input;
     private final int sourceBatch;
     private final int targetBatch;
+    private final int stepsPerBatch;
     private final int inputDim;
     private final Function<List<ConsumerRecord<String, byte[]>>, byte[]> replay;
 
     /** @param replay the model an uninterrupted trainer makes of a training log ({@link TrainingReplay}) */
-    public ChaosVerifier(ChaosInput input, int sourceBatch, int targetBatch, int inputDim,
+    public ChaosVerifier(ChaosInput input, int sourceBatch, int targetBatch, int stepsPerBatch, int inputDim,
                          Function<List<ConsumerRecord<String, byte[]>>, byte[]> replay) {
         this.input = input;
         this.sourceBatch = sourceBatch;
         this.targetBatch = targetBatch;
+        this.stepsPerBatch = stepsPerBatch;
         this.inputDim = inputDim;
         this.replay = replay;
     }
@@ -67,7 +69,7 @@ public final class ChaosVerifier {
         checkPredictions(run, failures, facts);
         long batches = input.expectedSteps(sourceBatch, targetBatch);
         // Every fresh batch earns train.steps-per-batch model steps (one fresh, the rest replayed).
-        long steps = batches * ChaosHarness.STEPS_PER_BATCH;
+        long steps = batches * stepsPerBatch;
         checkSteps(run, steps, failures);
         checkTrainer(run, batches, steps, failures, facts);
         checkDeadLetters(run, failures, facts);

@@ -73,7 +73,8 @@ final class BenchCommand {
 
         @Option(names = "--instances", defaultValue = "1",
                 description = "kadapt instances sharing the work (the target topic then has 6 partitions); each "
-                        + "stop SIGKILLs one of them, alternately the trainer's and another, and restarts it "
+                        + "stop SIGKILLs one of them, alternately the trainer's and another, and restarts it; with "
+                        + "--signal SIGTERM a rolling restart: each in turn stopped cleanly, restarted, waited for "
                         + "(default ${DEFAULT-VALUE}).")
         int instances;
 
@@ -93,7 +94,7 @@ final class BenchCommand {
                     harness.produceInput(seed, samples, samples, 6);
                     RunReport run = harness.runInstances("instances", chaos, null, instances);
                     System.out.println("kadapt bench chaos: " + (run.verdict().passed() ? "PASSED" : "FAILED") + " ("
-                            + run.killedAtPredictions().size() + " of " + kills + " SIGKILLs of one of " + instances
+                            + run.killedAtPredictions().size() + " of " + kills + " " + signal + "s of one of " + instances
                             + " instances landed mid-stream)");
                     return run.verdict().passed() ? 0 : 1;
                 }

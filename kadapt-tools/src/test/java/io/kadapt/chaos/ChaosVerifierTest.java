@@ -20,7 +20,8 @@ class ChaosVerifierTest {
 
     private static List<String> failures(Map<String, List<String>> deadLetters, Map<String, byte[]> ledger) {
         RunOutput run = new RunOutput(Map.of(), Map.of(), Optional.empty(), deadLetters, ledger, List.of());
-        return new ChaosVerifier(INPUT, 1, 1, 4, log -> new byte[0]).verify(run, null).failures().stream()
+        return new ChaosVerifier(INPUT, 1, 1, ChaosHarness.STEPS_PER_BATCH, 4, log -> new byte[0]).verify(run, null)
+                .failures().stream()
                 .filter(f -> f.contains("dead-lettered") || f.contains("feedback") || f.contains("label")).toList();
     }
 
@@ -81,7 +82,8 @@ class ChaosVerifierTest {
 
     private static List<String> controlFailures(Map<String, List<ControlAckMessage>> acks) {
         RunOutput run = new RunOutput(Map.of(), Map.of(), Optional.empty(), Map.of(), Map.of(), List.of(), acks);
-        return new ChaosVerifier(WITH_COMMANDS, 1, 1, 4, log -> new byte[0]).verify(run, null).failures().stream()
+        return new ChaosVerifier(WITH_COMMANDS, 1, 1, ChaosHarness.STEPS_PER_BATCH, 4, log -> new byte[0])
+                .verify(run, null).failures().stream()
                 .filter(f -> f.contains("control")).toList();
     }
 
