@@ -357,9 +357,8 @@ t=$(now)
 for ((i = 1; i <= INSTANCES; i++)); do
   names[i]=$RUN-kadapt-$i
   ports[i]=$(free_port)
-  alias=kadapt-$i
-  [ $i = 1 ] && alias=kadapt     # the scrape target of the shipped Prometheus config
-  quiet podman run -d --name "${names[i]}" --label "io.kadapt.ci.run=$RUN" --network "$NET" --network-alias "$alias" \
+  # One alias for all, as compose names the replicas of a service: the shipped Prometheus config resolves it.
+  quiet podman run -d --name "${names[i]}" --label "io.kadapt.ci.run=$RUN" --network "$NET" --network-alias kadapt \
     --memory 3g -p "127.0.0.1:${ports[i]}:8080" "${kadapt_env[@]}" -e KADAPT_NUM_STANDBY_REPLICAS=1 "$IMAGE" \
     "${kadapt_cmd[@]}" --set kafka.session.timeout.ms=6000 --set kafka.heartbeat.interval.ms=1500 > /dev/null
 done
@@ -424,11 +423,12 @@ predictions_from_host() {
 [ "$(predictions_from_host | head -5 | jq -s 'map(select(.id)) | length')" = 5 ] \
   || fail "no predictions read from the host with kcat on localhost:$kafka_port"
 
-# Prometheus with the shipped scrape config (target kadapt:8080, every 15 s) scrapes the first instance.
+# Prometheus with the shipped scrape config (every address of the name kadapt, port 8080, every 15 s) scrapes every
+# instance, as it would every replica of `docker compose up --scale kadapt=N`.
 promql() { curl -fsS --max-time 5 "http://127.0.0.1:$prometheus_port/api/v1/query" --data-urlencode "query=$1" 2> /dev/null; }
-scraped() { [ "$(promql 'count(kadapt_model_step{job="kadapt"} and on(instance) up{job="kadapt"} == 1)' | jq -r '.data.result[0].value[1] // 0')" = 1 ]; }
-until_true 60 scraped || fail "Prometheus did not scrape kadapt:8080 with docker/prometheus/prometheus.yml"
-report "Prometheus (Debian's) scrapes kadapt:8080 with docker/prometheus/prometheus.yml: up, kadapt_model_step = $(promql 'kadapt_model_step' | jq -r '.data.result[0].value[1]')"
+scraped() { [ "$(promql 'count(kadapt_model_step{job="kadapt"} and on(instance) up{job="kadapt"} == 1)' | jq -r '.data.result[0].value[1] // 0')" = "$INSTANCES" ]; }
+until_true 90 scraped || fail "Prometheus did not scrape all $INSTANCES instances (kadapt:8080) with docker/prometheus/prometheus.yml"
+report "Prometheus (Debian's) scrapes all $INSTANCES instances behind the name kadapt with docker/prometheus/prometheus.yml: up, kadapt_model_step = $(promql 'max(kadapt_model_step)' | jq -r '.data.result[0].value[1]')"
 # It loads every alerting rule of the mounted docker/prometheus/alerts.yml (README "Alerts").
 alert_rules() { curl -fsS --max-time 5 "http://127.0.0.1:$prometheus_port/api/v1/rules" 2> /dev/null \
   | jq -r '[.data.groups[].rules[] | select(.type == "alerting")] | length'; }

@@ -201,7 +201,10 @@ class DeploymentManifestsTest {
                 int containerPort = Integer.parseInt(env.getOrDefault(ConfigKey.HTTP_PORT.environmentVariable(),
                         Integer.toString(HTTP_PORT)));
                 assertEquals(HTTP_PORT, containerPort, name + " serves HTTP on the default port");
-                assertEquals(List.of(HTTP_PORT + ":" + HTTP_PORT), strings(service.path("ports")), name + " ports");
+                // A host port range, not one port: `--scale kadapt=N` gives each replica its own.
+                List<String> ports = strings(service.path("ports"));
+                assertEquals(1, ports.size(), name + " ports");
+                assertTrue(ports.get(0).matches(HTTP_PORT + "-\\d+:" + HTTP_PORT), name + " ports: " + ports);
             }
 
             // The broker it uses: the compose kafka service, on a port that service listens on.
@@ -230,10 +233,15 @@ class DeploymentManifestsTest {
             assertEquals(configInContainer.getParent().resolve(ruleFile.asText()).toString(),
                     prometheusMounts.get(source), "rule file " + ruleFile.asText() + " mounted beside the config");
         }
+        // Its targets: every address of the compose service's name (one per replica), on kadapt's port.
         List<String> targets = new ArrayList<>();
         for (JsonNode scrape : OpsFiles.yaml(OpsFiles.PROMETHEUS_CONFIG).path("scrape_configs")) {
             assertEquals("/metrics", scrape.path("metrics_path").asText("/metrics"));
-            scrape.path("static_configs").forEach(sc -> targets.addAll(strings(sc.path("targets"))));
+            assertTrue(scrape.path("static_configs").isMissingNode(), "no fixed target: it would miss scaled replicas");
+            scrape.path("dns_sd_configs").forEach(dns -> {
+                assertEquals("A", dns.path("type").asText());
+                strings(dns.path("names")).forEach(host -> targets.add(host + ":" + dns.path("port").asText()));
+            });
         }
         assertEquals(List.of("kadapt:" + HTTP_PORT), targets);
         assertTrue(services.has("kadapt"), "the scrape target is a compose service");

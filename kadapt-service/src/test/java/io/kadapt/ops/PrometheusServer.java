@@ -34,7 +34,8 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     /**
-     * Rewrites the shipped config so every static target is {@code target} and scrapes run every second,
+     * Rewrites the shipped config so every scrape job has the one static target {@code target} (in place of the
+     * compose service's DNS discovery) and scrapes run every second,
      * writes it under {@code workDir} and starts Prometheus on it.
      */
     static PrometheusServer start(Path binary, Path shippedConfig, String target, Path workDir) throws Exception {
@@ -44,10 +45,8 @@ final class PrometheusServer implements AutoCloseable {
         global.put("evaluation_interval", "1s");
         for (JsonNode scrape : config.withArray("scrape_configs")) {
             ((ObjectNode) scrape).remove("scrape_interval");
-            for (JsonNode staticConfig : scrape.withArray("static_configs")) {
-                ArrayNode targets = ((ObjectNode) staticConfig).putArray("targets");
-                targets.add(target);
-            }
+            ((ObjectNode) scrape).remove("dns_sd_configs");
+            ((ObjectNode) scrape).putArray("static_configs").addObject().putArray("targets").add(target);
         }
         // Rule files stay the shipped ones: relative paths resolve against the shipped config's directory.
         if (config.has("rule_files")) {
