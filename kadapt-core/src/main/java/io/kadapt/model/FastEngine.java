@@ -270,14 +270,17 @@ final class FastEngine implements TransferEngine {
                 values[k] = terms[k].apply(buffers, lambdas[k]);
             }
         }
-        headBackward(buffers);
+        // Without a domain term no gradient reaches the target rows (they are forwarded for the step's metrics only):
+        // back-propagate the source rows alone, as autograd does, instead of multiplying zeros.
+        int backwardRows = terms.length == 0 ? ns : buffers.n;
+        headBackward(buffers, backwardRows);
         for (int k = 0; k < terms.length; k++) {
             if (!terms[k].onLogits()) {
                 values[k] = terms[k].apply(buffers, lambdas[k]);
             }
         }
         double mmd = monitorTerm >= 0 ? values[monitorTerm] : monitor.value(buffers);
-        hiddenBackward(buffers, inputs.sourceX(), inputs.targetX());
+        hiddenBackward(buffers, inputs.sourceX(), backwardRows == ns ? null : inputs.targetX(), backwardRows);
         double total = supervisedLoss;
         Map<String, Double> domainLosses = new LinkedHashMap<>();
         for (int k = 0; k < terms.length; k++) {
@@ -371,33 +374,43 @@ final class FastEngine implements TransferEngine {
         buffers.activationViews[layer].write(values, length);
     }
 
-    /** The head's gradients, and ∂L/∂features = ∂L/∂logits · Wᵀ (overwriting: the feature terms add to it later). */
-    private void headBackward(StepBuffers buffers) {
+    /**
+     * The head's gradients, and ∂L/∂features = ∂L/∂logits · Wᵀ (overwriting: the feature terms add to it later), over
+     * the first {@code rows} rows: all of them, or the source rows alone when nothing reaches the target's.
+     */
+    private void headBackward(StepBuffers buffers, int rows) {
         int head = hidden.length;
-        Blas.gemm(buffers.features, buffers.logitGrads, weightGrads[head], true, false, 1.0, 0.0);
-        columnSums(buffers.logitGradView, buffers.n, classes, biasGrads[head], columnScratch);
-        Blas.gemm(buffers.logitGrads, weights[head], buffers.featureGrads, false, true, 1.0, 0.0);
+        boolean all = rows == buffers.n;
+        INDArray logitGrads = all ? buffers.logitGrads : buffers.sourceLogitGrads;
+        Blas.gemm(all ? buffers.features : buffers.sourceFeatures, logitGrads, weightGrads[head], true, false, 1.0, 0.0);
+        columnSums(buffers.logitGradView, rows, classes, biasGrads[head], columnScratch);
+        Blas.gemm(logitGrads, weights[head], all ? buffers.featureGrads : buffers.sourceFeatureGrads, false, true, 1.0,
+                0.0);
     }
 
-    private void hiddenBackward(StepBuffers buffers, INDArray sourceX, INDArray targetX) {
+    /** Back through the hidden layers over the first {@code rows} rows; {@code targetX} null when those are the source's. */
+    private void hiddenBackward(StepBuffers buffers, INDArray sourceX, INDArray targetX, int rows) {
+        boolean all = rows == buffers.n;
+        INDArray[] activations = all ? buffers.activations : buffers.sourceActivations;
+        INDArray[] activationGrads = all ? buffers.activationGrads : buffers.sourceActivationGrads;
         for (int i = hidden.length - 1; i >= 0; i--) {
             double[] derivative = buffers.derivatives[i];
-            int length = buffers.n * hidden[i];
+            int length = rows * hidden[i];
             double[] grad = buffers.elements;
             buffers.activationGradViews[i].read(grad, length);
             for (int e = 0; e < length; e++) {
                 grad[e] *= derivative[e];
             }
             buffers.activationGradViews[i].write(grad, length);
-            columnSums(grad, buffers.n, hidden[i], biasGrads[i], columnScratch);
+            columnSums(grad, rows, hidden[i], biasGrads[i], columnScratch);
             if (i == 0) {
                 Blas.gemm(sourceX, buffers.sourceFirstGrad, weightGrads[0], true, false, 1.0, 0.0);
-                Blas.gemm(targetX, buffers.targetFirstGrad, weightGrads[0], true, false, 1.0, 1.0);
+                if (targetX != null) {
+                    Blas.gemm(targetX, buffers.targetFirstGrad, weightGrads[0], true, false, 1.0, 1.0);
+                }
             } else {
-                Blas.gemm(buffers.activations[i - 1], buffers.activationGrads[i], weightGrads[i], true, false, 1.0,
-                        0.0);
-                Blas.gemm(buffers.activationGrads[i], weights[i], buffers.activationGrads[i - 1], false, true, 1.0,
-                        0.0);
+                Blas.gemm(activations[i - 1], activationGrads[i], weightGrads[i], true, false, 1.0, 0.0);
+                Blas.gemm(activationGrads[i], weights[i], activationGrads[i - 1], false, true, 1.0, 0.0);
             }
         }
     }

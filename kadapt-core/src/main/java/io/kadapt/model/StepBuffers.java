@@ -32,6 +32,12 @@ final class StepBuffers {
     /** ∂L/∂(activation) of each hidden layer, overwritten in place by ∂L/∂z on the way back (training only). */
     final INDArray[] activationGrads;
     final HostView[] activationGradViews;
+    /**
+     * The source rows of {@link #activations} and {@link #activationGrads} (training only): a step without domain
+     * terms back-propagates these alone.
+     */
+    final INDArray[] sourceActivations;
+    final INDArray[] sourceActivationGrads;
     final INDArray sourceFirstGrad;
     final INDArray targetFirstGrad;
     final INDArray features;
@@ -48,6 +54,7 @@ final class StepBuffers {
     final INDArray targetLogits;
     final HostView logitView;
     final INDArray logitGrads;
+    final INDArray sourceLogitGrads;
     final HostView logitGradView;
     /** softmax and log-softmax of the logits in double, [n·C] (classification). */
     final double[] probabilities;
@@ -80,6 +87,8 @@ final class StepBuffers {
         derivatives = training ? new double[layers][] : null;
         activationGrads = training ? new INDArray[layers] : null;
         activationGradViews = training ? new HostView[layers] : null;
+        sourceActivations = training ? new INDArray[layers] : null;
+        sourceActivationGrads = training ? new INDArray[layers] : null;
         for (int i = 0; i < layers; i++) {
             activations[i] = Nd4j.create(dtype, n, hidden[i]);
             activationViews[i] = HostView.of(activations[i]);
@@ -87,6 +96,8 @@ final class StepBuffers {
                 derivatives[i] = new double[n * hidden[i]];
                 activationGrads[i] = Nd4j.create(dtype, n, hidden[i]);
                 activationGradViews[i] = HostView.of(activationGrads[i]);
+                sourceActivations[i] = rows(activations[i], 0, ns);
+                sourceActivationGrads[i] = rows(activationGrads[i], 0, ns);
             }
         }
         sourceFirst = rows(activations[0], 0, ns);
@@ -115,6 +126,7 @@ final class StepBuffers {
         targetLogits = nt > 0 ? rows(logits, ns, n) : null;
         logitView = HostView.of(logits);
         logitGrads = training ? Nd4j.create(dtype, n, classes) : null;
+        sourceLogitGrads = training ? rows(logitGrads, 0, ns) : null;
         logitGradView = training ? HostView.of(logitGrads) : null;
         probabilities = training ? new double[n * classes] : null;
         logProbabilities = training ? new double[n * classes] : null;
