@@ -215,14 +215,14 @@ if [ -n "$build_stage" ]; then
 fi
 new_ids=$(ids_of "$IMAGE" "$BUILD_STAGE_IMAGE")
 for id in $old_ids; do
-  echo "$new_ids" | grep -q "$id" || podman rmi "$id" > /dev/null 2>&1 || true
+  grep -q "$id" <<< "$new_ids" || podman rmi "$id" > /dev/null 2>&1 || true
 done
 size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
 jre_size=$(podman image inspect --format '{{.Size}}' "$JRE_IMAGE")
 report "kadapt image $IMAGE: built in $build_seconds s; $((size / 1000000)) MB ($(( (size - jre_size) / 1000000 )) MB on top of the $((jre_size / 1000000)) MB runtime base $JRE_IMAGE)"
 
 [ "$(podman image inspect --format '{{.Config.User}}' "$IMAGE")" != "" ] || fail "image has no USER"
-podman image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE" | grep -q '/health/ready' \
+[[ "$(podman image inspect --format '{{json .Config.Healthcheck}}' "$IMAGE")" == */health/ready* ]] \
   || fail "image has no HEALTHCHECK on /health/ready"
 
 # ---- helpers for running containers ------------------------------------------------------------------------------
@@ -504,7 +504,8 @@ else
   # Every KADAPT_* variable of the ConfigMap and the container is one of the image's config keys (/info lists them).
   known_env=$(echo "$info_keys" | tr 'a-z.-' 'A-Z__' | sed 's/^/KADAPT_/')
   for var in $(k8s "($configmap | keys[]), ($container | .env[]?.name)" | grep '^KADAPT_'); do
-    echo "$known_env" | grep -qx "$var" || problems+=("$var is not a configuration variable of the image")
+    # A here-string, not echo | grep -q: under pipefail, grep -q leaving early can SIGPIPE the echo and fail the match.
+    grep -qx "$var" <<< "$known_env" || problems+=("$var is not a configuration variable of the image")
   done
   state_dir=$(k8s "$configmap | .KADAPT_STATE_DIR")
   check "KADAPT_STATE_DIR = the image's" "$(podman image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" | sed -n 's/^KADAPT_STATE_DIR=//p')" "$state_dir"

@@ -39,6 +39,23 @@ final class ModelBench {
                       Timing timing, double flopsPerStep, String note) {
     }
 
+    /** A step's fixed inputs: seeded random rows of both domains (the target's shifted), labels, every λ = 1. */
+    record StepFixture(INDArray xs, INDArray xt, int[] ys, Map<String, Double> lambdas) {
+        static StepFixture of(ModelSpec spec, PerfSettings.Shape shape, int ns, int nt) {
+            Random random = new Random(1);
+            Nd4j.getRandom().setSeed(1);
+            INDArray xs = Nd4j.rand(DataType.FLOAT, ns, shape.inputs());
+            INDArray xt = Nd4j.rand(DataType.FLOAT, nt, shape.inputs()).addi(0.5);
+            int[] ys = random.ints(ns, 0, shape.classes()).toArray();
+            return new StepFixture(xs, xt, ys, spec.domainLosses().stream()
+                    .collect(Collectors.toMap(DomainLoss::name, term -> 1.0)));
+        }
+
+        Object step(TransferModel model) {
+            return model.step(xs, ys, xt, lambdas);
+        }
+    }
+
     private final PerfSettings settings;
 
     ModelBench(PerfSettings settings) {
@@ -68,16 +85,9 @@ final class ModelBench {
         if (spec == null) {
             return new StepResult(shape, ns, nt, method, engine, null, Double.NaN, "skipped: " + whyNot);
         }
-        Random random = new Random(1);
-        Nd4j.getRandom().setSeed(1);
-        INDArray xs = Nd4j.rand(DataType.FLOAT, ns, shape.inputs());
-        INDArray xt = Nd4j.rand(DataType.FLOAT, nt, shape.inputs()).addi(0.5);
-        int[] ys = random.ints(ns, 0, shape.classes()).toArray();
-        Map<String, Double> lambdas = spec.domainLosses().stream()
-                .collect(Collectors.toMap(DomainLoss::name, term -> 1.0));
+        StepFixture fixture = StepFixture.of(spec, shape, ns, nt);
         try (TransferModel model = TransferModel.initialise(spec)) {
-            Timing timing = time(settings.warmupSteps(), settings.measuredSteps(),
-                    () -> model.step(xs, ys, xt, lambdas));
+            Timing timing = time(settings.warmupSteps(), settings.measuredSteps(), () -> fixture.step(model));
             FlopCount.Count flops = FlopCount.step(shape.inputs(), settings.hidden(), shape.classes(), ns, nt,
                     method.domainTerms());
             return new StepResult(shape, ns, nt, method, engine, timing, flops.flops(), flops.note());

@@ -107,7 +107,7 @@ public final class PerfBench {
         return model.step(settings.shapes().get(0), e2eSource, e2eTarget, e2eMethod, e2eEngine);
     }
 
-    private static String header(String command, double loadAtStart, double loadAtEnd) {
+    static String header(String command, double loadAtStart, double loadAtEnd) {
         return String.format(Locale.ROOT,
                 "Command: `%s`  %nDate: %s  %nMachine: %s, %d cores visible, %s; JVM %s; OMP_NUM_THREADS=%s  %n"
                         + "Load average: %.2f at start, %.2f at end (shared machine: compare ratios, not absolute "
@@ -127,6 +127,12 @@ public final class PerfBench {
     public static void writeEndToEndSection(Path file, String section) throws IOException {
         writeSection(file, section, "<!-- e2e:begin -->", "<!-- e2e:end -->",
                 "Scale-out end to end (`kadapt bench e2e`)");
+    }
+
+    /** Replaces the step-profile section of {@code file} (or appends one), keeping everything else. */
+    public static void writeProfileSection(Path file, String section) throws IOException {
+        writeSection(file, section, "<!-- profile:begin -->", "<!-- profile:end -->",
+                "Where a step's time goes (`kadapt bench profile`)");
     }
 
     private static void writeSection(Path file, String section, String beginMarker, String endMarker, String title)

@@ -2,6 +2,7 @@ package io.kadapt.cli;
 
 import io.kadapt.bench.PerfBench;
 import io.kadapt.bench.PerfSettings;
+import io.kadapt.bench.StepProfile;
 import io.kadapt.chaos.ChaosHarness;
 import io.kadapt.chaos.ChaosSettings;
 import io.kadapt.chaos.RunReport;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: quality on real datasets, performance, the crash loop and the soak.",
         subcommands = {QualityBenchCommand.class, BenchCommand.Perf.class, BenchCommand.EndToEnd.class,
+                BenchCommand.Profile.class,
                 BenchCommand.Chaos.class,
                 BenchCommand.Soak.class})
 final class BenchCommand {
@@ -163,6 +165,35 @@ final class BenchCommand {
             if (run.outputFile() != null) {
                 PerfBench.writeEndToEndSection(run.outputFile(), report);
                 System.out.println("kadapt bench e2e: written to " + run.output);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code kadapt bench profile}: where the fast engine's step spends its time (JFR samples). */
+    @Command(name = "profile", mixinStandardHelpOptions = true,
+            description = {"Runs the fast engine's CE step of each perf shape at the smallest and largest perf batch "
+                    + "in a loop under a JDK Flight Recorder recording and charges every sample of the stepping "
+                    + "thread to the innermost kadapt method and what ran inside it (a native call such as the BLAS "
+                    + "GEMM, or Java code). Writes docs/BENCHMARKS.md between <!-- profile:begin --> and "
+                    + "<!-- profile:end -->."})
+    static final class Profile implements Callable<Integer> {
+        @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
+                description = "Recording length per configuration (default ${DEFAULT-VALUE}).")
+        Duration duration;
+
+        @Option(names = "--output", defaultValue = "docs/BENCHMARKS.md",
+                description = "File whose section is replaced; 'none' writes nothing (default ${DEFAULT-VALUE}).")
+        String output;
+
+        @Override
+        public Integer call() throws Exception {
+            String command = "./kadapt bench profile --duration " + duration.toSeconds() + "s";
+            String report = new StepProfile(PerfSettings.full(duration, null, false), System.out)
+                    .run(command, duration);
+            if (!output.equals("none")) {
+                PerfBench.writeProfileSection(Path.of(output), report);
+                System.out.println("kadapt bench profile: written to " + output);
             }
             return 0;
         }
