@@ -29,6 +29,8 @@ public final class StepProfile {
     private static final Duration SAMPLE_PERIOD = Duration.ofMillis(10);
     private static final int WARMUP_STEPS = 200;
     private static final int ROWS = 14;
+    /** The native-memory accessor of the fast engine: its copies are charged to their caller. */
+    private static final String HOST_VIEW = "io.kadapt.model.HostView";
 
     private final PerfSettings settings;
     private final PrintStream log;
@@ -131,7 +133,8 @@ public final class StepProfile {
 
     /**
      * "innermost kadapt method \t what ran": a native-method sample names its native method (e.g. the BLAS call), a
-     * Java sample the method on top when it is not kadapt's own (e.g. an ND4J accessor), else "its own code".
+     * Java sample the method on top when it is not kadapt's own (e.g. an ND4J accessor, or a {@code HostView} copy
+     * between native memory and Java arrays, charged to the method that asked for it), else "its own code".
      */
     private static String charge(RecordedEvent event) {
         List<RecordedFrame> frames = event.getStackTrace().getFrames();
@@ -139,7 +142,8 @@ public final class StepProfile {
         int depth = 0;
         for (; depth < frames.size(); depth++) {
             String type = frames.get(depth).getMethod().getType().getName();
-            if (type.startsWith("io.kadapt.") && !type.startsWith("io.kadapt.bench.")) {
+            if (type.startsWith("io.kadapt.") && !type.startsWith("io.kadapt.bench.")
+                    && !type.startsWith(HOST_VIEW)) {
                 kadapt = simpleName(type) + "." + frames.get(depth).getMethod().getName();
                 break;
             }
