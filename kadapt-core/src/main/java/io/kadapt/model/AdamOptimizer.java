@@ -48,8 +48,28 @@ final class AdamOptimizer {
     private INDArray cachedGradients;
     private HostView parameterView;
     private HostView gradientView;
-    /** g, m, v, θ of the fused update, allocated on its first use. */
-    private double[][] scratch;
+    /** g and θ of the fused update, allocated on its first use. */
+    private double[] gradientScratch;
+    private double[] parameterScratch;
+    /**
+     * The fused update's moments, owned here between steps: {@code first}/{@code second} the current ones, the new
+     * ones written into {@code nextFirst}/{@code nextSecond} and swapped in when the update is accepted, so a rejected
+     * update costs no copy. Each is rounded to the parameters' dtype as the native buffers would hold it: a step
+     * gives the same bits whether the moments stayed here or came back from a snapshot. The native flat buffers are
+     * brought up to date only when read ({@link #firstMoments()}, the per-array path); this saves four of the seven
+     * copies between native memory and Java a step otherwise makes.
+     */
+    private double[] first;
+    private double[] second;
+    private double[] nextFirst;
+    private double[] nextSecond;
+    /** The native moment buffers lag the Java ones (an accepted fused update since the last sync). */
+    private boolean nativeStale;
+    /**
+     * The Java moments lag the native buffers: never loaded, or the native ones were written (a restore, the per-array
+     * path).
+     */
+    private boolean javaStale = true;
     private long step;
 
     /** Zero moments shaped like {@code parameters} (all of one dtype), step 0. */
@@ -125,6 +145,8 @@ final class AdamOptimizer {
         if (flatParameters != null && flatGradients != null) {
             return applyFused(flatParameters, flatGradients, gradientScale, learningRate, t, adjustedEpsilon, decay);
         }
+        syncNativeMoments();
+        javaStale = true; // the native op below updates the native moments
         savedFirst.assign(flatFirst);
         savedSecond.assign(flatSecond);
         double updateSquared = 0;
@@ -160,10 +182,10 @@ final class AdamOptimizer {
     }
 
     /**
-     * The update over flat buffers, fused: one pass over Java copies of g, m, v and θ computes the new moments and
-     * parameters and the norms ‖u‖ and ‖θ‖; only if the update is accepted are they copied back. Nothing to save and
-     * restore for a rollback, and no native op or Java allocation per step. Same formula as the native op:
-     * θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂).
+     * The update over flat buffers, fused: one pass over Java copies of g and θ and the moments held here computes
+     * the new moments and parameters and the norms ‖u‖ and ‖θ‖; only if the update is accepted are the parameters
+     * copied back and the new moments kept. Nothing to save and restore for a rollback, and no native op or Java
+     * allocation per step. Same formula as the native op: θ −= lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m/(√v + ε̂).
      */
     private boolean applyFused(INDArray flatParameters, INDArray flatGradients, double gradientScale,
                                double learningRate, long t, double adjustedEpsilon, double decay) {
@@ -179,44 +201,74 @@ final class AdamOptimizer {
         double beta2 = settings.beta2();
         double stepSize = learningRate * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
         int length = Math.toIntExact(flatParameters.length());
-        if (scratch == null || scratch[0].length != length) {
-            scratch = new double[4][length];
+        if (first == null || first.length != length) {
+            gradientScratch = new double[length];
+            parameterScratch = new double[length];
+            first = new double[length];
+            second = new double[length];
+            nextFirst = new double[length];
+            nextSecond = new double[length];
+            javaStale = true;
         }
-        double[] g = scratch[0];
-        double[] m = scratch[1];
-        double[] v = scratch[2];
-        double[] p = scratch[3];
+        if (javaStale) {
+            firstView.read(first, length);
+            secondView.read(second, length);
+            javaStale = false;
+        }
+        double[] g = gradientScratch;
+        double[] p = parameterScratch;
+        double[] m = first;
+        double[] v = second;
+        double[] newM = nextFirst;
+        double[] newV = nextSecond;
         gradientView.read(g, length);
-        firstView.read(m, length);
-        secondView.read(v, length);
         parameterView.read(p, length);
+        boolean asFloat = flatParameters.dataType() == DataType.FLOAT;
         double updateSquared = 0.0;
         double parameterSquared = 0.0;
         for (int i = 0; i < length; i++) {
             double gi = gradientScale * g[i];
-            m[i] = beta1 * m[i] + (1.0 - beta1) * gi;
-            v[i] = beta2 * v[i] + (1.0 - beta2) * gi * gi;
-            double u = stepSize * m[i] / (Math.sqrt(v[i]) + adjustedEpsilon) + decay * p[i];
+            double mi = beta1 * m[i] + (1.0 - beta1) * gi;
+            double vi = beta2 * v[i] + (1.0 - beta2) * gi * gi;
+            double u = stepSize * mi / (Math.sqrt(vi) + adjustedEpsilon) + decay * p[i];
             updateSquared += u * u;
             parameterSquared += p[i] * p[i];
             p[i] -= u;
+            newM[i] = asFloat ? (float) mi : mi;
+            newV[i] = asFloat ? (float) vi : vi;
         }
         double ratio = Math.sqrt(updateSquared) / Math.max(Math.sqrt(parameterSquared), Double.MIN_NORMAL);
         if (!(ratio <= MAX_UPDATE_RATIO)) {
             return false; // nothing was written: the new moments and parameters live only in the scratch arrays
         }
-        firstView.write(m, length);
-        secondView.write(v, length);
+        nextFirst = m;
+        nextSecond = v;
+        first = newM;
+        second = newV;
+        nativeStale = true;
         parameterView.write(p, length);
         step = t;
         return true;
     }
 
+    /** Copies the moments held in Java to the native buffers, if they are newer. */
+    private void syncNativeMoments() {
+        if (nativeStale) {
+            firstView.write(first, first.length);
+            secondView.write(second, second.length);
+            nativeStale = false;
+        }
+    }
+
+    /** The first moments per parameter, current; a caller that writes into them must call {@link #restoreStep}. */
     Map<String, INDArray> firstMoments() {
+        syncNativeMoments();
         return Collections.unmodifiableMap(firstMoments);
     }
 
+    /** The second moments per parameter, current; a caller that writes into them must call {@link #restoreStep}. */
     Map<String, INDArray> secondMoments() {
+        syncNativeMoments();
         return Collections.unmodifiableMap(secondMoments);
     }
 
@@ -226,5 +278,6 @@ final class AdamOptimizer {
             throw new IllegalArgumentException("step must be >= 0, got " + restoredStep);
         }
         step = restoredStep;
+        javaStale = true;
     }
 }
