@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("unit")
 class AlertRulesTest {
+    private static final Pattern METRIC = Pattern.compile("\\bkadapt_[a-z_]+");
+
     @TempDir
     Path dir;
 
@@ -108,6 +113,20 @@ class AlertRulesTest {
                 .forEach(f -> ruleFiles.add(OpsFiles.PROMETHEUS_CONFIG.getParent().resolve(f.asText()).normalize()));
         assertEquals(List.of(OpsFiles.ALERT_RULES), ruleFiles);
         assertFalse(alertNames().isEmpty());
+    }
+
+    /** The kadapt metric names the alert rules' expressions read. */
+    static Set<String> alertMetrics() {
+        Set<String> metrics = new TreeSet<>();
+        for (JsonNode group : OpsFiles.yaml(OpsFiles.ALERT_RULES).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                Matcher metric = METRIC.matcher(rule.path("expr").asText());
+                while (metric.find()) {
+                    metrics.add(metric.group());
+                }
+            }
+        }
+        return metrics;
     }
 
     static List<String> alertNames() {
