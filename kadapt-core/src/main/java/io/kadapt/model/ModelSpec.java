@@ -109,6 +109,12 @@ public record ModelSpec(int inputDim, int numClasses, List<Integer> hiddenLayers
                 gradientClipNorm, supervisedLoss, domainLosses, choice);
     }
 
+    /** This spec without domain terms: the source-only model trained beside the adapted one (the guard's shadow). */
+    public ModelSpec sourceOnly() {
+        return new ModelSpec(inputDim, numClasses, hiddenLayers, activation, dropout, seed, dataType, adam,
+                gradientClipNorm, supervisedLoss, List.of(), engine);
+    }
+
     /** Classification or regression: what the supervised loss fits. */
     public Task task() {
         return supervisedLoss.task();

@@ -22,6 +22,24 @@ public final class PredictionScores {
         return h;
     }
 
+    /** {@code H(p̄) − mean_i H(p_i)} of a batch of probability rows (see the window form below); NaN for none. */
+    public static double informationMaximisation(float[][] rows) {
+        if (rows.length == 0) {
+            return Double.NaN;
+        }
+        double[] mean = new double[rows[0].length];
+        double meanEntropy = 0;
+        double[] p = new double[mean.length];
+        for (float[] row : rows) {
+            for (int c = 0; c < p.length; c++) {
+                p[c] = row[c];
+                mean[c] += row[c] / (double) rows.length;
+            }
+            meanEntropy += entropy(p) / rows.length;
+        }
+        return entropy(mean) - meanEntropy;
+    }
+
     /** Mean entropy of the rows: 0 when every prediction is certain, log C when every one is uniform. */
     static double meanEntropy(RowWindow rows) {
         int n = rows.size();

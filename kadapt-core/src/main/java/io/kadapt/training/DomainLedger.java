@@ -6,49 +6,43 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * What one domain's stream has contributed to the model, as of the last persisted point: how many of its
- * samples left the buffer (trained or dropped), which ids were trained (digest), and the running
- * statistics of every sample that left the buffer, in arrival order.
+ * What one domain's stream has contributed to the model, as of the last persisted point: which of its samples left
+ * the buffer (trained or dropped, {@link SampleLedger}), and the running statistics of every sample that left the
+ * buffer, in arrival order.
  */
 final class DomainLedger {
-    private long removed;
-    private long dropped;
-    private SampleIdDigest trained;
+    private final SampleLedger samples;
     private final RunningStandardizer removedStatistics;
 
     DomainLedger(int dimension) {
-        this(0, 0, SampleIdDigest.EMPTY, new RunningStandardizer(dimension));
+        this(new SampleLedger(), new RunningStandardizer(dimension));
     }
 
-    private DomainLedger(long removed, long dropped, SampleIdDigest trained, RunningStandardizer statistics) {
-        this.removed = removed;
-        this.dropped = dropped;
-        this.trained = trained;
+    private DomainLedger(SampleLedger samples, RunningStandardizer statistics) {
+        this.samples = samples;
         this.removedStatistics = statistics;
     }
 
     void recordTrained(Sample sample) {
-        removed++;
-        trained = trained.plus(sample.id());
+        samples.recordLearned(sample);
         removedStatistics.add(sample.features());
     }
 
     void recordDropped(Sample sample) {
-        removed++;
-        dropped++;
+        samples.recordDropped();
         removedStatistics.add(sample.features());
     }
 
     long removed() {
-        return removed;
+        return samples.removed();
     }
 
     long dropped() {
-        return dropped;
+        return samples.dropped();
     }
 
     SampleIdDigest trained() {
-        return trained;
+        return samples.learned();
     }
 
     RunningStandardizer removedStatistics() {
@@ -56,18 +50,12 @@ final class DomainLedger {
     }
 
     void write(DataOutputStream out) throws IOException {
-        out.writeLong(removed);
-        out.writeLong(dropped);
-        out.writeLong(trained.count());
-        out.writeLong(trained.sum());
-        out.writeLong(trained.xor());
+        samples.write(out);
         removedStatistics.write(out);
     }
 
     static DomainLedger read(DataInputStream in) throws IOException {
-        long removed = in.readLong();
-        long dropped = in.readLong();
-        SampleIdDigest digest = new SampleIdDigest(in.readLong(), in.readLong(), in.readLong());
-        return new DomainLedger(removed, dropped, digest, RunningStandardizer.read(in));
+        SampleLedger samples = SampleLedger.read(in);
+        return new DomainLedger(samples, RunningStandardizer.read(in));
     }
 }

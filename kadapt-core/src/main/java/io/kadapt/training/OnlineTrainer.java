@@ -3,6 +3,7 @@ package io.kadapt.training;
 import io.kadapt.data.Domain;
 import io.kadapt.data.Prediction;
 import io.kadapt.data.Sample;
+import io.kadapt.data.Task;
 import io.kadapt.model.StepOutcome;
 import io.kadapt.model.TransferModel;
 import java.util.ArrayDeque;
@@ -20,7 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The online test-then-train loop around a {@link TransferModel}: admits samples into per-domain FIFO
  * buffers, predicts target samples on arrival, and takes one optimiser step whenever both buffers hold a
- * batch. It knows nothing of Kafka; the caller persists the model, the {@link TrainerState} after each
+ * batch. Labelled target samples (a target sample joined with its late label) wait in a third buffer and, when
+ * feedback learning is on, earn supervised steps of their own ({@link #learnFeedbackBatch}). With the guard on, a
+ * source-only shadow model takes every step beside the adapted one, on the same batches without the domain terms, and
+ * a {@link NegativeTransferGuard} chooses which of the two is served ({@link #export}, {@link #predict}). It knows nothing of Kafka; the caller persists the model, the {@link TrainerState} after each
  * step, and the buffered samples by the sequence numbers this class hands out.
  *
  * <p>Restart invariant: the live statistics equal the ledger's statistics of removed samples followed by
@@ -30,14 +34,32 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class OnlineTrainer implements AutoCloseable {
     private final TrainingSettings settings;
     private final TransferModel model;
+    /** The source-only shadow; null with the guard off. */
+    private final TransferModel shadow;
+    private final NegativeTransferGuard guard;
+    private final List<NegativeTransferGuard.Switch> switches = new ArrayList<>();
+    private final List<Boolean> disagreements = new ArrayList<>();
     private final TrainerState state;
     private final Map<Domain, ArrayDeque<Sample>> buffers = new EnumMap<>(Domain.class);
     private final Map<Domain, RunningStandardizer> liveStatistics = new EnumMap<>(Domain.class);
     private final Map<Domain, ReplayMemory> replay = new EnumMap<>(Domain.class);
+    private final ArrayDeque<Sample> labelled = new ArrayDeque<>();
+    private final ReplayMemory labelledReplay;
     private final List<ReplayWrite> replayWrites = new ArrayList<>();
 
-    /** A sample that entered the replay memory at a slot, for the caller to persist. */
-    public record ReplayWrite(Domain domain, int slot, Sample sample) {
+    /** The name of the labelled target samples' replay memory and buffer, beside the domains' tags. */
+    public static final String FEEDBACK = "feedback";
+
+    /**
+     * A sample that entered a replay memory at a slot, for the caller to persist; {@code memory} is a domain's
+     * {@link Domain#tag()} or {@link #FEEDBACK}.
+     */
+    public record ReplayWrite(String memory, int slot, Sample sample) {
+    }
+
+    /** The persisted labelled target samples: the waiting ones in arrival order, and the replay slots in slot order. */
+    public record StoredFeedback(List<Sample> buffered, List<Sample> replay) {
+        public static final StoredFeedback NONE = new StoredFeedback(List.of(), List.of());
     }
 
     /** A trainer with empty replay memories. */
@@ -52,8 +74,28 @@ public final class OnlineTrainer implements AutoCloseable {
     public OnlineTrainer(TrainingSettings settings, TransferModel model, TrainerState state,
                          List<Sample> bufferedSource, List<Sample> bufferedTarget,
                          Map<Domain, List<Sample>> replayContents) {
+        this(settings, model, freshShadow(settings, model), state, bufferedSource, bufferedTarget, replayContents,
+                StoredFeedback.NONE);
+    }
+
+    /**
+     * @param shadow         the source-only shadow model (its spec {@code model.spec().sourceOnly()}) when the guard is
+     *                       on, else null
+     * @param replayContents per domain, the persisted replay slots in slot order (slot i at index i)
+     * @param feedback       the persisted labelled target samples
+     * @throws IllegalArgumentException if the shadow is missing with the guard on, or given with it off
+     */
+    public OnlineTrainer(TrainingSettings settings, TransferModel model, TransferModel shadow, TrainerState state,
+                         List<Sample> bufferedSource, List<Sample> bufferedTarget,
+                         Map<Domain, List<Sample>> replayContents, StoredFeedback feedback) {
+        if ((shadow != null) != settings.guard().enabled()) {
+            throw new IllegalArgumentException("a shadow model goes with the guard, and only with it");
+        }
         this.settings = settings;
         this.model = model;
+        this.shadow = shadow;
+        this.guard = NegativeTransferGuard.restore(settings.guard(), settings.targetBatch(),
+                model.spec().task() == Task.REGRESSION, state.guard());
         this.state = state;
         for (Domain domain : Domain.values()) {
             buffers.put(domain, new ArrayDeque<>());
@@ -61,17 +103,64 @@ public final class OnlineTrainer implements AutoCloseable {
             replay.put(domain, new ReplayMemory(settings.replayCapacity(), state.trainedDigest(domain).count(),
                     replayContents.getOrDefault(domain, List.of())));
         }
-        state.overrides().learningRate().ifPresent(model::learningRate);
+        labelledReplay = new ReplayMemory(settings.replayCapacity(), state.feedback().learned().count(),
+                feedback.replay());
+        state.overrides().learningRate().ifPresent(this::learningRate);
         bufferedSource.forEach(s -> buffer(Domain.SOURCE, s));
         bufferedTarget.forEach(s -> buffer(Domain.TARGET, s));
+        labelled.addAll(feedback.buffered());
+    }
+
+    /** The shadow a trainer without a stored one starts with: initialised like the adapted model, from its seed. */
+    public static TransferModel freshShadow(TrainingSettings settings, TransferModel model) {
+        return settings.guard().enabled() ? TransferModel.initialise(model.spec().sourceOnly()) : null;
     }
 
     public TrainerState state() {
         return state;
     }
 
+    /** The adapted model, the one trained with the domain terms (whichever the guard serves). */
     public TransferModel model() {
         return model;
+    }
+
+    /** The source-only shadow model; empty with the guard off. */
+    public java.util.Optional<TransferModel> shadow() {
+        return java.util.Optional.ofNullable(shadow);
+    }
+
+    /** Which model is served: the adapted one unless the guard switched to the shadow. */
+    public NegativeTransferGuard.Candidate serving() {
+        return guard.serving();
+    }
+
+    private TransferModel served() {
+        return guard.serving() == NegativeTransferGuard.Candidate.SOURCE_ONLY ? shadow : model;
+    }
+
+    /** The guard's switches since the last call, to log, count and publish. */
+    public List<NegativeTransferGuard.Switch> drainSwitches() {
+        List<NegativeTransferGuard.Switch> drained = List.copyOf(switches);
+        switches.clear();
+        return drained;
+    }
+
+    /**
+     * Per target sample of the fresh batches since the last call, whether the shadow predicted another class than the
+     * adapted model (classification with the guard on; else nothing).
+     */
+    public List<Boolean> drainDisagreements() {
+        List<Boolean> drained = List.copyOf(disagreements);
+        disagreements.clear();
+        return drained;
+    }
+
+    private void learningRate(double learningRate) {
+        model.learningRate(learningRate);
+        if (shadow != null) {
+            shadow.learningRate(learningRate);
+        }
     }
 
     /** The sequence number the next admitted sample of this domain gets. */
@@ -98,6 +187,41 @@ public final class OnlineTrainer implements AutoCloseable {
         return OptionalLong.of(droppedSequence);
     }
 
+    /** The sequence number the next admitted labelled target sample gets. */
+    public long nextLabelledSequence() {
+        return state.feedback().removed() + labelled.size();
+    }
+
+    /** Labelled target samples that have left the labelled buffer (learned from or dropped). */
+    public long labelledRemoved() {
+        return state.feedback().removed();
+    }
+
+    public int bufferedLabelled() {
+        return labelled.size();
+    }
+
+    /**
+     * Buffers a labelled target sample (its raw features and its late label) for feedback learning. As with
+     * {@link #admit}, an overflowing buffer drops its oldest sample and returns that one's sequence number: the caller
+     * deletes it and persists {@link #state()}.
+     *
+     * @throws IllegalArgumentException if the sample has no label
+     */
+    public OptionalLong admitLabelled(Sample sample) {
+        if (!sample.labelled()) {
+            throw new IllegalArgumentException("feedback learning needs a labelled sample, got " + sample.id());
+        }
+        labelled.addLast(sample);
+        if (labelled.size() <= settings.bufferMax()) {
+            return OptionalLong.empty();
+        }
+        long droppedSequence = state.feedback().removed();
+        labelled.removeFirst();
+        state.feedback().recordDropped();
+        return OptionalLong.of(droppedSequence);
+    }
+
     private void buffer(Domain domain, Sample sample) {
         buffers.get(domain).addLast(sample);
         liveStatistics.get(domain).add(sample.features());
@@ -121,7 +245,7 @@ public final class OnlineTrainer implements AutoCloseable {
      * none of them: e.g. held-out source samples, to measure the model on the source task without target labels.
      */
     public List<Prediction> predict(Domain domain, List<Sample> targets) {
-        INDArray outputs = model.predictOutputs(toMatrix(domain, targets));
+        INDArray outputs = served().predictOutputs(toMatrix(domain, targets));
         return switch (model.spec().task()) {
             case CLASSIFICATION -> classes(targets, outputs.toFloatMatrix());
             case REGRESSION -> values(targets, outputs.reshape(-1).toDoubleVector());
@@ -152,15 +276,17 @@ public final class OnlineTrainer implements AutoCloseable {
     }
 
     /**
-     * The model as a prediction needs it now: parameters, and how target features are standardised before them
-     * (the target domain's current statistics). What {@link #predict} computes, as plain arrays.
+     * The model as a prediction needs it now: the served model's parameters, and how target features are standardised
+     * before them (the target domain's current statistics), versioned by the adapted model's step. What
+     * {@link #predict} computes, as plain arrays.
      */
     public ModelExport export() {
         RunningStandardizer target = statistics(Domain.TARGET);
         boolean standardized = target != null;
         int dimension = model.spec().inputDim();
         double[] scale = standardized ? target.inverseStandardDeviations() : ones(dimension);
-        return new ModelExport(model.spec(), model.step(), model.parameters(),
+        TransferModel served = served();
+        return new ModelExport(served.spec(), model.step(), served.parameters(),
                 standardized ? target.means() : new double[dimension], scale);
     }
 
@@ -187,6 +313,75 @@ public final class OnlineTrainer implements AutoCloseable {
         return !state.overrides().paused() && buffered(Domain.SOURCE) >= settings.sourceBatch();
     }
 
+    /** Whether feedback learning is on, not paused, and a source batch's worth of labelled target samples waits. */
+    public boolean readyToLearnFeedback() {
+        return settings.feedback().enabled() && !state.overrides().paused()
+                && labelled.size() >= settings.sourceBatch();
+    }
+
+    /**
+     * The steps one batch of labelled target samples earns: a supervised step on them (standardised as target
+     * samples are, every domain term at λ = 0, step size scaled by the feedback weight), then
+     * {@code train.steps-per-batch} − 1 such steps on batches drawn from the labelled replay memory. The labelled
+     * samples reach here only after their prediction was published: test-then-train holds for them too.
+     */
+    public List<StepReport> learnFeedbackBatch() {
+        List<StepReport> reports = new ArrayList<>(settings.stepsPerBatch());
+        List<Sample> batch = new ArrayList<>(settings.sourceBatch());
+        for (int i = 0; i < settings.sourceBatch(); i++) {
+            batch.add(labelled.removeFirst());
+        }
+        StepReport fresh = feedbackStep(batch, false);
+        if (fresh.outcome().applied()) {
+            for (Sample sample : batch) {
+                state.feedback().recordLearned(sample);
+                if (settings.stepsPerBatch() > 1) {
+                    replayWrites.add(new ReplayWrite(FEEDBACK, labelledReplay.add(sample), sample));
+                }
+            }
+        } else {
+            batch.forEach(sample -> state.feedback().recordDropped());
+        }
+        reports.add(fresh);
+        for (int i = 1; labelledReplay.size() > 0 && i < settings.stepsPerBatch(); i++) {
+            SplittableRandom random = new SplittableRandom(model.spec().seed() * 0xC2B2AE3D27D4EB4FL + model.step());
+            reports.add(feedbackStep(labelledReplay.draw(random, settings.sourceBatch()), true));
+        }
+        return reports;
+    }
+
+    private StepReport feedbackStep(List<Sample> batch, boolean replayed) {
+        INDArray x = toMatrix(Domain.TARGET, batch);
+        double[] y = labels(batch);
+        if (shadow != null && !replayed) {
+            // Both models scored on the labels before either learns from them: the guard's feedback evidence.
+            guard.feedback(losses(model, x, y), losses(shadow, x, y)).ifPresent(switches::add);
+            state.guard(guard.encode());
+        }
+        Map<String, Double> lambdas = new LinkedHashMap<>();
+        model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), 0.0));
+        double learningRate = model.learningRate();
+        long started = System.nanoTime();
+        StepOutcome outcome;
+        learningRate(learningRate * settings.feedback().weight());
+        try {
+            outcome = model.step(x, y, x, lambdas);
+            if (shadow != null) {
+                shadow.step(x, y, x, Map.of());
+            }
+        } finally {
+            learningRate(learningRate);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (!outcome.applied()) {
+            state.recordSkippedStep();
+        }
+        long sourceAt = state.ledger(Domain.SOURCE).removed();
+        long targetAt = state.ledger(Domain.TARGET).removed();
+        return new StepReport(model.step(), outcome, lambdas, 0, batch.size(), false, replayed, true, seconds,
+                sourceAt, sourceAt, targetAt, targetAt);
+    }
+
     /**
      * One step on the oldest buffered batches. With {@code sourceOnly} (the target stream stalled) the domain
      * terms get λ = 0 and the source batch stands in for the target batch, so the graph keeps its shape.
@@ -203,8 +398,14 @@ public final class OnlineTrainer implements AutoCloseable {
         model.spec().domainLosses().forEach(term -> lambdas.put(term.name(),
                 sourceOnly ? 0.0 : lambda(term.name())));
 
+        if (!sourceOnly) {
+            observeTargetBatch(xt);
+        }
         long started = System.nanoTime();
         StepOutcome outcome = model.step(xs, ys, xt, lambdas);
+        if (shadow != null) {
+            shadow.step(xs, ys, xt, Map.of());
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
 
         if (outcome.applied()) {
@@ -217,8 +418,57 @@ public final class OnlineTrainer implements AutoCloseable {
             target.forEach(s -> state.ledger(Domain.TARGET).recordDropped(s));
         }
         return new StepReport(model.step(), outcome, lambdas, source.size(), target.size(), sourceOnly, false,
-                seconds, sourceFrom, state.ledger(Domain.SOURCE).removed(), targetFrom,
+                false, seconds, sourceFrom, state.ledger(Domain.SOURCE).removed(), targetFrom,
                 state.ledger(Domain.TARGET).removed());
+    }
+
+    /** Per row, the model's error on its label: 0/1 for a classifier, squared error for regression. */
+    private double[] losses(TransferModel scored, INDArray x, double[] y) {
+        INDArray outputs = scored.predictOutputs(x);
+        double[] losses = new double[y.length];
+        if (scored.spec().task() == Task.REGRESSION) {
+            double[] values = outputs.reshape(-1).toDoubleVector();
+            for (int i = 0; i < y.length; i++) {
+                losses[i] = (values[i] - y[i]) * (values[i] - y[i]);
+            }
+        } else {
+            int[] predicted = argmax(outputs.toFloatMatrix());
+            for (int i = 0; i < y.length; i++) {
+                losses[i] = predicted[i] == (int) y[i] ? 0 : 1;
+            }
+        }
+        return losses;
+    }
+
+    private static int[] argmax(float[][] probabilities) {
+        int[] best = new int[probabilities.length];
+        for (int i = 0; i < probabilities.length; i++) {
+            for (int c = 1; c < probabilities[i].length; c++) {
+                if (probabilities[i][c] > probabilities[i][best[i]]) {
+                    best[i] = c;
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The guard's label-free evidence from a fresh target batch, before the step that trains on it, and the
+     * shadow/adapted disagreements it shows.
+     */
+    private void observeTargetBatch(INDArray xt) {
+        if (shadow == null || model.spec().task() != Task.CLASSIFICATION) {
+            return;
+        }
+        float[][] adapted = model.predictOutputs(xt).toFloatMatrix();
+        float[][] sourceOnly = shadow.predictOutputs(xt).toFloatMatrix();
+        int[] adaptedClasses = argmax(adapted);
+        int[] shadowClasses = argmax(sourceOnly);
+        for (int i = 0; i < adaptedClasses.length; i++) {
+            disagreements.add(adaptedClasses[i] != shadowClasses[i]);
+        }
+        guard.targetBatch(adapted, sourceOnly).ifPresent(switches::add);
+        state.guard(guard.encode());
     }
 
     /** λ of a domain term for the next step: a control command's constant, else the configured schedule's value. */
@@ -247,7 +497,7 @@ public final class OnlineTrainer implements AutoCloseable {
         }
         if (command instanceof ControlCommand.SetLearningRate set) {
             double old = model.learningRate();
-            model.learningRate(set.learningRate());
+            learningRate(set.learningRate());
             overrides.learningRate(set.learningRate());
             return new ControlEffect(command.name(), null, "train.learning-rate", old, set.learningRate(), step,
                     overrides.paused());
@@ -264,7 +514,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private void trained(Domain domain, Sample sample) {
         state.ledger(domain).recordTrained(sample);
         if (settings.stepsPerBatch() > 1) {
-            replayWrites.add(new ReplayWrite(domain, replay.get(domain).add(sample), sample));
+            replayWrites.add(new ReplayWrite(domain.tag(), replay.get(domain).add(sample), sample));
         }
     }
 
@@ -294,15 +544,21 @@ public final class OnlineTrainer implements AutoCloseable {
         Map<String, Double> lambdas = new LinkedHashMap<>();
         model.spec().domainLosses().forEach(term -> lambdas.put(term.name(), lambda(term.name())));
         long started = System.nanoTime();
-        StepOutcome outcome = model.step(toMatrix(Domain.SOURCE, source), labels(source),
-                toMatrix(Domain.TARGET, target), lambdas);
+        INDArray xs = toMatrix(Domain.SOURCE, source);
+        double[] ys = labels(source);
+        INDArray xt = toMatrix(Domain.TARGET, target);
+        StepOutcome outcome = model.step(xs, ys, xt, lambdas);
+        if (shadow != null) {
+            shadow.step(xs, ys, xt, Map.of());
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         if (!outcome.applied()) {
             state.recordSkippedStep();
         }
         long sourceAt = state.ledger(Domain.SOURCE).removed();
         long targetAt = state.ledger(Domain.TARGET).removed();
-        return new StepReport(model.step(), outcome, lambdas, source.size(), target.size(), false, true, seconds,
+        return new StepReport(model.step(), outcome, lambdas, source.size(), target.size(), false, true, false,
+                seconds,
                 sourceAt, sourceAt, targetAt, targetAt);
     }
 
@@ -345,5 +601,8 @@ public final class OnlineTrainer implements AutoCloseable {
     @Override
     public void close() {
         model.close();
+        if (shadow != null) {
+            shadow.close();
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.kadapt.training;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -13,6 +16,17 @@ public record SampleIdDigest(long count, long sum, long xor) {
     public SampleIdDigest plus(String id) {
         long hash = hash(id);
         return new SampleIdDigest(count + 1, sum + hash, xor ^ hash);
+    }
+
+    /** Count, sum and xor, as {@link #read} reads them. */
+    void write(DataOutput out) throws IOException {
+        out.writeLong(count);
+        out.writeLong(sum);
+        out.writeLong(xor);
+    }
+
+    static SampleIdDigest read(DataInput in) throws IOException {
+        return new SampleIdDigest(in.readLong(), in.readLong(), in.readLong());
     }
 
     /** FNV-1a over the UTF-8 bytes, finished with the SplitMix64 mixer for avalanche. */

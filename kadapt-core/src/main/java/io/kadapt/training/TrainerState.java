@@ -18,17 +18,25 @@ import java.util.Map;
  */
 public final class TrainerState {
     private static final int MAGIC = 0x4b445453; // "KDTS"
-    /** Version 2 added the runtime overrides; version 1 states decode with none. */
-    private static final int VERSION = 2;
+    /**
+     * Version 2 added the runtime overrides, version 3 the feedback ledger and the guard's state; older states decode
+     * with none, a fresh ledger and a fresh guard.
+     */
+    private static final int VERSION = 3;
 
     private final Map<Domain, DomainLedger> ledgers;
     private final RuntimeOverrides overrides;
+    private final SampleLedger feedback;
+    private byte[] guard;
     private long skippedSteps;
 
-    private TrainerState(Map<Domain, DomainLedger> ledgers, long skippedSteps, RuntimeOverrides overrides) {
+    private TrainerState(Map<Domain, DomainLedger> ledgers, long skippedSteps, RuntimeOverrides overrides,
+                         SampleLedger feedback, byte[] guard) {
         this.ledgers = ledgers;
         this.skippedSteps = skippedSteps;
         this.overrides = overrides;
+        this.feedback = feedback;
+        this.guard = guard;
     }
 
     public static TrainerState fresh(int dimension) {
@@ -36,11 +44,24 @@ public final class TrainerState {
         for (Domain domain : Domain.values()) {
             ledgers.put(domain, new DomainLedger(dimension));
         }
-        return new TrainerState(ledgers, 0, new RuntimeOverrides());
+        return new TrainerState(ledgers, 0, new RuntimeOverrides(), new SampleLedger(), new byte[0]);
     }
 
     DomainLedger ledger(Domain domain) {
         return ledgers.get(domain);
+    }
+
+    SampleLedger feedback() {
+        return feedback;
+    }
+
+    /** The guard's encoded state ({@link NegativeTransferGuard#encode}); empty before it ever had any. */
+    byte[] guard() {
+        return guard;
+    }
+
+    void guard(byte[] encoded) {
+        guard = encoded;
     }
 
     void recordSkippedStep() {
@@ -65,6 +86,16 @@ public final class TrainerState {
         return ledgers.get(domain).dropped();
     }
 
+    /** Ids of labelled target samples learned from so far (feedback learning): the exactly-once fingerprint. */
+    public SampleIdDigest learnedFeedbackDigest() {
+        return feedback.learned();
+    }
+
+    /** Labelled target samples dropped from the full labelled buffer, never learned from. */
+    public long droppedFeedback() {
+        return feedback.dropped();
+    }
+
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -75,6 +106,9 @@ public final class TrainerState {
                 ledgers.get(domain).write(out);
             }
             overrides.write(out);
+            feedback.write(out);
+            out.writeInt(guard.length);
+            out.write(guard);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,7 +118,7 @@ public final class TrainerState {
     public static TrainerState decode(byte[] encoded, int expectedDimension) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
             int version = in.readInt() == MAGIC ? in.readInt() : -1;
-            if (version != 1 && version != VERSION) {
+            if (version < 1 || version > VERSION) {
                 throw new IllegalArgumentException("not a kadapt trainer state (or written by another version)");
             }
             long skipped = in.readLong();
@@ -97,7 +131,10 @@ public final class TrainerState {
                 }
                 ledgers.put(domain, ledger);
             }
-            return new TrainerState(ledgers, skipped, version == 1 ? new RuntimeOverrides() : RuntimeOverrides.read(in));
+            RuntimeOverrides overrides = version == 1 ? new RuntimeOverrides() : RuntimeOverrides.read(in);
+            SampleLedger feedback = version < 3 ? new SampleLedger() : SampleLedger.read(in);
+            byte[] guard = version < 3 ? new byte[0] : in.readNBytes(in.readInt());
+            return new TrainerState(ledgers, skipped, overrides, feedback, guard);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt trainer state: " + e.getMessage(), e);
         }

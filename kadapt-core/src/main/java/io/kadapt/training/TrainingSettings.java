@@ -7,11 +7,29 @@ import java.util.Map;
  *
  * @param lambdaSchedules λ_k(t) by domain term name; one per configured domain term
  * @param varianceFloor   per-domain z-scoring floors each feature's variance at this fraction of the mean variance
+ * @param feedback        whether and how much labelled target samples (late labels) are learned from
+ * @param guard           the source-only shadow model and the negative-transfer guard
  */
 public record TrainingSettings(int sourceBatch, int targetBatch, int bufferMax,
                                Map<String, LambdaSchedule> lambdaSchedules,
                                Standardization standardization, double varianceFloor, int stepsPerBatch,
-                               int replayCapacity) {
+                               int replayCapacity, FeedbackLearning feedback, GuardSettings guard) {
+    /**
+     * Feedback learning: with {@code enabled}, every {@code train.batch.source} labelled target samples earn
+     * {@code train.steps-per-batch} supervised steps (the first on them, the rest on the labelled replay memory), whose
+     * step size is {@code weight} × the source steps' (the target term's weight: scaling a step's loss instead would
+     * be nearly undone by Adam's normalisation).
+     */
+    public record FeedbackLearning(boolean enabled, double weight) {
+        public static final FeedbackLearning OFF = new FeedbackLearning(false, 1.0);
+
+        public FeedbackLearning {
+            if (!(weight > 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("feedback.learn.weight must be a finite number > 0");
+            }
+        }
+    }
+
     public TrainingSettings {
         if (!(varianceFloor >= 0) || Double.isInfinite(varianceFloor)) {
             throw new IllegalArgumentException("preprocess.variance-floor must be a finite number >= 0");

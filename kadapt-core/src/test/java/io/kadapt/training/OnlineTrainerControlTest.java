@@ -33,7 +33,8 @@ class OnlineTrainerControlTest {
     private static final ModelSpec SPEC = new ModelSpec(3, 2, List.of(6), Activation.RELU, 0.0, 11, DataType.DOUBLE,
             AdamSettings.withLearningRate(LEARNING_RATE), 0.0, new CrossEntropyLoss(), List.of(new MmdLoss()));
     private static final TrainingSettings SETTINGS = new TrainingSettings(BATCH, BATCH, 100,
-            Map.of("mmd", LambdaSchedule.constant(1.0)), Standardization.NONE, 1.0, 1, 0);
+            Map.of("mmd", LambdaSchedule.constant(1.0)), Standardization.NONE, 1.0, 1, 0,
+            TrainingSettings.FeedbackLearning.OFF, GuardSettings.OFF);
 
     private static OnlineTrainer fresh() {
         return new OnlineTrainer(SETTINGS, TransferModel.initialise(SPEC), TrainerState.fresh(3), List.of(), List.of());
@@ -181,8 +182,9 @@ class OnlineTrainerControlTest {
     @DisplayName("a trainer state written before runtime control (version 1) decodes with no overrides")
     void versionOneStateDecodes() {
         byte[] current = TrainerState.fresh(3).encode();
-        // Version 1 is version 2 without the trailing overrides: no λ (int 0), lr NaN (double), not paused (boolean).
-        byte[] old = Arrays.copyOf(current, current.length - (4 + 8 + 1));
+        // Version 1 is version 3 without the trailing overrides (no λ: int 0, lr NaN: double, not paused: boolean)
+        // and without the feedback ledger (5 longs) and the guard state (its length, 0 for a fresh state) after them.
+        byte[] old = Arrays.copyOf(current, current.length - (4 + 8 + 1) - 5 * 8 - 4);
         old[7] = 1;
         TrainerState decoded = TrainerState.decode(old, 3);
         assertFalse(decoded.overrides().paused());

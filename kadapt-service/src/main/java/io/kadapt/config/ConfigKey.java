@@ -109,6 +109,26 @@ public enum ConfigKey {
                     + " stream rather than a growing backlog. 0: train on every sample however late."),
     TRAIN_STALL_TIMEOUT_MS("train.stall-timeout-ms", "0",
             "0: training waits for both domains. >0: after this long without a target batch, train source-only."),
+    FEEDBACK_LEARN("feedback.learn", "true",
+            "Learn from late labels: a target sample whose label arrives on the feedback topic (while its features are"
+                    + " still held, see metrics.pending-predictions.max) joins supervised steps of its own. false: labels"
+                    + " are only scored."),
+    FEEDBACK_LEARN_WEIGHT("feedback.learn.weight", "1.0",
+            "Weight of the labelled target term: the feedback steps' step size relative to the source steps', > 0."),
+    GUARD_ENABLED("guard.enabled", "true",
+            "Negative-transfer guard: a source-only shadow model trains on the same batches beside the adapted one,"
+                    + " and the better of the two is served (feedback error when labels arrive, else information"
+                    + " maximisation). false: no shadow, the adapted model is always served."),
+    GUARD_WINDOW("guard.window", "256",
+            "The guard's evidence: this many feedback labels, or target samples without labels; and as many since the"
+                    + " last switch before the next."),
+    GUARD_MARGIN("guard.margin", "0.02",
+            "The guard's hysteresis on feedback: the other model's error rate must be lower by more than this (its"
+                    + " squared error by more than this fraction, for regression) to be switched to."),
+    GUARD_LABEL_FREE_MARGIN("guard.label-free-margin", "0.15",
+            "The guard's hysteresis without labels: the other model's information maximisation must be higher by"
+                    + " more than this fraction of ln(classes), its maximum: large, so it steps in on a collapse, not"
+                    + " on noise."),
     LOSS_SUPERVISED("loss.supervised", "",
             "Supervised source term: " + ConfigEntry.supervisedTermNames() + ". Empty: the task's default,"
                     + " cross_entropy or mse."),

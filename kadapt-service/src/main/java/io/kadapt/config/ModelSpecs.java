@@ -14,6 +14,7 @@ import io.kadapt.model.LearningRateSchedule;
 import io.kadapt.model.ModelSpec;
 import io.kadapt.training.LambdaSchedule;
 import io.kadapt.training.Standardization;
+import io.kadapt.training.GuardSettings;
 import io.kadapt.training.TrainingSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,7 +78,12 @@ public final class ModelSpecs {
                     config.positiveInteger(ConfigKey.TRAIN_BUFFER_MAX), schedules, standardization,
                     config.decimal(ConfigKey.PREPROCESS_VARIANCE_FLOOR),
                     config.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH),
-                    config.positiveInteger(ConfigKey.TRAIN_REPLAY_CAPACITY));
+                    config.positiveInteger(ConfigKey.TRAIN_REPLAY_CAPACITY),
+                    new TrainingSettings.FeedbackLearning(config.bool(ConfigKey.FEEDBACK_LEARN),
+                            config.decimal(ConfigKey.FEEDBACK_LEARN_WEIGHT)),
+                    new GuardSettings(config.bool(ConfigKey.GUARD_ENABLED),
+                            config.positiveInteger(ConfigKey.GUARD_WINDOW), config.decimal(ConfigKey.GUARD_MARGIN),
+                            config.decimal(ConfigKey.GUARD_LABEL_FREE_MARGIN)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -10,6 +10,7 @@ import io.kadapt.model.TransferModel;
 import io.kadapt.service.ClusterConnection;
 import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.AdaptationSettings;
+import io.kadapt.stream.StoredTrainer;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.stream.state.SampleBufferStore;
@@ -28,6 +29,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,9 +63,9 @@ public final class ModelExporter {
                 () -> new IllegalStateException("application '" + applicationId + "' has no model checkpoint yet"));
         TransferModel transferModel = TransferModel.restore(settings.modelSpec(), ModelSnapshot.decode(checkpoint.model()));
         TrainerState state = TrainerState.decode(checkpoint.trainer(), settings.modelSpec().inputDim());
-        return new OnlineTrainer(settings.training(), transferModel, state,
-                SampleBufferStore.inOrder(buffer, Domain.SOURCE), SampleBufferStore.inOrder(buffer, Domain.TARGET),
-                Map.of());
+        return new OnlineTrainer(settings.training(), transferModel, StoredTrainer.shadow(settings, Optional.of(checkpoint)),
+                state, SampleBufferStore.inOrder(buffer, Domain.SOURCE), SampleBufferStore.inOrder(buffer, Domain.TARGET),
+                Map.of(), OnlineTrainer.StoredFeedback.NONE);
     }
 
     /** Writes {@value #NPZ} and {@value #JSON} into {@code dir}. */

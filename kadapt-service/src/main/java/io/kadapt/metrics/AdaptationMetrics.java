@@ -3,6 +3,7 @@ package io.kadapt.metrics;
 import io.kadapt.data.Domain;
 import io.kadapt.monitor.LabelFreeSnapshot;
 import io.kadapt.training.FeedbackScore;
+import io.kadapt.training.NegativeTransferGuard;
 import io.kadapt.training.StepReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,6 +23,12 @@ import java.util.concurrent.TimeUnit;
  * {@code kadapt.samples} as {@code kadapt_samples_total}, {@code kadapt.step} as {@code kadapt_step_seconds}.
  */
 public final class AdaptationMetrics {
+    /**
+     * Why a feedback label was not learned from: {@code not_held}, its prediction waited without features (feedback
+     * learning was off when it was made); {@code expired}, it waited for a prediction that never came
+     * and was forgotten; {@code dropped}, the labelled buffer overflowed.
+     */
+    public static final List<String> UNLEARNED_REASONS = List.of("not_held", "expired", "dropped");
     private final MeterRegistry registry;
     private final Map<Domain, Counter> samples = new EnumMap<>(Domain.class);
     private final Map<Domain, GaugeValue> buffered = new EnumMap<>(Domain.class);
@@ -39,6 +46,11 @@ public final class AdaptationMetrics {
     private final Counter steps;
     private final Counter skippedSteps;
     private final Counter feedbackLabels;
+    private final Counter feedbackLearned;
+    private final Counter guardSwitches;
+    private final Map<NegativeTransferGuard.Candidate, GaugeValue> serving =
+            new EnumMap<>(NegativeTransferGuard.Candidate.class);
+    private final Map<String, Counter> feedbackUnlearned = new HashMap<>();
     private final Counter threadReplacements;
     private final Map<String, Counter> restoredRecords = new ConcurrentHashMap<>();
     private final Map<String, Counter> standbyRecords = new ConcurrentHashMap<>();
@@ -107,6 +119,15 @@ public final class AdaptationMetrics {
                 .description("Steps skipped because the loss or a gradient was not finite").register(registry);
         feedbackLabels = Counter.builder("kadapt.feedback.labels")
                 .description("Feedback labels matched to a prediction").register(registry);
+        feedbackLearned = Counter.builder("kadapt.feedback.learned")
+                .description("Labelled target samples (a prediction joined with its late label) learned from")
+                .register(registry);
+        guardSwitches = Counter.builder("kadapt.guard.switches")
+                .description("Times the negative-transfer guard switched the served model").register(registry);
+        for (String reason : UNLEARNED_REASONS) {
+            feedbackUnlearned.put(reason, Counter.builder("kadapt.feedback.labels.unlearned").tag("reason", reason)
+                    .description("Feedback labels not learned from, by reason").register(registry));
+        }
         threadReplacements = Counter.builder("kadapt.stream.thread.replacements")
                 .description("Stream threads that died of an unexpected exception and were replaced").register(registry);
         stepTimer = Timer.builder("kadapt.step").description("Time of one optimiser step")
@@ -193,6 +214,37 @@ public final class AdaptationMetrics {
     }
 
     /** A sample the overload policy kept from training. */
+    /**
+     * Which model the trainer publishes for serving now. Registered by the first call, which the trainer makes: an
+     * instance without the trainer does not know, and exports no {@code kadapt_serving_model}.
+     */
+    public synchronized void serving(NegativeTransferGuard.Candidate candidate) {
+        if (serving.isEmpty()) {
+            for (NegativeTransferGuard.Candidate each : NegativeTransferGuard.Candidate.values()) {
+                serving.put(each, gauge("kadapt.serving.model", new GaugeValue(0),
+                        "1 for the model being served (adapted, or the guard's source-only shadow), else 0", "model",
+                        each.tag()));
+            }
+        }
+        serving.forEach((each, value) -> value.set(each == candidate ? 1 : 0));
+    }
+
+    /** The guard switched to {@code to}. */
+    public void guardSwitched(NegativeTransferGuard.Candidate to) {
+        guardSwitches.increment();
+        serving(to);
+    }
+
+    /** A labelled target sample was learned from (its fresh feedback step applied). */
+    public void feedbackLearned(int samples) {
+        feedbackLearned.increment(samples);
+    }
+
+    /** A feedback label was not learned from, for one of {@link #UNLEARNED_REASONS}. */
+    public void feedbackUnlearned(String reason) {
+        feedbackUnlearned.get(reason).increment();
+    }
+
     public void shed(Domain domain) {
         shed.get(domain).increment();
     }
@@ -221,6 +273,12 @@ public final class AdaptationMetrics {
             return;
         }
         steps.increment();
+        if (report.feedback()) {
+            // Its supervised loss is over labelled target rows, and it has no domain term: the source gauges keep
+            // the last source step's values.
+            loss("feedback", report.outcome().supervisedLoss());
+            return;
+        }
         loss("supervised", report.outcome().supervisedLoss());
         report.outcome().domainLossValues().forEach(this::loss);
         loss("total", report.outcome().totalLoss());

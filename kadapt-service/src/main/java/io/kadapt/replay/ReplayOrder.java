@@ -1,8 +1,9 @@
 package io.kadapt.replay;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The one order in which a replay sends its records: source and target rows shuffled by the seed, interleaved
@@ -24,12 +25,38 @@ public record ReplayOrder(List<Entry> entries, int targetSamples) {
     public record Entry(Kind kind, String id, float[] features, int label) {
     }
 
+    /**
+     * Which target labels are sent on the feedback topic, and how late: each target's with probability
+     * {@code fraction} (a seeded draw, the same for every method of a seed), {@code lag} target samples after it.
+     */
+    public record Feedback(double fraction, int lag) {
+        public static final Feedback NONE = new Feedback(0, 0);
+
+        public Feedback {
+            if (!(fraction >= 0 && fraction <= 1) || lag < 0) {
+                throw new IllegalArgumentException("feedback fraction must be in [0, 1] and lag >= 0");
+            }
+        }
+
+        /** Every target's label, {@code lag} target samples late. */
+        public static Feedback all(int lag) {
+            return new Feedback(1.0, lag);
+        }
+    }
+
     public static ReplayOrder of(LabelledDataset sourceData, LabelledDataset targetData, LabelIndex labels, long seed,
                                  String idPrefix, boolean feedback, int feedbackLag) {
+        return of(sourceData, targetData, labels, seed, idPrefix, feedback ? Feedback.all(feedbackLag) : Feedback.NONE);
+    }
+
+    public static ReplayOrder of(LabelledDataset sourceData, LabelledDataset targetData, LabelIndex labels, long seed,
+                                 String idPrefix, Feedback feedback) {
+        SplittableRandom labelDraw = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 3);
         List<LabelledDataset.Row> source = sourceData.shuffled(seed);
         List<LabelledDataset.Row> target = targetData.shuffled(seed + 1);
         List<Entry> entries = new ArrayList<>(source.size() + 2 * target.size());
-        ArrayDeque<Entry> awaitingFeedback = new ArrayDeque<>();
+        // null: a target whose label is never sent (a LinkedList holds nulls, an ArrayDeque does not)
+        LinkedList<Entry> awaitingFeedback = new LinkedList<>();
         int s = 0;
         int t = 0;
         while (s < source.size() || t < target.size()) {
@@ -43,21 +70,24 @@ public record ReplayOrder(List<Entry> entries, int targetSamples) {
                 LabelledDataset.Row row = target.get(t);
                 Entry sample = new Entry(Kind.TARGET, idPrefix + "t-" + t, row.features(), labels.indexOf(row.label()));
                 entries.add(sample);
-                awaitingFeedback.addLast(sample);
+                // A label withheld for good still holds its place in the lag, so every label sent is lag targets late.
+                awaitingFeedback.addLast(labelDraw.nextDouble() < feedback.fraction() ? sample : null);
                 t++;
-                if (feedback && awaitingFeedback.size() > feedbackLag) {
-                    entries.add(feedbackFor(awaitingFeedback.removeFirst()));
+                if (awaitingFeedback.size() > feedback.lag()) {
+                    sendFeedback(entries, awaitingFeedback.removeFirst());
                 }
             }
         }
-        while (feedback && !awaitingFeedback.isEmpty()) {
-            entries.add(feedbackFor(awaitingFeedback.removeFirst()));
+        while (!awaitingFeedback.isEmpty()) {
+            sendFeedback(entries, awaitingFeedback.removeFirst());
         }
         return new ReplayOrder(List.copyOf(entries), target.size());
     }
 
-    private static Entry feedbackFor(Entry sample) {
-        return new Entry(Kind.FEEDBACK, sample.id(), null, sample.label());
+    private static void sendFeedback(List<Entry> entries, Entry labelled) {
+        if (labelled != null) {
+            entries.add(new Entry(Kind.FEEDBACK, labelled.id(), null, labelled.label()));
+        }
     }
 
     /** The target samples in stream order, with their withheld labels. */

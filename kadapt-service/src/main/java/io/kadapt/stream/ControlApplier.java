@@ -50,7 +50,7 @@ final class ControlApplier {
         }
         boolean snapshot = control.command() instanceof ControlCommand.Snapshot;
         if (snapshot) {
-            checkpoints.save(trainer.model().snapshot().encode(), trainer.state().encode());
+            checkpoints.save(trainer);
         } else {
             checkpoints.saveTrainer(trainer.state().encode());
         }

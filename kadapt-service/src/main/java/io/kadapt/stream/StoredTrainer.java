@@ -2,6 +2,7 @@ package io.kadapt.stream;
 
 import io.kadapt.data.Domain;
 import io.kadapt.model.ModelSnapshot;
+import io.kadapt.model.ModelSpec;
 import io.kadapt.model.TransferModel;
 import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.stream.state.ReplayMemoryStore;
@@ -11,12 +12,13 @@ import io.kadapt.training.TrainerState;
 import io.kadapt.serving.ServedModel;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The trainer as the processor's stores hold it: model checkpoint, trainer state, buffered samples and replay
- * memories. The processor (re)loads itself with this on every start, and tools that read a finished model out of
+ * The trainer as the processor's stores hold it: model checkpoint, trainer state, buffered samples (labelled target
+ * ones too) and replay memories. The processor (re)loads itself with this on every start, and tools that read a finished model out of
  * the stores (the quality benchmark) use the same code, so they see the model and the per-domain statistics the
  * service predicts with.
  */
@@ -30,12 +32,31 @@ public final class StoredTrainer {
      */
     public static ServedModel initialModel(AdaptationSettings settings) {
         int dimension = settings.modelSpec().inputDim();
-        TransferModel model = settings.warmStart().isEmpty() ? TransferModel.initialise(settings.modelSpec())
-                : TransferModel.initialise(settings.modelSpec(), settings.warmStart());
+        TransferModel model = initialise(settings, settings.modelSpec());
         try (OnlineTrainer fresh = new OnlineTrainer(settings.training(), model, TrainerState.fresh(dimension),
                 List.of(), List.of())) {
             return ServedModel.of(fresh.export());
         }
+    }
+
+    private static TransferModel initialise(AdaptationSettings settings, ModelSpec spec) {
+        return settings.warmStart().isEmpty() ? TransferModel.initialise(spec)
+                : TransferModel.initialise(spec, settings.warmStart());
+    }
+
+    /**
+     * The guard's shadow: as stored, or freshly initialised (a checkpoint from before the guard, or the guard just
+     * switched on); none with the guard off.
+     */
+    public static TransferModel shadow(AdaptationSettings settings,
+                                        Optional<ModelCheckpointStore.Checkpoint> checkpoint) {
+        if (!settings.training().guard().enabled()) {
+            return null;
+        }
+        ModelSpec spec = settings.modelSpec().sourceOnly();
+        return checkpoint.isPresent() && checkpoint.get().shadow() != null
+                ? TransferModel.restore(spec, ModelSnapshot.decode(checkpoint.get().shadow()))
+                : initialise(settings, spec);
     }
 
     /** The stored trainer, or a freshly initialised one when the stores hold no checkpoint. */
@@ -51,12 +72,12 @@ public final class StoredTrainer {
             model = TransferModel.restore(settings.modelSpec(), ModelSnapshot.decode(checkpoint.get().model()));
             state = TrainerState.decode(checkpoint.get().trainer(), dimension);
         } else {
-            model = settings.warmStart().isEmpty() ? TransferModel.initialise(settings.modelSpec())
-                    : TransferModel.initialise(settings.modelSpec(), settings.warmStart());
+            model = initialise(settings, settings.modelSpec());
             state = TrainerState.fresh(dimension);
         }
-        return new OnlineTrainer(settings.training(), model, state,
+        return new OnlineTrainer(settings.training(), model, shadow(settings, checkpoint), state,
                 buffer.loadInOrder(Domain.SOURCE), buffer.loadInOrder(Domain.TARGET),
-                Map.of(Domain.SOURCE, replay.load(Domain.SOURCE), Domain.TARGET, replay.load(Domain.TARGET)));
+                Map.of(Domain.SOURCE, replay.load(Domain.SOURCE.tag()), Domain.TARGET, replay.load(Domain.TARGET.tag())),
+                new OnlineTrainer.StoredFeedback(buffer.loadLabelledInOrder(), replay.load(OnlineTrainer.FEEDBACK)));
     }
 }

@@ -14,11 +14,13 @@ import io.kadapt.stream.state.PredictionLedgerStore;
 import io.kadapt.stream.state.ReplayMemoryStore;
 import io.kadapt.stream.state.SampleBufferStore;
 import io.kadapt.training.FeedbackScore;
+import io.kadapt.training.NegativeTransferGuard;
 import io.kadapt.training.OnlineTrainer;
 import io.kadapt.training.StepReport;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.streams.KeyValue;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * samples in a state store, trains when a source and a target batch are ready, writes the model and trainer state
  * back to the changelogged store after every step, and publishes the model to the model topic at most once per
  * {@code model.publish-interval-ms}. Under exactly-once the model, its publication and the consumed offsets commit
- * together. It also scores the predictions against late labels, and applies runtime control commands
+ * together. It also scores the predictions against late labels, learns from the labelled target samples they make
+ * (feedback learning), and applies runtime control commands
  * ({@link ControlApplier}): all reach it on the training topic, so it applies them in that one log's order.
  */
 final class TrainerProcessor implements Processor<String, TrainingRecord, String, Object> {
@@ -70,12 +73,14 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         buffer = new SampleBufferStore(context.getStateStore(SampleBufferStore.NAME));
         replay = new ReplayMemoryStore(context.getStateStore(ReplayMemoryStore.NAME));
         ledger = new PredictionLedgerStore(context.getStateStore(PredictionLedgerStore.NAME),
-                settings.pendingPredictionsMax(), settings.accuracyWindow());
+                settings.pendingPredictionsMax(), settings.accuracyWindow(), learnsFeedback(),
+                () -> metrics.feedbackUnlearned("expired"));
         score = ledger.score(settings.modelSpec().task());
         control = new ControlApplier(checkpoints, metrics);
         // The store is the truth: whatever this instance held before, (re)load the model from it.
         trainer = restoreTrainer();
         metrics.modelStep(trainer.model().step());
+        metrics.serving(trainer.serving());
         metrics.runtimeSettings(trainer.state().overrides().paused(), trainer.model().learningRate());
         for (Domain domain : Domain.values()) {
             metrics.buffered(domain, trainer.buffered(domain));
@@ -112,14 +117,15 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
             return;
         }
         if (record.value() instanceof TrainingRecord.Feedback feedback) {
-            ledger.labelled(feedback.id(), feedback.label()).ifPresent(predicted -> score(predicted, feedback.label()));
+            ledger.labelled(feedback.id(), feedback.label()).ifPresent(this::matched);
+            publishIfDue(now);
             return;
         }
         Domain domain = record.value() instanceof TrainingRecord.Target ? Domain.TARGET : Domain.SOURCE;
         Sample sample;
         if (record.value() instanceof TrainingRecord.Target target) {
             sample = target.sample();
-            ledger.predicted(sample.id(), target.predicted()).ifPresent(label -> score(target.predicted(), label));
+            ledger.predicted(sample.id(), target.predicted(), sample.features()).ifPresent(this::matched);
             if (target.probabilities() != null) {
                 monitor.prediction(target.probabilities());
             }
@@ -199,6 +205,39 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         lastPublishMs = nowMs;
     }
 
+    private boolean learnsFeedback() {
+        return settings.training().feedback().enabled();
+    }
+
+    /** A prediction met its label: scored, and with feedback learning, learned from as a labelled target sample. */
+    private void matched(PredictionLedgerStore.Match match) {
+        score(match.predicted(), match.label());
+        if (!learnsFeedback()) {
+            return;
+        }
+        if (match.features() == null) {
+            metrics.feedbackUnlearned("not_held");
+            return;
+        }
+        Sample labelled = new Sample(match.id(), match.features(), match.label());
+        long sequence = trainer.nextLabelledSequence();
+        OptionalLong dropped = trainer.admitLabelled(labelled);
+        buffer.putLabelled(sequence, labelled);
+        if (dropped.isPresent()) {
+            buffer.deleteLabelled(dropped.getAsLong(), dropped.getAsLong() + 1);
+            checkpoints.saveTrainer(trainer.state().encode());
+            metrics.feedbackUnlearned("dropped");
+        }
+        while (trainer.readyToLearnFeedback()) {
+            long from = trainer.labelledRemoved();
+            long learnedBefore = trainer.state().learnedFeedbackDigest().count();
+            List<StepReport> reports = trainer.learnFeedbackBatch();
+            buffer.deleteLabelled(from, trainer.labelledRemoved());
+            metrics.feedbackLearned((int) (trainer.state().learnedFeedbackDigest().count() - learnedBefore));
+            stepped(reports);
+        }
+    }
+
     private void score(double predicted, double label) {
         score.record(predicted, label);
         ledger.saveScore(score);
@@ -215,44 +254,67 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
 
     private void step(boolean sourceOnly) {
         List<StepReport> reports = sourceOnly ? List.of(trainer.train(true)) : trainer.trainReadyBatch();
-        lastStepMs = context.currentSystemTimeMs();
         if (!sourceOnly) {
-            lastTargetStepMs = lastStepMs;
+            lastTargetStepMs = context.currentSystemTimeMs();
         }
         for (StepReport report : reports) {
             buffer.delete(Domain.SOURCE, report.sourceFrom(), report.sourceTo());
             buffer.delete(Domain.TARGET, report.targetFrom(), report.targetTo());
-            published(report);
         }
-        replay.write(trainer.drainReplayWrites());
-        checkpoints.save(trainer.model().snapshot().encode(), trainer.state().encode());
+        stepped(reports);
     }
 
-    private void published(StepReport report) {
+    /**
+     * After steps: the guard's switches logged and counted, the shadow's disagreements into the monitor, the steps'
+     * metrics out (the first carrying a switch its batch made), the replay writes and the checkpoint into the stores.
+     */
+    private void stepped(List<StepReport> reports) {
+        lastStepMs = context.currentSystemTimeMs();
+        trainer.drainDisagreements().forEach(monitor::disagreement);
+        StepMetricsMessage.GuardSwitch guardSwitch = null;
+        for (NegativeTransferGuard.Switch change : trainer.drainSwitches()) {
+            LOG.warn("task {}: negative-transfer guard: now serving the {} model instead of the {} one ({}: {} vs {})",
+                    context.taskId(), change.to().tag(), change.from().tag(), change.criterion(),
+                    String.format(Locale.ROOT, "%.4f", change.toScore()),
+                    String.format(Locale.ROOT, "%.4f", change.fromScore()));
+            metrics.guardSwitched(change.to());
+            guardSwitch = new StepMetricsMessage.GuardSwitch(change.from().tag(), change.to().tag(),
+                    change.criterion(), change.fromScore(), change.toScore());
+        }
+        for (StepReport report : reports) {
+            published(report, guardSwitch);
+            guardSwitch = null;
+        }
+        replay.write(trainer.drainReplayWrites());
+        checkpoints.save(trainer);
+    }
+
+    private void published(StepReport report, StepMetricsMessage.GuardSwitch guardSwitch) {
         if (!report.outcome().applied()) {
             LOG.warn("task {}: step skipped ({}): batch discarded, model unchanged at step {}", context.taskId(),
                     report.outcome().skipReason(), report.step());
         }
         metrics.step(report);
         long now = context.currentSystemTimeMs();
-        context.forward(new Record<>(Long.toString(report.step()), metricsMessage(report, now), now),
+        context.forward(new Record<>(Long.toString(report.step()), metricsMessage(report, guardSwitch, now), now),
                 AdaptationTopology.METRICS_SINK);
     }
 
-    private StepMetricsMessage metricsMessage(StepReport report, long now) {
+    private StepMetricsMessage metricsMessage(StepReport report, StepMetricsMessage.GuardSwitch guardSwitch, long now) {
         var outcome = report.outcome();
         Map<String, Double> losses = new LinkedHashMap<>();
         losses.put("supervised", outcome.supervisedLoss());
         losses.putAll(outcome.domainLossValues());
         boolean classifier = settings.modelSpec().task() == Task.CLASSIFICATION;
         return new StepMetricsMessage(report.step(), now, outcome.applied(), outcome.skipReason(), report.sourceOnly(),
-                report.replay(),
+                report.replay(), report.feedback(),
                 losses, report.lambdas(), outcome.totalLoss(), report.sourceBatch(), report.targetBatch(),
                 outcome.mmd(), classifier ? outcome.targetMeanEntropy() : null,
-                classifier ? outcome.sourceAccuracy() : null, nullIfNaN(score.accuracy()), score.total(),
+                classifier && !report.feedback() ? outcome.sourceAccuracy() : null, nullIfNaN(score.accuracy()),
+                score.total(),
                 outcome.gradientNorm(), report.seconds() * 1000,
                 classifier ? null : nullIfNaN(score.meanAbsoluteError()),
-                classifier ? null : nullIfNaN(score.rootMeanSquaredError()));
+                classifier ? null : nullIfNaN(score.rootMeanSquaredError()), trainer.serving().tag(), guardSwitch);
     }
 
     private static Double nullIfNaN(double value) {

@@ -78,19 +78,15 @@ class DashboardQueriesTest {
                 // And Prometheus loaded every shipped alerting rule (the alert panels' source)
                 assertEquals(new TreeSet<>(AlertRulesTest.alertNames()), prometheus.alertingRules().keySet());
 
-                // And every panel query returns data, except the ones that by definition cannot yet (see below), which
-                // must still be valid PromQL
+                // And every panel query returns data, except the alert-state series, which by definition cannot on a
+                // healthy demo (see below) and must still be valid PromQL
                 List<String> failures = new ArrayList<>();
                 for (PanelQuery query : queries) {
                     String promql = substitute(query.expr(), variables);
-                    boolean exempt = AWAITING_WIRING.matcher(promql).find() || ALERT_STATE.matcher(promql).find();
+                    boolean exempt = ALERT_STATE.matcher(promql).find();
                     boolean data = returnsData(prometheus, promql, exempt ? Duration.ZERO : Duration.ofSeconds(20));
                     if (!data && !exempt) {
                         failures.add(query.panel() + ": " + promql);
-                    }
-                    if (data && AWAITING_WIRING.matcher(promql).find()) {
-                        failures.add(query.panel() + ": returns data now; remove its metric from AWAITING_WIRING so the"
-                                + " check is strict: " + promql);
                     }
                 }
                 assertTrue(failures.isEmpty(), "dashboard queries without data:\n" + String.join("\n", failures));
@@ -99,10 +95,8 @@ class DashboardQueriesTest {
                 // rule silent forever (KadaptTrainerLag once read a gauge that never existed)
                 List<String> silent = new ArrayList<>();
                 for (String metric : AlertRulesTest.alertMetrics()) {
-                    boolean exported = returnsData(prometheus, "count({__name__=\"" + metric + "\"})",
-                            NOT_YET_EXPORTED.contains(metric) ? Duration.ZERO : Duration.ofSeconds(20));
-                    if (exported == NOT_YET_EXPORTED.contains(metric)) {
-                        silent.add(metric + (exported ? ": exported now; remove it from NOT_YET_EXPORTED" : ""));
+                    if (!returnsData(prometheus, "count({__name__=\"" + metric + "\"})", Duration.ofSeconds(20))) {
+                        silent.add(metric);
                     }
                 }
                 assertTrue(silent.isEmpty(), "alert rules read metrics kadapt does not export: " + silent);
@@ -183,19 +177,6 @@ class DashboardQueriesTest {
      * RegressionTopologyTest.
      */
     private static final Pattern REGRESSION_ONLY = Pattern.compile("kadapt_target_(mae|rmse)\\b");
-
-    /**
-     * Label-free gauges the service exports (NaN) but does not feed yet: the predictor's call of
-     * AdaptationMetrics.labelFree is being wired (issue 14). Their values are checked by LabelFreeMetricsTest and the
-     * monitor's unit tests. Once they carry numbers here, the test fails until they are removed from this list.
-     */
-    /**
-     * Metrics an alert rule reads that kadapt does not export yet: the negative-transfer guard's (issue 14). README
-     * "Alerts" says their rule stays silent until then. Once exported, the test fails until they are removed here.
-     */
-    private static final Set<String> NOT_YET_EXPORTED = Set.of("kadapt_guard_switches_total", "kadapt_serving_model");
-
-    private static final Pattern AWAITING_WIRING = Pattern.compile("kadapt_(shadow_disagreement_ratio)\\b");
 
     /**
      * The raw alert series: empty while no kadapt alert is pending or firing, as on this healthy demo; the rules

@@ -1,15 +1,18 @@
 package io.kadapt.bench;
 
+import io.kadapt.replay.ReplayOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A method under test: a name and the config keys it sets on top of the shipped defaults. Adding a loss term to
- * the benchmark is one line in {@link #REGISTRY}, e.g. {@code of("coral", "loss.domain=coral")}.
+ * A method under test: a name, the config keys it sets on top of the shipped defaults, and which target labels its
+ * stream sends late on the feedback topic (none, for every unsupervised method). Adding a loss term to the benchmark
+ * is one line in {@link #REGISTRY}, e.g. {@code of("coral", "loss.domain=coral")}.
  */
-public record BenchMethod(String name, Map<String, String> overrides, boolean byDefault) {
+public record BenchMethod(String name, Map<String, String> overrides, boolean byDefault,
+                          ReplayOrder.Feedback feedback) {
     /** The baseline every other method is compared with, always run alongside them: no domain term. */
     public static final BenchMethod SOURCE_ONLY = of("source-only", "loss.domain=none");
 
@@ -22,6 +25,12 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
     /** The shipped default configuration (multi-kernel MMD, λ = 1, eight steps per batch,
      * variances floored at the mean variance, plain Adam). */
     public static final BenchMethod KADAPT_DEFAULT = of("mmd", "");
+
+    /**
+     * The reference of feedback learning ({@link InDomainLogisticRegression}): logistic regression fitted on the
+     * target's own labels, cross-validated. Not a kadapt configuration: its overrides are empty.
+     */
+    public static final BenchMethod IN_DOMAIN_LR = of("in-domain-lr", "").optional();
 
     /** Known methods; the first ones marked {@code byDefault} run when {@code --methods} is not given. */
     public static final List<BenchMethod> REGISTRY = List.of(
@@ -48,11 +57,22 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
             of("mmd-lr-decay", "train.lr-schedule=inverse-decay").optional(),
             // Weight decay 5 (a default for one commit; docs/BENCHMARKS.md notes of issue 13), pooled standardisation.
             of("mmd-decay5", "train.weight-decay=5").optional(),
-            of("mmd-shared", "preprocess.standardize=shared").optional());
+            of("mmd-shared", "preprocess.standardize=shared").optional(),
+            // Feedback learning (issue 14): the default with a fraction p of the target labels sent d targets late,
+            // and the in-domain reference it is measured against.
+            of("feedback-p1-d100", "").withFeedback(new ReplayOrder.Feedback(1.0, 100)).optional(),
+            of("feedback-p1-d1000", "").withFeedback(new ReplayOrder.Feedback(1.0, 1000)).optional(),
+            of("feedback-p0.1-d100", "").withFeedback(new ReplayOrder.Feedback(0.1, 100)).optional(),
+            of("feedback-p0.1-d1000", "").withFeedback(new ReplayOrder.Feedback(0.1, 1000)).optional(),
+            IN_DOMAIN_LR,
+            // The negative-transfer guard (issue 14): where adaptation hurts (entropy minimisation collapses) and where
+            // it helps (the default), each with the guard switched off.
+            of("entropy-unguarded", "loss.domain=entropy,guard.enabled=false").optional(),
+            of("mmd-unguarded", "guard.enabled=false").optional());
 
     /** A method from {@code key=value,key=value} (empty: the defaults as shipped). */
     public static BenchMethod of(String name, String settings) {
-        return new BenchMethod(name, parseSettings(name, settings), true);
+        return new BenchMethod(name, parseSettings(name, settings), true, ReplayOrder.Feedback.NONE);
     }
 
     /** {@code NAME:key=value,key=value}, the form of {@code --method}. */
@@ -66,11 +86,19 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
     }
 
     public BenchMethod optional() {
-        return new BenchMethod(name, overrides, false);
+        return new BenchMethod(name, overrides, false, feedback);
+    }
+
+    public BenchMethod withFeedback(ReplayOrder.Feedback labels) {
+        return new BenchMethod(name, overrides, byDefault, labels);
     }
 
     public boolean isLinearBaseline() {
         return name.equals(LINEAR.name());
+    }
+
+    public boolean isInDomainReference() {
+        return name.equals(IN_DOMAIN_LR.name());
     }
 
     public boolean isBaseline() {
@@ -131,7 +159,13 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
         if (isLinearBaseline()) {
             return "online softmax regression, per-domain standardisation, 8 Adam passes per source batch of 32";
         }
-        return overrides.isEmpty() ? "shipped defaults" : String.join(", ", new java.util.TreeMap<>(overrides)
+        if (isInDomainReference()) {
+            return "batch logistic regression on the target's own labels, " + InDomainLogisticRegression.FOLDS
+                    + "-fold cross-validated accuracy (reported as prequential and final)";
+        }
+        String settings = overrides.isEmpty() ? "shipped defaults" : String.join(", ", new java.util.TreeMap<>(overrides)
                 .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        return feedback.fraction() == 0 ? settings : settings + "; target labels: a fraction " + feedback.fraction()
+                + " sent " + feedback.lag() + " target samples late";
     }
 }

@@ -92,7 +92,7 @@ final class OnlineLinearBaseline {
         return new TopologyReplay.Outcome(java.util.Map.of(), order.targetSamples(), prequentialCorrect, finalCorrect,
                 step, (System.nanoTime() - started) / 1e9, freshBatches > 0 ? freshAccuracy / freshBatches : Double.NaN,
                 heldOutSource.isEmpty() ? Double.NaN : (double) heldOutCorrect / heldOutSource.size(), hits,
-                Double.NaN);
+                Double.NaN, 0);
     }
 
     private float[][] standardized(RunningStandardizer stats, List<ReplayOrder.Entry> entries) {
@@ -177,7 +177,8 @@ final class OnlineLinearBaseline {
         return grad;
     }
 
-    private void step(float[][] xs, int[] ys) {
+    /** One Adam step on a standardised batch. */
+    void step(float[][] xs, int[] ys) {
         double[] grad = gradient(xs, ys);
         step++;
         double beta1 = 0.9;

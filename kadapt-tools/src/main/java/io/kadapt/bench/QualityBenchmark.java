@@ -22,7 +22,8 @@ import java.util.function.Consumer;
 /**
  * Runs every (seed, pair, method) through {@link TopologyReplay}. For one pair and seed all methods see the same
  * stream order, and run back to back, so each method's gain over source-only is measured side by side. The seed
- * sets both the stream order (shuffle) and {@code model.seed}. No target label reaches training or any choice.
+ * sets both the stream order (shuffle) and {@code model.seed}. No target label reaches training or any choice, but
+ * for the feedback-learning methods, whose stream sends the labels their {@link BenchMethod#feedback()} says, late.
  */
 public final class QualityBenchmark {
     private final Path dataDir;
@@ -35,7 +36,7 @@ public final class QualityBenchmark {
      */
     public record Run(BenchPair pair, BenchMethod method, long seed, double prequential, double finalAccuracy,
                       double sourcePrequential, double heldOutSource, long modelSteps, double seconds,
-                      double loadAverage, boolean[] prequentialHits, double targetInformation) {
+                      double loadAverage, boolean[] prequentialHits, double targetInformation, int guardSwitches) {
     }
 
     /**
@@ -105,18 +106,24 @@ public final class QualityBenchmark {
                     }
                 }
                 LabelledDataset training = new LabelledDataset(source.name(), List.copyOf(trainRows));
-                ReplayOrder order = ReplayOrder.of(training, data.get(pair)[1], labels, seed, "", false, 0);
+                Map<ReplayOrder.Feedback, ReplayOrder> orders = new HashMap<>();
                 for (BenchMethod method : methods) {
                     KadaptConfig config = config(source, labels, method, seed);
+                    ReplayOrder order = orders.computeIfAbsent(method.feedback(), feedback ->
+                            ReplayOrder.of(training, data.get(pair)[1], labels, seed, "", feedback));
+                    double varianceFloor = config.decimal(ConfigKey.PREPROCESS_VARIANCE_FLOOR);
                     tasks.add(() -> {
                         TopologyReplay.Outcome outcome = method.isLinearBaseline()
                                 ? OnlineLinearBaseline.standard(source.dimension(), labels.classes()).run(order,
-                                        heldOut, config.decimal(ConfigKey.PREPROCESS_VARIANCE_FLOOR))
+                                        heldOut, varianceFloor)
+                                : method.isInDomainReference()
+                                ? InDomainLogisticRegression.run(order, source.dimension(), labels.classes(),
+                                        varianceFloor, seed)
                                 : TopologyReplay.run(config, order, heldOut);
                         Run run = new Run(pair, method, seed, outcome.prequentialAccuracy(), outcome.finalAccuracy(),
                                 outcome.sourcePrequential(), outcome.heldOutSourceAccuracy(), outcome.modelSteps(),
                                 outcome.seconds(), MachineInfo.loadAverage1(), outcome.prequentialHits(),
-                                outcome.targetInformation());
+                                outcome.targetInformation(), outcome.guardSwitches());
                         synchronized (progress) {
                             progress.accept(run);
                         }

@@ -78,7 +78,9 @@ public final class QualityReport {
                 + "\nTarget information score (IM, ×100) — label-free: H(mean prediction) − mean H(prediction) of the"
                 + " finished model over the target samples, in nats (high: confident and diverse predictions; Liang"
                 + " et al. 2020); not computed for `linear`:\n\n"
-                + table(QualityBenchmark.Run::targetInformation, Map.of(), "");
+                + table(QualityBenchmark.Run::targetInformation, Map.of(), "")
+                + "\nNegative-transfer guard: switches of the served model per replay (mean over seeds and pairs):\n\n"
+                + guardSwitches();
     }
 
     String table(ToDoubleFunction<QualityBenchmark.Run> metric) {
@@ -147,6 +149,29 @@ public final class QualityReport {
             out.append(" |");
         }
         out.append(' ').append(published).append(" |\n");
+    }
+
+    /**
+     * How often the negative-transfer guard switched the served model in one replay: the mean over seeds and pairs, per
+     * method and dataset (0 for methods without the guard).
+     */
+    public String guardSwitches() {
+        List<String> datasets = pairs.stream().map(p -> p.dataset().equals(BenchPair.AMAZON) ? "Amazon" : p.label())
+                .distinct().toList();
+        StringBuilder out = new StringBuilder("| method |");
+        datasets.forEach(d -> out.append(' ').append(d).append(" |"));
+        out.append("\n|---|").append("---|".repeat(datasets.size())).append('\n');
+        for (BenchMethod method : methods) {
+            out.append("| ").append(method.name()).append(" |");
+            for (String dataset : datasets) {
+                out.append(String.format(java.util.Locale.ROOT, " %.2f |", runs.stream()
+                        .filter(r -> r.method().equals(method) && (dataset.equals("Amazon")
+                                ? r.pair().dataset().equals(BenchPair.AMAZON) : r.pair().label().equals(dataset)))
+                        .mapToInt(QualityBenchmark.Run::guardSwitches).average().orElse(Double.NaN)));
+            }
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     /** The runs per method: wall time of one replay, mean and max. */

@@ -56,11 +56,13 @@ public final class TopologyReplay {
 
     /**
      * What one replay measured. {@code predictions}: the published prediction of each target id;
-     * {@code sourcePrequential}: mean source accuracy of the fresh (not replayed) steps, NaN if there were none.
+     * {@code sourcePrequential}: mean source accuracy of the fresh (not replayed) steps, NaN if there were none;
+     * {@code guardSwitches}: how often the negative-transfer guard switched the served model.
      */
     public record Outcome(Map<String, PredictionMessage> predictions, int targetSamples, int prequentialCorrect,
                           int finalCorrect, long modelSteps, double seconds, double sourcePrequential,
-                          double heldOutSourceAccuracy, boolean[] prequentialHits, double targetInformation) {
+                          double heldOutSourceAccuracy, boolean[] prequentialHits, double targetInformation,
+                          int guardSwitches) {
         public double prequentialAccuracy() {
             return (double) prequentialCorrect / targetSamples;
         }
@@ -103,6 +105,7 @@ public final class TopologyReplay {
             Map<String, PredictionMessage> predictions = new HashMap<>();
             double freshSourceAccuracy = 0.0;
             int freshSteps = 0;
+            int guardSwitches = 0;
             long timestamp = BASE_TIMESTAMP;
             for (ReplayOrder.Entry entry : order.entries()) {
                 switch (entry.kind()) {
@@ -120,7 +123,8 @@ public final class TopologyReplay {
                 }
                 for (byte[] value : metricsTopic.readValuesToList()) {
                     StepMetricsMessage step = JsonCodec.read(value, StepMetricsMessage.class);
-                    if (step.applied() && !step.replay() && !step.sourceOnly()) {
+                    guardSwitches += step.guardSwitch() != null ? 1 : 0;
+                    if (step.applied() && !step.replay() && !step.sourceOnly() && !step.feedback()) {
                         freshSourceAccuracy += step.sourceAccuracy();
                         freshSteps++;
                     }
@@ -167,7 +171,7 @@ public final class TopologyReplay {
             return new Outcome(predictions, order.targetSamples(), prequentialCorrect, finalCorrect, modelSteps,
                     (System.nanoTime() - started) / 1e9, freshSteps > 0 ? freshSourceAccuracy / freshSteps : Double.NaN,
                     heldOutSource.isEmpty() ? Double.NaN : (double) heldOutCorrect / heldOutSource.size(), hits,
-                    information.score());
+                    information.score(), guardSwitches);
         } finally {
             deleteRecursively(stateDir);
         }

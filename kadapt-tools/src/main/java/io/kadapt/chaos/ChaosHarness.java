@@ -632,7 +632,7 @@ public final class ChaosHarness implements AutoCloseable {
                     inputTopics.control(),
                     applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq",
                     applicationId + ".training", applicationId + ".model");
-            steps = input.expectedSteps(settings.sourceBatch(), settings.targetBatch()) * stepsPerBatch(settings);
+            steps = input.expectedModelSteps(settings.sourceBatch(), settings.targetBatch(), stepsPerBatch(settings));
             targets = input.targetIds().size();
             deadline = started + settings.runTimeout().toNanos();
         }
@@ -661,7 +661,7 @@ public final class ChaosHarness implements AutoCloseable {
             KadaptConfig config = KadaptConfig.of(kadaptSettings(settings, applicationId, topics, ""));
             ChaosVerdict checked = new ChaosVerifier(input, settings.sourceBatch(), settings.targetBatch(),
                     stepsPerBatch(settings), INPUT_DIM,
-                    log -> TrainingReplay.model(config, log)).verify(output, reference == null ? null : reference.output());
+                    log -> TrainingReplay.checkpoint(config, log)).verify(output, reference == null ? null : reference.output());
             List<String> all = new ArrayList<>(checked.failures());
             all.addAll(failures);
             Set<String> missing = new TreeSet<>(input.deadLetters().keySet());

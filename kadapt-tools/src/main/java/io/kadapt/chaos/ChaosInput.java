@@ -170,6 +170,15 @@ public final class ChaosInput {
         return Math.min(sourceIds.size() / sourceBatch, targetIds.size() / targetBatch);
     }
 
+    /**
+     * Model steps the input makes: {@code train.steps-per-batch} for every fresh source+target batch and for every full
+     * batch (of {@code train.batch.source}) of labelled targets, which feedback learning takes: every label sent meets
+     * its prediction.
+     */
+    public long expectedModelSteps(int sourceBatch, int targetBatch, int stepsPerBatch) {
+        return (expectedSteps(sourceBatch, targetBatch) + labelledIds.size() / sourceBatch) * stepsPerBatch;
+    }
+
     /** Digest of the ids the trainer must have trained on, exactly once each, after {@code batches} fresh batches. */
     public SampleIdDigest expectedTrained(Domain domain, long batches, int batch) {
         List<String> ids = domain == Domain.SOURCE ? sourceIds : targetIds;

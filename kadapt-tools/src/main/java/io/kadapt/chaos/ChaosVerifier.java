@@ -40,6 +40,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       a reference run's: like the interleaving of domains, it depends on timing.)</li>
  *   <li>every feedback label was scored exactly once: the committed feedback score counts exactly the labels sent,
  *       no label waits unmatched, and exactly the unlabelled targets' predictions wait for a label.</li>
+ *   <li>every labelled target sample was learned from exactly once (feedback learning): the ids learned from (the
+ *       trainer state's digest) and the ids still waiting in the labelled buffer are together exactly the labelled
+ *       ids, each once; all but the last partial batch were learned from.</li>
  * </ol>
  */
 public final class ChaosVerifier {
@@ -50,11 +53,14 @@ public final class ChaosVerifier {
     private final int targetBatch;
     private final int stepsPerBatch;
     private final int inputDim;
-    private final Function<List<ConsumerRecord<String, byte[]>>, byte[]> replay;
+    private final Function<List<ConsumerRecord<String, byte[]>>, ModelCheckpointStore.Checkpoint> replay;
 
-    /** @param replay the model an uninterrupted trainer makes of a training log ({@link TrainingReplay}) */
+    /**
+     * @param replay the models (adapted, and the guard's shadow if any) an uninterrupted trainer makes of a training
+     *               log ({@link TrainingReplay})
+     */
     public ChaosVerifier(ChaosInput input, int sourceBatch, int targetBatch, int stepsPerBatch, int inputDim,
-                         Function<List<ConsumerRecord<String, byte[]>>, byte[]> replay) {
+                         Function<List<ConsumerRecord<String, byte[]>>, ModelCheckpointStore.Checkpoint> replay) {
         this.input = input;
         this.sourceBatch = sourceBatch;
         this.targetBatch = targetBatch;
@@ -68,8 +74,7 @@ public final class ChaosVerifier {
         List<String> facts = new ArrayList<>();
         checkPredictions(run, failures, facts);
         long batches = input.expectedSteps(sourceBatch, targetBatch);
-        // Every fresh batch earns train.steps-per-batch model steps (one fresh, the rest replayed).
-        long steps = batches * stepsPerBatch;
+        long steps = input.expectedModelSteps(sourceBatch, targetBatch, stepsPerBatch);
         checkSteps(run, steps, failures);
         checkTrainer(run, batches, steps, failures, facts);
         checkDeadLetters(run, failures, facts);
@@ -227,6 +232,31 @@ public final class ChaosVerifier {
         if (trainer.skippedSteps() != 0) {
             failures.add(trainer.skippedSteps() + " steps skipped");
         }
+        checkLearnedFeedback(run, trainer, failures, facts);
+    }
+
+    private void checkLearnedFeedback(RunOutput run, TrainerState trainer, List<String> failures, List<String> facts) {
+        List<String> labelled = input.labelledIds();
+        long learnedExpected = labelled.size() / sourceBatch * (long) sourceBatch;
+        SampleIdDigest learned = trainer.learnedFeedbackDigest();
+        facts.add("feedback learning: learned from " + learned.count() + " of " + learnedExpected
+                + " expected labelled samples, " + run.labelledWaiting().size() + " waiting");
+        SampleIdDigest all = SampleIdDigest.EMPTY;
+        for (String id : labelled) {
+            all = all.plus(id);
+        }
+        SampleIdDigest accounted = learned;
+        for (String id : run.labelledWaiting()) {
+            accounted = accounted.plus(id);
+        }
+        if (learned.count() != learnedExpected || !accounted.equals(all)) {
+            failures.add("labelled samples learned from " + learned + " and waiting " + run.labelledWaiting().size()
+                    + " are not the " + labelled.size() + " labelled ids exactly once (expected " + learnedExpected
+                    + " learned" + (accounted.count() > all.count() ? "; some twice)" : ")"));
+        }
+        if (trainer.droppedFeedback() != 0) {
+            failures.add(trainer.droppedFeedback() + " labelled samples dropped");
+        }
     }
 
     private void compareWithReplay(RunOutput run, List<String> failures, List<String> facts) {
@@ -234,10 +264,21 @@ public final class ChaosVerifier {
             failures.add("cannot compare models: the checkpoint is missing");
             return;
         }
-        byte[] model = run.checkpoint().get().model();
-        byte[] expected = replay.apply(run.training());
+        ModelCheckpointStore.Checkpoint expected = replay.apply(run.training());
+        compareModels("model", run.checkpoint().get().model(), expected.model(), run, failures, facts);
+        if (expected.shadow() != null) {
+            compareModels("shadow model", run.checkpoint().get().shadow(), expected.shadow(), run, failures, facts);
+        }
+    }
+
+    private static void compareModels(String what, byte[] model, byte[] expected, RunOutput run, List<String> failures,
+                                      List<String> facts) {
+        if (model == null) {
+            failures.add("no " + what + " in the checkpoint");
+            return;
+        }
         if (Arrays.equals(model, expected)) {
-            facts.add("model bit-identical to an uninterrupted trainer on the committed training log ("
+            facts.add(what + " bit-identical to an uninterrupted trainer on the committed training log ("
                     + run.training().size() + " records, " + model.length + " bytes)");
             return;
         }
@@ -257,7 +298,7 @@ public final class ChaosVerifier {
                 worstName = name;
             }
         }
-        failures.add("model differs from an uninterrupted trainer on the committed training log: max |Δ| = " + worst
+        failures.add(what + " differs from an uninterrupted trainer on the committed training log: max |Δ| = " + worst
                 + " in " + worstName
                 + " (steps " + actualSnapshot.step() + " vs " + expectedSnapshot.step() + ")");
     }

@@ -17,18 +17,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import io.kadapt.data.Sample;
+import io.kadapt.stream.state.SampleBufferStore;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * What one kadapt application committed, read back with {@code read_committed}: its predictions by sample id, its
  * step metrics by step number, its control acknowledgements by command id, the model checkpoint reassembled from
- * the last value of each key of the {@code kadapt-model} store's changelog topic, and the trainer's input: the
- * training topic as committed.
+ * the last value of each key of the {@code kadapt-model} store's changelog topic, the trainer's input (the
+ * training topic as committed) and the ids of the labelled target samples still waiting for feedback learning.
  */
 public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Long, Integer> steps,
                         Optional<ModelCheckpointStore.Checkpoint> checkpoint, Map<String, List<String>> deadLetters,
                         Map<String, byte[]> ledger, List<ConsumerRecord<String, byte[]>> training,
-                        Map<String, List<ControlAckMessage>> acks) {
+                        Map<String, List<ControlAckMessage>> acks, List<String> labelledWaiting) {
+
+    /** Output with no labelled sample waiting. */
+    public RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Long, Integer> steps,
+                     Optional<ModelCheckpointStore.Checkpoint> checkpoint, Map<String, List<String>> deadLetters,
+                     Map<String, byte[]> ledger, List<ConsumerRecord<String, byte[]>> training,
+                     Map<String, List<ControlAckMessage>> acks) {
+        this(predictions, steps, checkpoint, deadLetters, ledger, training, acks, List.of());
+    }
 
     /** Output with no control acknowledgements. */
     public RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Long, Integer> steps,
@@ -42,6 +52,11 @@ public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Lo
     /** The changelog topic Kafka Streams names after the application id and the store. */
     public static String modelChangelog(String applicationId) {
         return applicationId + StreamsProperties.TRAINER_SUFFIX + "-" + ModelCheckpointStore.NAME + "-changelog";
+    }
+
+    /** The changelog of the trainer's sample buffers. */
+    public static String bufferChangelog(String applicationId) {
+        return applicationId + StreamsProperties.TRAINER_SUFFIX + "-" + SampleBufferStore.NAME + "-changelog";
     }
 
     /** The changelog of the store that pairs predictions with feedback labels and keeps the feedback score. */
@@ -74,7 +89,9 @@ public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Lo
         Map<String, byte[]> store = lastValues(bootstrap, modelChangelog(applicationId));
         return new RunOutput(predictions, steps, ModelCheckpointStore.assemble(store::get), deadLetters,
                 lastValues(bootstrap, ledgerChangelog(applicationId)),
-                CommittedLog.readAll(bootstrap, topics.training(), READ_TIMEOUT), acks);
+                CommittedLog.readAll(bootstrap, topics.training(), READ_TIMEOUT), acks,
+                SampleBufferStore.labelledInOrder(new TreeMap<>(lastValues(bootstrap, bufferChangelog(applicationId))))
+                        .stream().map(Sample::id).toList());
     }
 
     /** The table a compacted changelog describes: the last value of each key, deleted keys left out. */

@@ -6,6 +6,7 @@ import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.AdaptationSettings;
 import io.kadapt.stream.AdaptationTopology;
 import io.kadapt.stream.StoredTrainer;
+import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.stream.dlq.RejectReason;
 import io.kadapt.training.OnlineTrainer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,8 +34,11 @@ final class TrainingReplay {
     private TrainingReplay() {
     }
 
-    /** The encoded model snapshot (parameters, Adam moments, step) after {@code log}. */
-    static byte[] model(KadaptConfig config, List<ConsumerRecord<String, byte[]>> log) {
+    /**
+     * The encoded model snapshots (parameters, Adam moments, step) after {@code log}: the adapted model's, the trainer
+     * state's and the guard's shadow's (null without the guard).
+     */
+    static ModelCheckpointStore.Checkpoint checkpoint(KadaptConfig config, List<ConsumerRecord<String, byte[]>> log) {
         AdaptationSettings settings = AdaptationSettings.from(config);
         AdaptationMetrics metrics = new AdaptationMetrics(new SimpleMeterRegistry(), RejectReason.tags());
         Path stateDir = temporaryDirectory();
@@ -46,7 +50,8 @@ final class TrainingReplay {
                 training.pipeInput(record.key(), record.value(), record.timestamp());
             }
             try (OnlineTrainer trainer = StoredTrainer.restore(settings, driver::getKeyValueStore)) {
-                return trainer.model().snapshot().encode();
+                return new ModelCheckpointStore.Checkpoint(trainer.model().snapshot().encode(),
+                        trainer.state().encode(), trainer.shadow().map(s -> s.snapshot().encode()).orElse(null));
             }
         } finally {
             try (Stream<Path> paths = Files.walk(stateDir)) {

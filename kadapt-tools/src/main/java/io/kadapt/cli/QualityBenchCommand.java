@@ -99,9 +99,11 @@ final class QualityBenchCommand implements Callable<Integer> {
         List<QualityBenchmark.Run> done = new ArrayList<>();
         List<QualityBenchmark.Run> runs = benchmark.run(selectedPairs, selectedMethods, seedList, threadCount, run -> {
             System.out.printf(Locale.ROOT, "  %-16s seed %d %-18s prequential %.4f  final %.4f  source"
-                            + " prequential %.4f  held-out source %.4f  IM %.4f  (%d steps, %.1f s, load %.2f)%n",
+                            + " prequential %.4f  held-out source %.4f  IM %.4f  guard switches %d  (%d steps, %.1f s,"
+                            + " load %.2f)%n",
                     run.pair().label(), run.seed(), run.method().name(), run.prequential(), run.finalAccuracy(),
-                    run.sourcePrequential(), run.heldOutSource(), run.targetInformation(), run.modelSteps(), run.seconds(), run.loadAverage());
+                    run.sourcePrequential(), run.heldOutSource(), run.targetInformation(), run.guardSwitches(),
+                    run.modelSteps(), run.seconds(), run.loadAverage());
             done.add(run);
             if (!noWrite && done.size() < planned) {
                 // A long run that is stopped still leaves its finished replays in the document, marked partial.

@@ -3,6 +3,7 @@ package io.kadapt.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kadapt.stream.serde.ControlAckMessage;
+import io.kadapt.stream.state.ModelCheckpointStore;
 import io.kadapt.training.AccuracyWindow;
 import java.util.HashMap;
 import java.util.List;
@@ -15,12 +16,16 @@ import org.junit.jupiter.api.Test;
 /** The verifier's dead-letter, feedback and control checks on hand-made committed output: each can fail. */
 @Tag("unit")
 class ChaosVerifierTest {
+    /** What the verifier compares the checkpoint with; these tests have none, so that check fails, as they expect. */
+    private static final ModelCheckpointStore.Checkpoint NO_REPLAY =
+            new ModelCheckpointStore.Checkpoint(new byte[0], new byte[0], null);
+
     private static final ChaosInput INPUT = new ChaosInput(List.of("s-0"), List.of("t-0", "t-1"),
             Map.of("bad-0", "malformed_json", "bad-1", "label_out_of_range"), List.of("t-0"));
 
     private static List<String> failures(Map<String, List<String>> deadLetters, Map<String, byte[]> ledger) {
         RunOutput run = new RunOutput(Map.of(), Map.of(), Optional.empty(), deadLetters, ledger, List.of());
-        return new ChaosVerifier(INPUT, 1, 1, ChaosHarness.STEPS_PER_BATCH, 4, log -> new byte[0]).verify(run, null)
+        return new ChaosVerifier(INPUT, 1, 1, ChaosHarness.STEPS_PER_BATCH, 4, log -> NO_REPLAY).verify(run, null)
                 .failures().stream()
                 .filter(f -> f.contains("dead-lettered") || f.contains("feedback") || f.contains("label")).toList();
     }
@@ -82,7 +87,7 @@ class ChaosVerifierTest {
 
     private static List<String> controlFailures(Map<String, List<ControlAckMessage>> acks) {
         RunOutput run = new RunOutput(Map.of(), Map.of(), Optional.empty(), Map.of(), Map.of(), List.of(), acks);
-        return new ChaosVerifier(WITH_COMMANDS, 1, 1, ChaosHarness.STEPS_PER_BATCH, 4, log -> new byte[0])
+        return new ChaosVerifier(WITH_COMMANDS, 1, 1, ChaosHarness.STEPS_PER_BATCH, 4, log -> NO_REPLAY)
                 .verify(run, null).failures().stream()
                 .filter(f -> f.contains("control")).toList();
     }

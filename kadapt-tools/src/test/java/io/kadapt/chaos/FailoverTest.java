@@ -19,12 +19,13 @@ class FailoverTest extends ReferenceRunTest {
     /** Down at least this long per bounce; the restart adds the broker's own start time (about 5 s). */
     static final Duration OUTAGE = Duration.ofSeconds(5);
     /**
-     * 32 steps per batch (640 steps): with 4 the trainer once finished all 80 steps before the standby had applied
-     * a changelog record, and the takeover had nothing to take over.
+     * 128 steps per batch (about 5,000 steps, 20–30 s of training): with 4 the trainer once finished all 80 steps
+     * before the standby had applied a changelog record, and the takeover had nothing to take over; with 32 (1,248 steps
+     * once feedback learning added its steps) it happened again, the whole stream done 13 s after launch.
      */
     static final ChaosSettings SETTINGS = new ChaosSettings(11, 320, 320, 16, 16, 0,
             ChaosSettings.StopSignal.SIGKILL, 0, OUTAGE, "exactly_once_v2", 100,
-            Map.of("model.hidden", "64,32", "train.steps-per-batch", "32"), Duration.ofMinutes(3));
+            Map.of("model.hidden", "64,32", "train.steps-per-batch", "128"), Duration.ofMinutes(3));
 
     @Override
     ChaosSettings settings() {

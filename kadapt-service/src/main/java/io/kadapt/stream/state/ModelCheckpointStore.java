@@ -1,20 +1,23 @@
 package io.kadapt.stream.state;
 
+import io.kadapt.training.OnlineTrainer;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The model and trainer state inside a changelogged, cached Kafka Streams store. The model bytes are
- * split into chunks so no changelog record approaches Kafka's 1 MiB record limit, whatever the layer
- * sizes. With caching, the many puts between two commits collapse into one changelog write per chunk.
+ * The model, the guard's source-only shadow model (when there is one) and the trainer state inside a changelogged,
+ * cached Kafka Streams store. The models' bytes are split into chunks so no changelog record approaches Kafka's 1 MiB
+ * record limit, whatever the layer sizes. With caching, the many puts between two commits collapse into one changelog write per chunk.
  */
 public final class ModelCheckpointStore {
     public static final String NAME = "kadapt-model";
     static final int CHUNK_BYTES = 256 * 1024;
     private static final String CHUNK_COUNT = "model.chunks";
     private static final String CHUNK_PREFIX = "model.";
+    private static final String SHADOW_CHUNK_COUNT = "shadow.chunks";
+    private static final String SHADOW_CHUNK_PREFIX = "shadow.";
     private static final String TRAINER = "trainer";
 
     private final KeyValueStore<String, byte[]> store;
@@ -23,18 +26,32 @@ public final class ModelCheckpointStore {
         this.store = store;
     }
 
-    /** A model snapshot and trainer state that were saved together. */
-    public record Checkpoint(byte[] model, byte[] trainer) {
+    /** A model snapshot, the shadow's (null without one) and trainer state that were saved together. */
+    public record Checkpoint(byte[] model, byte[] trainer, byte[] shadow) {
     }
 
-    public void save(byte[] model, byte[] trainer) {
-        int chunks = Math.max(1, (model.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
+    /** The trainer's models and state, as they are now. */
+    public void save(OnlineTrainer trainer) {
+        save(trainer.model().snapshot().encode(), trainer.shadow().map(s -> s.snapshot().encode()).orElse(null),
+                trainer.state().encode());
+    }
+
+    /** @param shadow the shadow model's snapshot, or null when there is none */
+    public void save(byte[] model, byte[] shadow, byte[] trainer) {
+        saveChunks(CHUNK_PREFIX, CHUNK_COUNT, model);
+        if (shadow != null) {
+            saveChunks(SHADOW_CHUNK_PREFIX, SHADOW_CHUNK_COUNT, shadow);
+        }
+        saveTrainer(trainer);
+    }
+
+    private void saveChunks(String prefix, String countKey, byte[] bytes) {
+        int chunks = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
         for (int i = 0; i < chunks; i++) {
             int from = i * CHUNK_BYTES;
-            store.put(CHUNK_PREFIX + i, Arrays.copyOfRange(model, from, Math.min(model.length, from + CHUNK_BYTES)));
+            store.put(prefix + i, Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES)));
         }
-        store.put(CHUNK_COUNT, Integer.toString(chunks).getBytes());
-        saveTrainer(trainer);
+        store.put(countKey, Integer.toString(chunks).getBytes());
     }
 
     /** Trainer state alone, when only bookkeeping changed (a dropped sample). */
@@ -56,13 +73,19 @@ public final class ModelCheckpointStore {
         if (count == null || trainer == null) {
             return Optional.empty();
         }
+        byte[] shadowCount = entries.apply(SHADOW_CHUNK_COUNT);
+        return Optional.of(new Checkpoint(join(entries, CHUNK_PREFIX, count), trainer,
+                shadowCount == null ? null : join(entries, SHADOW_CHUNK_PREFIX, shadowCount)));
+    }
+
+    private static byte[] join(Function<String, byte[]> entries, String prefix, byte[] count) {
         int chunks = Integer.parseInt(new String(count));
         byte[][] parts = new byte[chunks][];
         int length = 0;
         for (int i = 0; i < chunks; i++) {
-            parts[i] = entries.apply(CHUNK_PREFIX + i);
+            parts[i] = entries.apply(prefix + i);
             if (parts[i] == null) {
-                throw new IllegalStateException("model checkpoint is missing chunk " + i + " of " + chunks);
+                throw new IllegalStateException("checkpoint is missing chunk " + prefix + i + " of " + chunks);
             }
             length += parts[i].length;
         }
@@ -72,6 +95,6 @@ public final class ModelCheckpointStore {
             System.arraycopy(part, 0, model, offset, part.length);
             offset += part.length;
         }
-        return Optional.of(new Checkpoint(model, trainer));
+        return model;
     }
 }

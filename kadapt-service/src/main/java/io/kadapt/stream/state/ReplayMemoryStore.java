@@ -1,6 +1,5 @@
 package io.kadapt.stream.state;
 
-import io.kadapt.data.Domain;
 import io.kadapt.data.Sample;
 import io.kadapt.training.OnlineTrainer.ReplayWrite;
 import java.util.List;
@@ -18,16 +17,19 @@ public final class ReplayMemoryStore {
 
     public void write(List<ReplayWrite> writes) {
         for (ReplayWrite write : writes) {
-            store.put(key(write.domain(), write.slot()), SampleCodec.encode(write.sample()));
+            store.put(key(write.memory(), write.slot()), SampleCodec.encode(write.sample()));
         }
     }
 
-    /** The stored slots in slot order; slots are filled from 0 without gaps. */
-    public List<Sample> load(Domain domain) {
-        return SampleCodec.decodeRange(store, key(domain, 0), key(domain, Integer.MAX_VALUE));
+    /**
+     * The stored slots of a memory ({@link ReplayWrite#memory()}: a domain's tag or the labelled samples') in slot
+     * order; slots are filled from 0 without gaps.
+     */
+    public List<Sample> load(String memory) {
+        return SampleCodec.decodeRange(store, key(memory, 0), key(memory, Integer.MAX_VALUE));
     }
 
-    private static String key(Domain domain, int slot) {
-        return String.format("%s/%010d", domain.tag(), slot);
+    private static String key(String memory, int slot) {
+        return String.format("%s/%010d", memory, slot);
     }
 }

@@ -1,0 +1,223 @@
+package io.kadapt.training;
+
+import io.kadapt.monitor.PredictionScores;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Decides which of two models is served: the adapted one or the source-only shadow trained on the same batches. On
+ * the evidence of feedback labels when there are enough of them (each labelled batch scored by both models before
+ * either learns from it: error rate, or mean squared error for regression), otherwise on a label-free score of each
+ * model over the same recent target batches (information maximisation, H(p̄) − mean H(p), computed per batch before
+ * the step that trains on it; classification only). It switches only when the other model is better by more than the
+ * margin over a full window of evidence gathered since the last switch, so it cannot flap; the label-free margin is
+ * large ({@link GuardSettings#labelFreeMargin}), so that without labels it steps in on a collapse, not on noise. Everything here is a
+ * function of the training log, persisted with the trainer state: a restored trainer serves and switches exactly as
+ * one that never stopped.
+ */
+public final class NegativeTransferGuard {
+    /** The two models the guard chooses between. */
+    public enum Candidate {
+        ADAPTED, SOURCE_ONLY;
+
+        /** The label of {@code kadapt_serving_model} and of the metrics topic. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        Candidate other() {
+            return this == ADAPTED ? SOURCE_ONLY : ADAPTED;
+        }
+    }
+
+    /** A switch: from, to, on which evidence, and the two scores that decided it. */
+    public record Switch(Candidate from, Candidate to, String criterion, double fromScore, double toScore) {
+    }
+
+    static final String FEEDBACK_ERROR = "feedback_error";
+    static final String INFORMATION = "information_maximisation";
+
+    private final GuardSettings settings;
+    private final boolean regression;
+    /** Per model (index = ordinal), the loss of each of the last {@code window} labelled samples. */
+    private final double[][] feedbackLoss;
+    /** Per model, the information score of each of the last {@link #batches} target batches. */
+    private final double[][] information;
+    private final int batches;
+    private Candidate serving = Candidate.ADAPTED;
+    private long switches;
+    private long labelled;
+    private long labelledSinceSwitch;
+    private long targetBatches;
+    private long batchesSinceSwitch;
+
+    /**
+     * @param targetBatch target samples per fresh batch: the label-free window is {@code window} samples in whole
+     *                    batches
+     */
+    public NegativeTransferGuard(GuardSettings settings, int targetBatch, boolean regression) {
+        this.settings = settings;
+        this.regression = regression;
+        this.batches = Math.max(1, (settings.window() + targetBatch - 1) / targetBatch);
+        this.feedbackLoss = new double[2][settings.window()];
+        this.information = new double[2][batches];
+    }
+
+    public Candidate serving() {
+        return serving;
+    }
+
+    public long switches() {
+        return switches;
+    }
+
+    /**
+     * Labelled samples, each scored by both models before either learned from it: 0/1 error (classification) or
+     * squared error (regression) of the adapted and of the shadow model.
+     */
+    public Optional<Switch> feedback(double[] adaptedLoss, double[] shadowLoss) {
+        for (int i = 0; i < adaptedLoss.length; i++) {
+            int slot = (int) (labelled % settings.window());
+            feedbackLoss[Candidate.ADAPTED.ordinal()][slot] = adaptedLoss[i];
+            feedbackLoss[Candidate.SOURCE_ONLY.ordinal()][slot] = shadowLoss[i];
+            labelled++;
+            labelledSinceSwitch++;
+        }
+        if (labelledSinceSwitch < settings.window()) {
+            return Optional.empty();
+        }
+        double servingLoss = mean(feedbackLoss[serving.ordinal()]);
+        double otherLoss = mean(feedbackLoss[serving.other().ordinal()]);
+        // Regression errors have the labels' unit, so their margin is relative; error rates take it as is.
+        boolean better = regression ? otherLoss < servingLoss * (1 - settings.margin())
+                : otherLoss < servingLoss - settings.margin();
+        return better ? Optional.of(switchTo(FEEDBACK_ERROR, servingLoss, otherLoss)) : Optional.empty();
+    }
+
+    /**
+     * A fresh target batch's class probabilities under both models, before the step that trains on it. Decides only
+     * while there is not yet a window of feedback labels: labels, once there, are the better evidence.
+     */
+    public Optional<Switch> targetBatch(float[][] adaptedProbabilities, float[][] shadowProbabilities) {
+        if (regression) {
+            return Optional.empty();
+        }
+        int slot = (int) (targetBatches % batches);
+        information[Candidate.ADAPTED.ordinal()][slot] = PredictionScores.informationMaximisation(adaptedProbabilities);
+        information[Candidate.SOURCE_ONLY.ordinal()][slot] = PredictionScores.informationMaximisation(shadowProbabilities);
+        targetBatches++;
+        batchesSinceSwitch++;
+        if (labelled >= settings.window() || batchesSinceSwitch < batches) {
+            return Optional.empty();
+        }
+        double servingScore = mean(information[serving.ordinal()]);
+        double otherScore = mean(information[serving.other().ordinal()]);
+        double classes = adaptedProbabilities.length > 0 ? adaptedProbabilities[0].length : 2;
+        return otherScore > servingScore + settings.labelFreeMargin() * Math.log(classes)
+                ? Optional.of(switchTo(INFORMATION, servingScore, otherScore)) : Optional.empty();
+    }
+
+    private Switch switchTo(String criterion, double fromScore, double toScore) {
+        Switch change = new Switch(serving, serving.other(), criterion, fromScore, toScore);
+        serving = serving.other();
+        switches++;
+        labelledSinceSwitch = 0;
+        batchesSinceSwitch = 0;
+        return change;
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double value : values) {
+            sum += value;
+        }
+        return sum / values.length;
+    }
+
+    /** Everything the guard has gathered and decided, for the trainer state. */
+    byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A guard with the state {@link #encode} wrote; a fresh one for no bytes. */
+    static NegativeTransferGuard restore(GuardSettings settings, int targetBatch, boolean regression, byte[] stored) {
+        NegativeTransferGuard guard = new NegativeTransferGuard(settings, targetBatch, regression);
+        if (stored.length > 0) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored))) {
+                guard.read(in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("corrupt guard state: " + e.getMessage(), e);
+            }
+        }
+        return guard;
+    }
+
+    private void write(DataOutputStream out) throws IOException {
+        out.writeInt(serving.ordinal());
+        out.writeLong(switches);
+        out.writeLong(labelled);
+        out.writeLong(labelledSinceSwitch);
+        out.writeLong(targetBatches);
+        out.writeLong(batchesSinceSwitch);
+        out.writeInt(feedbackLoss[0].length);
+        out.writeInt(batches);
+        for (int model = 0; model < 2; model++) {
+            for (double value : feedbackLoss[model]) {
+                out.writeDouble(value);
+            }
+            for (double value : information[model]) {
+                out.writeDouble(value);
+            }
+        }
+    }
+
+    /**
+     * Restores what {@link #write} wrote into this (fresh) guard. A guard written with other window sizes is not
+     * restored: it starts afresh, serving the adapted model, and gathers its evidence again.
+     */
+    private void read(DataInputStream in) throws IOException {
+        Candidate storedServing = Candidate.values()[in.readInt()];
+        long storedSwitches = in.readLong();
+        long storedLabelled = in.readLong();
+        long storedLabelledSince = in.readLong();
+        long storedBatches = in.readLong();
+        long storedBatchesSince = in.readLong();
+        int window = in.readInt();
+        int storedBatchWindow = in.readInt();
+        double[][] storedFeedback = new double[2][window];
+        double[][] storedInformation = new double[2][storedBatchWindow];
+        for (int model = 0; model < 2; model++) {
+            for (int i = 0; i < window; i++) {
+                storedFeedback[model][i] = in.readDouble();
+            }
+            for (int i = 0; i < storedBatchWindow; i++) {
+                storedInformation[model][i] = in.readDouble();
+            }
+        }
+        if (window != feedbackLoss[0].length || storedBatchWindow != batches) {
+            return;
+        }
+        serving = storedServing;
+        switches = storedSwitches;
+        labelled = storedLabelled;
+        labelledSinceSwitch = storedLabelledSince;
+        targetBatches = storedBatches;
+        batchesSinceSwitch = storedBatchesSince;
+        for (int model = 0; model < 2; model++) {
+            System.arraycopy(storedFeedback[model], 0, feedbackLoss[model], 0, window);
+            System.arraycopy(storedInformation[model], 0, information[model], 0, storedBatchWindow);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.kadapt.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kadapt.training.NegativeTransferGuard.Candidate;
+import java.util.Arrays;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The guard's decisions: evidence windows, hysteresis, which evidence counts, and persistence. */
+@Tag("unit")
+class NegativeTransferGuardTest {
+    private static final GuardSettings SETTINGS = new GuardSettings(true, 8, 0.1, 0.1);
+
+    /** {@code n} labelled samples, a fraction {@code errors} of them wrong (the first ones). */
+    private static double[] errors(int n, double errors) {
+        double[] losses = new double[n];
+        Arrays.fill(losses, 0, (int) Math.round(n * errors), 1.0);
+        return losses;
+    }
+
+    @Test
+    @DisplayName("feedback: switches after a full window once the shadow errs less by more than the margin, not before")
+    void feedbackSwitch() {
+        NegativeTransferGuard guard = new NegativeTransferGuard(SETTINGS, 4, false);
+        assertEquals(Optional.empty(), guard.feedback(errors(4, 0.5), errors(4, 0)), "half a window decides nothing");
+        Optional<NegativeTransferGuard.Switch> change = guard.feedback(errors(4, 0.5), errors(4, 0));
+        assertTrue(change.isPresent());
+        assertEquals(Candidate.ADAPTED, change.get().from());
+        assertEquals(Candidate.SOURCE_ONLY, guard.serving());
+        assertEquals(0.5, change.get().fromScore(), 1e-12);
+        assertEquals(0.0, change.get().toScore(), 1e-12);
+        assertEquals(NegativeTransferGuard.FEEDBACK_ERROR, change.get().criterion());
+        assertEquals(1, guard.switches());
+
+        // The adapted model is better again at once, but a switch back needs a full window since the switch
+        assertEquals(Optional.empty(), guard.feedback(errors(4, 0), errors(4, 0.5)));
+        assertEquals(Candidate.ADAPTED, guard.feedback(errors(4, 0), errors(4, 0.5)).orElseThrow().to());
+        assertEquals(2, guard.switches());
+    }
+
+    @Test
+    @DisplayName("hysteresis: a difference within the margin never switches")
+    void withinMargin() {
+        // 25 % against 12.5 % errors: 0.125 apart, within a margin of 0.15 ...
+        NegativeTransferGuard guard = new NegativeTransferGuard(new GuardSettings(true, 8, 0.15, 0.1), 4, false);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(Optional.empty(), guard.feedback(errors(8, 0.25), errors(8, 0.125)));
+        }
+        assertEquals(Candidate.ADAPTED, guard.serving());
+        // ... and beyond the default test margin of 0.1
+        assertTrue(new NegativeTransferGuard(SETTINGS, 4, false).feedback(errors(8, 0.25), errors(8, 0.125)).isPresent());
+    }
+
+    @Test
+    @DisplayName("without labels: information maximisation over the window decides; with a window of labels it no longer does")
+    void labelFree() {
+        float[][] confidentDiverse = {{0.95f, 0.05f}, {0.05f, 0.95f}, {0.95f, 0.05f}, {0.05f, 0.95f}};
+        float[][] collapsed = {{0.99f, 0.01f}, {0.99f, 0.01f}, {0.99f, 0.01f}, {0.99f, 0.01f}};
+        NegativeTransferGuard guard = new NegativeTransferGuard(SETTINGS, 4, false);
+        assertEquals(Optional.empty(), guard.targetBatch(collapsed, confidentDiverse));
+        NegativeTransferGuard.Switch change = guard.targetBatch(collapsed, confidentDiverse).orElseThrow();
+        assertEquals(NegativeTransferGuard.INFORMATION, change.criterion());
+        assertEquals(Candidate.SOURCE_ONLY, change.to());
+        // IM of the diverse batch: H(mean) = log 2, mean H = H(0.95, 0.05)
+        double h = -(0.95 * Math.log(0.95) + 0.05 * Math.log(0.05));
+        assertEquals(Math.log(2) - h, change.toScore(), 1e-6);
+
+        // The label-free margin is a fraction of ln C: 0.8 · ln 2 = 0.55 nats is more than the 0.49 between them
+        NegativeTransferGuard cautious = new NegativeTransferGuard(new GuardSettings(true, 8, 0.1, 0.8), 4, false);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(Optional.empty(), cautious.targetBatch(collapsed, confidentDiverse));
+        }
+
+        NegativeTransferGuard labelled = new NegativeTransferGuard(SETTINGS, 4, false);
+        labelled.feedback(errors(8, 0.25), errors(8, 0.25));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(Optional.empty(), labelled.targetBatch(collapsed, confidentDiverse));
+        }
+        assertEquals(Candidate.ADAPTED, labelled.serving());
+    }
+
+    @Test
+    @DisplayName("regression: the margin is relative to the served model's squared error; no label-free switch")
+    void regression() {
+        NegativeTransferGuard guard = new NegativeTransferGuard(SETTINGS, 4, true);
+        double[] served = new double[8];
+        double[] slightlyBetter = new double[8];
+        Arrays.fill(served, 100.0);
+        Arrays.fill(slightlyBetter, 95.0); // 5 % better: within the 10 % margin
+        assertEquals(Optional.empty(), guard.feedback(served, slightlyBetter));
+        double[] muchBetter = new double[8];
+        Arrays.fill(muchBetter, 80.0);
+        assertEquals(Candidate.SOURCE_ONLY, guard.feedback(served, muchBetter).orElseThrow().to());
+        float[][] rows = {{1f}, {1f}, {1f}, {1f}};
+        assertEquals(Optional.empty(), guard.targetBatch(rows, rows));
+    }
+
+    @Test
+    @DisplayName("encode → restore gives a guard that decides as the original; other window sizes start afresh")
+    void persistence() {
+        NegativeTransferGuard guard = new NegativeTransferGuard(SETTINGS, 4, false);
+        guard.feedback(errors(8, 0.5), errors(8, 0));
+        guard.feedback(errors(4, 0), errors(4, 0.5));
+        NegativeTransferGuard restored = NegativeTransferGuard.restore(SETTINGS, 4, false, guard.encode());
+        assertEquals(guard.serving(), restored.serving());
+        assertEquals(guard.switches(), restored.switches());
+        assertEquals(guard.feedback(errors(4, 0), errors(4, 0.5)), restored.feedback(errors(4, 0), errors(4, 0.5)));
+        assertTrue(Arrays.equals(guard.encode(), restored.encode()));
+
+        NegativeTransferGuard resized = NegativeTransferGuard.restore(new GuardSettings(true, 16, 0.1, 0.1), 4, false,
+                guard.encode());
+        assertEquals(Candidate.ADAPTED, resized.serving());
+        assertEquals(0, resized.switches());
+    }
+}
