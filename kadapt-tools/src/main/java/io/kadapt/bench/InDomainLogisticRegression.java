@@ -66,6 +66,7 @@ final class InDomainLogisticRegression {
             best = Math.max(best, correct);
         }
         return new TopologyReplay.Outcome(Map.of(), targets.size(), best, best, steps,
-                (System.nanoTime() - started) / 1e9, Double.NaN, Double.NaN, null, Double.NaN, 0);
+                (System.nanoTime() - started) / 1e9, Double.NaN, Double.NaN, null, Double.NaN, 0,
+                List.of());
     }
 }

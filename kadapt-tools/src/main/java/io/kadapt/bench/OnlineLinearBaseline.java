@@ -92,7 +92,7 @@ final class OnlineLinearBaseline {
         return new TopologyReplay.Outcome(java.util.Map.of(), order.targetSamples(), prequentialCorrect, finalCorrect,
                 step, (System.nanoTime() - started) / 1e9, freshBatches > 0 ? freshAccuracy / freshBatches : Double.NaN,
                 heldOutSource.isEmpty() ? Double.NaN : (double) heldOutCorrect / heldOutSource.size(), hits,
-                Double.NaN, 0);
+                Double.NaN, 0, List.of());
     }
 
     private float[][] standardized(RunningStandardizer stats, List<ReplayOrder.Entry> entries) {

@@ -36,7 +36,8 @@ public final class QualityBenchmark {
      */
     public record Run(BenchPair pair, BenchMethod method, long seed, double prequential, double finalAccuracy,
                       double sourcePrequential, double heldOutSource, long modelSteps, double seconds,
-                      double loadAverage, boolean[] prequentialHits, double targetInformation, int guardSwitches) {
+                      double loadAverage, boolean[] prequentialHits, double targetInformation, int guardSwitches,
+                      List<GaugePoint> gauges) {
     }
 
     /**
@@ -123,7 +124,7 @@ public final class QualityBenchmark {
                         Run run = new Run(pair, method, seed, outcome.prequentialAccuracy(), outcome.finalAccuracy(),
                                 outcome.sourcePrequential(), outcome.heldOutSourceAccuracy(), outcome.modelSteps(),
                                 outcome.seconds(), MachineInfo.loadAverage1(), outcome.prequentialHits(),
-                                outcome.targetInformation(), outcome.guardSwitches());
+                                outcome.targetInformation(), outcome.guardSwitches(), outcome.gauges());
                         synchronized (progress) {
                             progress.accept(run);
                         }

@@ -80,7 +80,43 @@ public final class QualityReport {
                 + " et al. 2020); not computed for `linear`:\n\n"
                 + table(QualityBenchmark.Run::targetInformation, Map.of(), "")
                 + "\nNegative-transfer guard: switches of the served model per replay (mean over seeds and pairs):\n\n"
-                + guardSwitches();
+                + guardSwitches()
+                + "\nLabel-free gauges against true accuracy — Spearman's ρ over checkpoints (windows of the last 256"
+                + " published predictions at ¼, ½, ¾ and the end of each replay, every method that publishes"
+                + " predictions); pooled: all checkpoints of the dataset; within: the mean of the ρ of each pair and"
+                + " seed, across methods and checkpoints. Entropy should correlate negatively:\n\n"
+                + gaugeCorrelations();
+    }
+
+    /** Spearman's ρ of each label-free gauge with accuracy, per dataset: pooled, and within each pair and seed. */
+    public String gaugeCorrelations() {
+        List<String> datasets = pairs.stream().map(p -> p.dataset().equals(BenchPair.AMAZON) ? "Amazon" : p.label())
+                .distinct().toList();
+        Map<String, ToDoubleFunction<GaugePoint>> gauges = new LinkedHashMap<>();
+        gauges.put("prediction entropy", GaugePoint::entropy);
+        gauges.put("information maximisation", GaugePoint::information);
+        gauges.put("SND", GaugePoint::snd);
+        StringBuilder out = new StringBuilder("| gauge |");
+        datasets.forEach(d -> out.append(' ').append(d).append(" pooled | ").append(d).append(" within |"));
+        out.append("\n|---|").append("---|---|".repeat(datasets.size())).append('\n');
+        gauges.forEach((name, gauge) -> {
+            out.append("| ").append(name).append(" |");
+            for (String dataset : datasets) {
+                List<QualityBenchmark.Run> inDataset = runs.stream().filter(r -> !r.gauges().isEmpty())
+                        .filter(r -> dataset.equals("Amazon") ? r.pair().dataset().equals(BenchPair.AMAZON)
+                                : r.pair().label().equals(dataset)).toList();
+                double pooled = GaugeCorrelation.spearman(inDataset.stream().flatMap(r -> r.gauges().stream())
+                        .toList(), gauge);
+                double within = inDataset.stream().map(r -> r.pair().label() + "/" + r.seed()).distinct()
+                        .mapToDouble(key -> GaugeCorrelation.spearman(inDataset.stream()
+                                .filter(r -> (r.pair().label() + "/" + r.seed()).equals(key))
+                                .flatMap(r -> r.gauges().stream()).toList(), gauge))
+                        .filter(Double::isFinite).average().orElse(Double.NaN);
+                out.append(String.format(Locale.ROOT, " %+.2f | %+.2f |", pooled, within));
+            }
+            out.append('\n');
+        });
+        return out.toString();
     }
 
     String table(ToDoubleFunction<QualityBenchmark.Run> metric) {

@@ -57,12 +57,14 @@ public final class TopologyReplay {
     /**
      * What one replay measured. {@code predictions}: the published prediction of each target id;
      * {@code sourcePrequential}: mean source accuracy of the fresh (not replayed) steps, NaN if there were none;
-     * {@code guardSwitches}: how often the negative-transfer guard switched the served model.
+     * {@code guardSwitches}: how often the negative-transfer guard switched the served model; {@code gauges}: the
+     * label-free gauges beside the true accuracy at checkpoints of the published predictions (none for baselines that
+     * publish none).
      */
     public record Outcome(Map<String, PredictionMessage> predictions, int targetSamples, int prequentialCorrect,
                           int finalCorrect, long modelSteps, double seconds, double sourcePrequential,
                           double heldOutSourceAccuracy, boolean[] prequentialHits, double targetInformation,
-                          int guardSwitches) {
+                          int guardSwitches, List<GaugePoint> gauges) {
         public double prequentialAccuracy() {
             return (double) prequentialCorrect / targetSamples;
         }
@@ -135,6 +137,7 @@ public final class TopologyReplay {
             int finalCorrect = 0;
             int heldOutCorrect = 0;
             boolean[] hits = new boolean[order.targetSamples()];
+            List<float[]> publishedProbabilities = new java.util.ArrayList<>(order.targetSamples());
             InformationScore information = new InformationScore();
             long modelSteps;
             // The finished model: what the stores hold now, loaded exactly as a restarted processor would load it.
@@ -162,6 +165,7 @@ public final class TopologyReplay {
                             throw new IllegalStateException("no prediction for target sample " + entry.id());
                         }
                         information.add(finals.get(i).probabilities());
+                        publishedProbabilities.add(published.probabilities());
                         hits[from + i] = published.predicted() == entry.label();
                         prequentialCorrect += hits[from + i] ? 1 : 0;
                         finalCorrect += finals.get(i).predictedClass() == entry.label() ? 1 : 0;
@@ -171,7 +175,7 @@ public final class TopologyReplay {
             return new Outcome(predictions, order.targetSamples(), prequentialCorrect, finalCorrect, modelSteps,
                     (System.nanoTime() - started) / 1e9, freshSteps > 0 ? freshSourceAccuracy / freshSteps : Double.NaN,
                     heldOutSource.isEmpty() ? Double.NaN : (double) heldOutCorrect / heldOutSource.size(), hits,
-                    information.score(), guardSwitches);
+                    information.score(), guardSwitches, GaugePoint.of(publishedProbabilities, hits));
         } finally {
             deleteRecursively(stateDir);
         }

@@ -1,0 +1,44 @@
+package io.kadapt.bench;
+
+import io.kadapt.monitor.LabelFreeMonitor;
+import io.kadapt.monitor.LabelFreeSnapshot;
+import io.kadapt.monitor.MonitorSettings;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One checkpoint of a replay: the true accuracy of a window of consecutive published predictions beside the
+ * label-free gauges the service computes from the same window (its {@link LabelFreeMonitor}, as on /metrics). What
+ * the gauge-correlation table of {@code bench quality} ranks.
+ */
+record GaugePoint(double accuracy, double entropy, double information, double snd) {
+    /** Checkpoints per replay: windows ending at a quarter, half, three quarters and all of the target stream. */
+    static final int CHECKPOINTS = 4;
+
+    /**
+     * The checkpoints of one replay, from its predictions' probabilities and hits in target order. A window is the
+     * monitor's prediction window (256), or all the predictions before the checkpoint when there are fewer.
+     */
+    static List<GaugePoint> of(List<float[]> probabilities, boolean[] hits) {
+        int window = MonitorSettings.DEFAULTS.predictionWindow();
+        List<GaugePoint> points = new ArrayList<>(CHECKPOINTS);
+        for (int k = 1; k <= CHECKPOINTS; k++) {
+            int end = (int) ((long) probabilities.size() * k / CHECKPOINTS);
+            int start = Math.max(0, end - window);
+            if (end - start < 2) {
+                continue;
+            }
+            LabelFreeMonitor monitor = new LabelFreeMonitor(MonitorSettings.DEFAULTS,
+                    probabilities.get(0).length, 1);
+            int correct = 0;
+            for (int i = start; i < end; i++) {
+                monitor.prediction(probabilities.get(i));
+                correct += hits[i] ? 1 : 0;
+            }
+            LabelFreeSnapshot snapshot = monitor.snapshot();
+            points.add(new GaugePoint((double) correct / (end - start), snapshot.meanEntropy(),
+                    snapshot.informationMaximisation(), snapshot.softNeighbourhoodDensity()));
+        }
+        return List.copyOf(points);
+    }
+}
