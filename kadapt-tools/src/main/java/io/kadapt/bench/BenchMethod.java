@@ -68,7 +68,14 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
             // The negative-transfer guard (issue 14): where adaptation hurts (entropy minimisation collapses) and where
             // it helps (the default), each with the guard switched off.
             of("entropy-unguarded", "loss.domain=entropy,guard.enabled=false").optional(),
-            of("mmd-unguarded", "guard.enabled=false").optional());
+            of("mmd-unguarded", "guard.enabled=false").optional(),
+            // ... and where a tenth of the labels arrive, 100 targets late: the guard's feedback evidence.
+            of("entropy-p0.1-d100", "loss.domain=entropy").withFeedback(new ReplayOrder.Feedback(0.1, 100))
+                    .optional(),
+            of("entropy-p0.1-d100-unguarded", "loss.domain=entropy,guard.enabled=false")
+                    .withFeedback(new ReplayOrder.Feedback(0.1, 100)).optional(),
+            of("source-only-p0.1-d100", "loss.domain=none").withFeedback(new ReplayOrder.Feedback(0.1, 100))
+                    .optional());
 
     /** A method from {@code key=value,key=value} (empty: the defaults as shipped). */
     public static BenchMethod of(String name, String settings) {
