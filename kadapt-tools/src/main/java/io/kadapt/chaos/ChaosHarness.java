@@ -374,7 +374,10 @@ public final class ChaosHarness implements AutoCloseable {
             KadaptProcess activeProcess = active.equals("a") ? a : b;
             KadaptProcess survivor = active.equals("a") ? b : a;
             int killPoint = killPoints(standby.seed(), 1, attempt.targets)[0];
-            while ((standbyReplicas > 0 && survivor.scrape().sum(STANDBY_RECORDS) == 0 || progress.distinct() < killPoint)
+            // The trainer must have committed a step too: a kill before its first commit has no state to take over
+            // (the control once "replayed 0 of 0 changelog records": the predictions were ahead of training).
+            while ((standbyReplicas > 0 && survivor.scrape().sum(STANDBY_RECORDS) == 0 || progress.distinct() < killPoint
+                    || progress.maxStep() == 0)
                     && !progress.done(attempt) && System.nanoTime() < attempt.deadline) {
                 progress.update();
             }

@@ -24,8 +24,11 @@ class StepProfileTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                 .run("./kadapt bench profile", Duration.ofSeconds(2));
 
-        // Then the samples land in kadapt's engine, some of them in the native GEMM, and every share is counted once
-        assertTrue(report.contains("`FastEngine."), report);
+        // Then the samples land in kadapt's engine (which of its classes varies: at these sizes a 2-second recording
+        // holds under 200 samples, and once none fell in FastEngine's own frames), some of them in the native GEMM,
+        // and every share is counted once
+        assertTrue(Pattern.compile("\\| `(FastEngine|AdamOptimizer|Blas|StepBuffers|HandWritten\\w*|DirectForward)[.$]")
+                .matcher(report).find(), report);
         assertTrue(report.contains("native `"), report);
         Matcher share = Pattern.compile("\\| ([0-9.]+) % \\|").matcher(report);
         double sum = 0;
