@@ -19,13 +19,14 @@ class FailoverTest extends ReferenceRunTest {
     /** Down at least this long per bounce; the restart adds the broker's own start time (about 5 s). */
     static final Duration OUTAGE = Duration.ofSeconds(5);
     /**
-     * 128 steps per batch (about 5,000 steps, 20–30 s of training): with 4 the trainer once finished all 80 steps
-     * before the standby had applied a changelog record, and the takeover had nothing to take over; with 32 (1,248 steps
-     * once feedback learning added its steps) it happened again, the whole stream done 13 s after launch.
+     * 512 steps per batch (about 20,000 steps, some 25 s of training): the standby needs several seconds after both
+     * instances are up before it applies a changelog record, and a faster stream leaves it nothing to take over. With 4
+     * steps per batch the trainer finished all 80 steps first; with 32 (1,248 steps once feedback learning added its
+     * own) and with 128 (4,992 steps, done 12.6 s after launch in CI) it happened again.
      */
     static final ChaosSettings SETTINGS = new ChaosSettings(11, 320, 320, 16, 16, 0,
             ChaosSettings.StopSignal.SIGKILL, 0, OUTAGE, "exactly_once_v2", 100,
-            Map.of("model.hidden", "64,32", "train.steps-per-batch", "128"), Duration.ofMinutes(3));
+            Map.of("model.hidden", "64,32", "train.steps-per-batch", "512"), Duration.ofMinutes(3));
 
     @Override
     ChaosSettings settings() {
