@@ -52,7 +52,7 @@ final class ControlApplier {
         if (snapshot) {
             checkpoints.save(trainer);
         } else {
-            checkpoints.saveTrainer(trainer.state().encode());
+            checkpoints.saveState(trainer);
         }
         ControlAckMessage ack = new ControlAckMessage(ControlAckMessage.TYPE, control.id(), effect.command(),
                 control.issuedBy(), control.note(), effect.term(), effect.setting(), effect.oldValue(),

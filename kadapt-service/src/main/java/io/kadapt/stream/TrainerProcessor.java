@@ -162,7 +162,7 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         buffer.put(domain, sequence, sample);
         if (dropped.isPresent()) {
             buffer.delete(domain, dropped.getAsLong(), dropped.getAsLong() + 1);
-            checkpoints.saveTrainer(trainer.state().encode());
+            checkpoints.saveState(trainer);
         }
         while (trainer.readyToTrain()) {
             step(false);
@@ -225,7 +225,7 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         buffer.putLabelled(sequence, labelled);
         if (dropped.isPresent()) {
             buffer.deleteLabelled(dropped.getAsLong(), dropped.getAsLong() + 1);
-            checkpoints.saveTrainer(trainer.state().encode());
+            checkpoints.saveState(trainer);
             metrics.feedbackUnlearned("dropped");
         }
         while (trainer.readyToLearnFeedback()) {

@@ -37,7 +37,7 @@ public final class ModelCheckpointStore {
     }
 
     /** @param shadow the shadow model's snapshot, or null when there is none */
-    public void save(byte[] model, byte[] shadow, byte[] trainer) {
+    private void save(byte[] model, byte[] shadow, byte[] trainer) {
         saveChunks(CHUNK_PREFIX, CHUNK_COUNT, model);
         if (shadow != null) {
             saveChunks(SHADOW_CHUNK_PREFIX, SHADOW_CHUNK_COUNT, shadow);
@@ -54,8 +54,21 @@ public final class ModelCheckpointStore {
         store.put(countKey, Integer.toString(chunks).getBytes());
     }
 
-    /** Trainer state alone, when only bookkeeping changed (a dropped sample). */
-    public void saveTrainer(byte[] trainer) {
+    /**
+     * The trainer state, when only bookkeeping changed (a dropped sample, a control command): the models too while the
+     * store holds none yet. {@link #load} finds nothing without a model, so a state saved alone before the first step
+     * (a λ set on a fresh trainer) would be lost on restart and the restored trainer would learn with other settings
+     * than the one that never stopped.
+     */
+    public void saveState(OnlineTrainer trainer) {
+        if (store.get(CHUNK_COUNT) == null) {
+            save(trainer);
+        } else {
+            saveTrainer(trainer.state().encode());
+        }
+    }
+
+    private void saveTrainer(byte[] trainer) {
         store.put(TRAINER, trainer);
     }
 
