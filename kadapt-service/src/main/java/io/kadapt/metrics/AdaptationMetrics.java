@@ -213,7 +213,6 @@ public final class AdaptationMetrics {
         trainerLag.set(millis / 1000.0);
     }
 
-    /** A sample the overload policy kept from training. */
     /**
      * Which model the trainer publishes for serving now. Registered by the first call, which the trainer makes: an
      * instance without the trainer does not know, and exports no {@code kadapt_serving_model}.
@@ -245,6 +244,7 @@ public final class AdaptationMetrics {
         feedbackUnlearned.get(reason).increment();
     }
 
+    /** A sample the overload policy kept from training. */
     public void shed(Domain domain) {
         shed.get(domain).increment();
     }
