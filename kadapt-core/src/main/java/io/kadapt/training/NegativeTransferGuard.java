@@ -15,8 +15,10 @@ import java.util.Optional;
  * the evidence of feedback labels when there are enough of them (each labelled batch scored by both models before
  * either learns from it: error rate, or mean squared error for regression), otherwise on a label-free score of each
  * model over the same recent target batches (information maximisation, H(p̄) − mean H(p), computed per batch before
- * the step that trains on it; classification only). It switches only when the other model is better by more than the
- * margin over a full window of evidence gathered since the last switch, so it cannot flap; the label-free margin is
+ * the step that trains on it; classification only). On labels it switches when, over the labels since the last switch
+ * (at least {@link #MIN_LABELS}, the last {@code window} at most), the other model errs less by more than the margin
+ * and significantly so ({@link #Z} standard errors of the paired difference); without labels, when the other model's
+ * score is higher by more than the label-free margin over a full window since the last switch. The label-free margin is
  * large ({@link GuardSettings#labelFreeMargin}), so that without labels it steps in on a collapse, not on noise. Everything here is a
  * function of the training log, persisted with the trainer state: a restored trainer serves and switches exactly as
  * one that never stopped.
@@ -41,6 +43,17 @@ public final class NegativeTransferGuard {
     }
 
     static final String FEEDBACK_ERROR = "feedback_error";
+    /**
+     * Least labelled samples since the last switch (or the whole window, if smaller) before feedback may decide: a
+     * trickle of labels decides long before it fills a window, yet not on a handful of them.
+     */
+    static final int MIN_LABELS = 32;
+    /**
+     * Standard errors by which the other model's advantage on the paired labels must exceed zero (one-sided, about
+     * 2.3 % under the normal approximation): McNemar's test on the discordant pairs for error rates, the paired
+     * z-test of the losses for regression. Chosen a priori, not on the benchmark.
+     */
+    static final double Z = 2.0;
     static final String INFORMATION = "information_maximisation";
 
     private final GuardSettings settings;
@@ -89,20 +102,57 @@ public final class NegativeTransferGuard {
             labelled++;
             labelledSinceSwitch++;
         }
-        if (labelledSinceSwitch < settings.window()) {
+        int evidence = (int) Math.min(labelledSinceSwitch, settings.window());
+        if (evidence < Math.min(MIN_LABELS, settings.window())) {
             return Optional.empty();
         }
-        double servingLoss = mean(feedbackLoss[serving.ordinal()]);
-        double otherLoss = mean(feedbackLoss[serving.other().ordinal()]);
-        // Regression errors have the labels' unit, so their margin is relative; error rates take it as is.
-        boolean better = regression ? otherLoss < servingLoss * (1 - settings.margin())
-                : otherLoss < servingLoss - settings.margin();
-        return better ? Optional.of(switchTo(FEEDBACK_ERROR, servingLoss, otherLoss)) : Optional.empty();
+        double[] serving = recentFeedback(this.serving, evidence);
+        double[] other = recentFeedback(this.serving.other(), evidence);
+        double servingLoss = mean(serving);
+        double otherLoss = mean(other);
+        return significantlyBetter(serving, other)
+                ? Optional.of(switchTo(FEEDBACK_ERROR, servingLoss, otherLoss)) : Optional.empty();
+    }
+
+    /** The losses of {@code model} on the last {@code n} labelled samples. */
+    private double[] recentFeedback(Candidate model, int n) {
+        double[] losses = new double[n];
+        for (int i = 0; i < n; i++) {
+            losses[i] = feedbackLoss[model.ordinal()][(int) ((labelled - n + i) % settings.window())];
+        }
+        return losses;
+    }
+
+    /**
+     * Whether the other model's losses on the same labels are lower than the served one's by more than the margin and
+     * by at least {@link #Z} standard errors. For 0/1 errors the paired difference is McNemar's: b labels only the
+     * served model gets wrong, c only the other, z = (b − c)/√(b + c). Regression errors have the labels' unit, so
+     * their margin is relative to the served model's mean squared error.
+     */
+    private boolean significantlyBetter(double[] serving, double[] other) {
+        int n = serving.length;
+        double[] difference = new double[n];
+        for (int i = 0; i < n; i++) {
+            difference[i] = serving[i] - other[i];
+        }
+        double advantage = mean(difference);
+        double margin = regression ? settings.margin() * mean(serving) : settings.margin();
+        if (!(advantage > margin)) {
+            return false;
+        }
+        double squares = 0;
+        for (double d : difference) {
+            squares += regression ? (d - advantage) * (d - advantage) : d * d;
+        }
+        // 0/1 errors: Σd² = b + c, and z = Σd/√(b + c). Regression: the sample variance of the paired differences.
+        double standardError = regression ? Math.sqrt(squares / Math.max(1, n - 1) / n) : Math.sqrt(squares) / n;
+        return standardError == 0 || advantage >= Z * standardError;
     }
 
     /**
      * A fresh target batch's class probabilities under both models, before the step that trains on it. Decides only
-     * while there is not yet a window of feedback labels: labels, once there, are the better evidence.
+     * until feedback labels could decide ({@link #MIN_LABELS}, or the window if smaller): labels are the better
+     * evidence, and a choice made on them must not be undone by the label-free score.
      */
     public Optional<Switch> targetBatch(float[][] adaptedProbabilities, float[][] shadowProbabilities) {
         if (regression) {
@@ -113,7 +163,7 @@ public final class NegativeTransferGuard {
         information[Candidate.SOURCE_ONLY.ordinal()][slot] = PredictionScores.informationMaximisation(shadowProbabilities);
         targetBatches++;
         batchesSinceSwitch++;
-        if (labelled >= settings.window() || batchesSinceSwitch < batches) {
+        if (labelled >= Math.min(MIN_LABELS, settings.window()) || batchesSinceSwitch < batches) {
             return Optional.empty();
         }
         double servingScore = mean(information[serving.ordinal()]);

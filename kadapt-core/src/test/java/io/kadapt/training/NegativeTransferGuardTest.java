@@ -23,7 +23,7 @@ class NegativeTransferGuardTest {
     }
 
     @Test
-    @DisplayName("feedback: switches after a full window once the shadow errs less by more than the margin, not before")
+    @DisplayName("feedback: switches once the shadow errs less by more than the margin, significantly, over enough labels")
     void feedbackSwitch() {
         NegativeTransferGuard guard = new NegativeTransferGuard(SETTINGS, 4, false);
         assertEquals(Optional.empty(), guard.feedback(errors(4, 0.5), errors(4, 0)), "half a window decides nothing");
@@ -51,12 +51,40 @@ class NegativeTransferGuardTest {
             assertEquals(Optional.empty(), guard.feedback(errors(8, 0.25), errors(8, 0.125)));
         }
         assertEquals(Candidate.ADAPTED, guard.serving());
-        // ... and beyond the default test margin of 0.1
-        assertTrue(new NegativeTransferGuard(SETTINGS, 4, false).feedback(errors(8, 0.25), errors(8, 0.125)).isPresent());
+        // ... and beyond the test margin of 0.1, but one discordant label in 8 is no evidence (McNemar z = 1) ...
+        assertEquals(Optional.empty(), new NegativeTransferGuard(SETTINGS, 4, false).feedback(errors(8, 0.25),
+                errors(8, 0.125)));
+        // ... four in 16 are (z = 2)
+        assertTrue(new NegativeTransferGuard(new GuardSettings(true, 16, 0.1, 0.1), 4, false)
+                .feedback(errors(16, 0.375), errors(16, 0.125)).isPresent());
     }
 
     @Test
-    @DisplayName("without labels: information maximisation over the window decides; with a window of labels it no longer does")
+    @DisplayName("feedback decides from 32 labels on, long before a window of 256, on significant evidence only")
+    void sequentialEvidence() {
+        GuardSettings defaults = new GuardSettings(true, 256, 0.02, 0.15);
+        NegativeTransferGuard guard = new NegativeTransferGuard(defaults, 32, false);
+        assertEquals(Optional.empty(), guard.feedback(errors(16, 0.5), errors(16, 0)), "16 labels decide nothing");
+        NegativeTransferGuard.Switch change = guard.feedback(errors(16, 0.5), errors(16, 0)).orElseThrow();
+        assertEquals(Candidate.SOURCE_ONLY, change.to());
+        assertEquals(0.5, change.fromScore(), 1e-12);
+
+        // The better model served: the other never wins on 2,000 labels, whatever the noise of the paired errors
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        NegativeTransferGuard healthy = new NegativeTransferGuard(defaults, 32, false);
+        for (int batch = 0; batch < 125; batch++) {
+            double[] adapted = new double[16];
+            double[] shadow = new double[16];
+            for (int i = 0; i < 16; i++) {
+                adapted[i] = random.nextDouble() < 0.20 ? 1 : 0;
+                shadow[i] = random.nextDouble() < 0.30 ? 1 : 0;
+            }
+            assertEquals(Optional.empty(), healthy.feedback(adapted, shadow), "batch " + batch);
+        }
+    }
+
+    @Test
+    @DisplayName("without labels: information maximisation over the window decides; once labels could decide it no longer does")
     void labelFree() {
         float[][] confidentDiverse = {{0.95f, 0.05f}, {0.05f, 0.95f}, {0.95f, 0.05f}, {0.05f, 0.95f}};
         float[][] collapsed = {{0.99f, 0.01f}, {0.99f, 0.01f}, {0.99f, 0.01f}, {0.99f, 0.01f}};
@@ -81,6 +109,13 @@ class NegativeTransferGuardTest {
             assertEquals(Optional.empty(), labelled.targetBatch(collapsed, confidentDiverse));
         }
         assertEquals(Candidate.ADAPTED, labelled.serving());
+        // With the default window: 32 labels end the label-free evidence, well before a window of 256
+        NegativeTransferGuard trickle = new NegativeTransferGuard(new GuardSettings(true, 256, 0.02, 0.1), 4, false);
+        trickle.feedback(errors(32, 0.25), errors(32, 0.25));
+        for (int i = 0; i < 70; i++) {
+            assertEquals(Optional.empty(), trickle.targetBatch(collapsed, confidentDiverse));
+        }
+        assertEquals(Candidate.ADAPTED, trickle.serving());
     }
 
     @Test

@@ -120,11 +120,12 @@ public enum ConfigKey {
                     + " and the better of the two is served (feedback error when labels arrive, else information"
                     + " maximisation). false: no shadow, the adapted model is always served."),
     GUARD_WINDOW("guard.window", "256",
-            "The guard's evidence: this many feedback labels, or target samples without labels; and as many since the"
-                    + " last switch before the next."),
+            "The guard's evidence: the last this many feedback labels since the last switch (it decides from 32 on,"
+                    + " on a significant difference), or without labels this many target samples since the last switch."),
     GUARD_MARGIN("guard.margin", "0.02",
             "The guard's hysteresis on feedback: the other model's error rate must be lower by more than this (its"
-                    + " squared error by more than this fraction, for regression) to be switched to."),
+                    + " squared error by more than this fraction, for regression), and by 2 standard errors of the paired"
+                    + " difference, to be switched to."),
     GUARD_LABEL_FREE_MARGIN("guard.label-free-margin", "0.15",
             "The guard's hysteresis without labels: the other model's information maximisation must be higher by"
                     + " more than this fraction of ln(classes), its maximum: large, so it steps in on a collapse, not"
