@@ -422,6 +422,25 @@ public final class OnlineTrainer implements AutoCloseable {
                 state.ledger(Domain.TARGET).removed());
     }
 
+    /**
+     * The fraction of {@code targets} (standardised with the target statistics, none admitted) on which the shadow
+     * predicts another class than the adapted model: what {@code kadapt_shadow_disagreement_ratio} measures on fresh
+     * batches, here on any samples. NaN without a shadow, for regression, or for no samples.
+     */
+    public double disagreement(List<Sample> targets) {
+        if (shadow == null || model.spec().task() != Task.CLASSIFICATION || targets.isEmpty()) {
+            return Double.NaN;
+        }
+        INDArray x = toMatrix(Domain.TARGET, targets);
+        int[] adapted = argmax(model.predictOutputs(x).toFloatMatrix());
+        int[] sourceOnly = argmax(shadow.predictOutputs(x).toFloatMatrix());
+        int different = 0;
+        for (int i = 0; i < adapted.length; i++) {
+            different += adapted[i] != sourceOnly[i] ? 1 : 0;
+        }
+        return (double) different / adapted.length;
+    }
+
     /** Per row, the model's error on its label: 0/1 for a classifier, squared error for regression. */
     private double[] losses(TransferModel scored, INDArray x, double[] y) {
         INDArray outputs = scored.predictOutputs(x);

@@ -97,6 +97,40 @@ class OnlineTrainerGuardTest {
     }
 
     @Test
+    @DisplayName("disagreement: the fraction of samples the two models classify differently, as each predicts them")
+    void disagreement() {
+        List<Sample> probe = stream("p-", 0, 40, 2, false);
+        try (OnlineTrainer trainer = new OnlineTrainer(SETTINGS, TransferModel.initialise(SPEC), TrainerState.fresh(3),
+                List.of(), List.of())) {
+            assertEquals(0.0, trainer.disagreement(probe), "both start from the same seeded draw");
+            feed(trainer, 0, 6);
+            int[] adapted = argmax(trainer.model().predictOutputs(rows(probe)));
+            int[] shadow = argmax(trainer.shadow().orElseThrow().predictOutputs(rows(probe)));
+            int different = 0;
+            for (int i = 0; i < probe.size(); i++) {
+                different += adapted[i] != shadow[i] ? 1 : 0;
+            }
+            assertEquals((double) different / probe.size(), trainer.disagreement(probe), 0.0);
+            assertTrue(Double.isNaN(trainer.disagreement(List.of())));
+        }
+        TrainingSettings unguarded = new TrainingSettings(BATCH, BATCH, 100, SETTINGS.lambdaSchedules(),
+                Standardization.NONE, 1.0, 1, 16, TrainingSettings.FeedbackLearning.OFF,
+                new GuardSettings(false, 8, 0.0, 0.0));
+        try (OnlineTrainer trainer = new OnlineTrainer(unguarded, TransferModel.initialise(SPEC), null,
+                TrainerState.fresh(3), List.of(), List.of(), Map.of(), OnlineTrainer.StoredFeedback.NONE)) {
+            assertTrue(Double.isNaN(trainer.disagreement(probe)), "no shadow, no disagreement");
+        }
+    }
+
+    private static int[] argmax(INDArray probabilities) {
+        int[] classes = new int[(int) probabilities.size(0)];
+        for (int i = 0; i < classes.length; i++) {
+            classes[i] = probabilities.getRow(i).argMax().getInt(0);
+        }
+        return classes;
+    }
+
+    @Test
     @DisplayName("what is exported is the model the guard serves, after every batch; each switch is drained once")
     void servedIsTheGuardsChoice() {
         try (OnlineTrainer trainer = new OnlineTrainer(SETTINGS, TransferModel.initialise(SPEC), TrainerState.fresh(3),

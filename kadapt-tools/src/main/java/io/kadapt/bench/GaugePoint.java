@@ -11,20 +11,32 @@ import java.util.List;
  * label-free gauges the service computes from the same window (its {@link LabelFreeMonitor}, as on /metrics). What
  * the gauge-correlation table of {@code bench quality} ranks.
  */
-record GaugePoint(double accuracy, double entropy, double information, double snd) {
+record GaugePoint(double accuracy, double entropy, double information, double snd, double disagreement,
+                  double drift) {
     /** Checkpoints per replay: windows ending at a quarter, half, three quarters and all of the target stream. */
     static final int CHECKPOINTS = 4;
+
+    /** The target sample count at which checkpoint {@code k} (1 … {@link #CHECKPOINTS}) of {@code targets} ends. */
+    static int end(int targets, int k) {
+        return (int) ((long) targets * k / CHECKPOINTS);
+    }
+
+    /** The first target of the window that ends at {@code end}. */
+    static int start(int end) {
+        return Math.max(0, end - MonitorSettings.DEFAULTS.predictionWindow());
+    }
 
     /**
      * The checkpoints of one replay, from its predictions' probabilities and hits in target order. A window is the
      * monitor's prediction window (256), or all the predictions before the checkpoint when there are fewer.
+     * {@code disagreement} and {@code drift}: per checkpoint (index k − 1), measured by the replay when it reached
+     * the checkpoint's end (NaN where it could not).
      */
-    static List<GaugePoint> of(List<float[]> probabilities, boolean[] hits) {
-        int window = MonitorSettings.DEFAULTS.predictionWindow();
+    static List<GaugePoint> of(List<float[]> probabilities, boolean[] hits, double[] disagreement, double[] drift) {
         List<GaugePoint> points = new ArrayList<>(CHECKPOINTS);
         for (int k = 1; k <= CHECKPOINTS; k++) {
-            int end = (int) ((long) probabilities.size() * k / CHECKPOINTS);
-            int start = Math.max(0, end - window);
+            int end = end(probabilities.size(), k);
+            int start = start(end);
             if (end - start < 2) {
                 continue;
             }
@@ -37,7 +49,8 @@ record GaugePoint(double accuracy, double entropy, double information, double sn
             }
             LabelFreeSnapshot snapshot = monitor.snapshot();
             points.add(new GaugePoint((double) correct / (end - start), snapshot.meanEntropy(),
-                    snapshot.informationMaximisation(), snapshot.softNeighbourhoodDensity()));
+                    snapshot.informationMaximisation(), snapshot.softNeighbourhoodDensity(), disagreement[k - 1],
+                    drift[k - 1]));
         }
         return List.copyOf(points);
     }

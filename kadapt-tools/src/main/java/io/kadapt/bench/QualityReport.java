@@ -84,7 +84,10 @@ public final class QualityReport {
                 + "\nLabel-free gauges against true accuracy — Spearman's ρ over checkpoints (windows of the last 256"
                 + " published predictions at ¼, ½, ¾ and the end of each replay, every method that publishes"
                 + " predictions); pooled: all checkpoints of the dataset; within: the mean of the ρ of each pair and"
-                + " seed, across methods and checkpoints. Entropy should correlate negatively:\n\n"
+                + " seed, across methods and checkpoints. Shadow disagreement: the share of the window's targets the"
+                + " source-only shadow classifies otherwise than the adapted model at the checkpoint (NaN without a"
+                + " shadow or a domain term); target input drift: the service's MMD² between the first 256 and the last"
+                + " 256 raw target rows. Entropy should correlate negatively:\n\n"
                 + gaugeCorrelations();
     }
 
@@ -96,6 +99,8 @@ public final class QualityReport {
         gauges.put("prediction entropy", GaugePoint::entropy);
         gauges.put("information maximisation", GaugePoint::information);
         gauges.put("SND", GaugePoint::snd);
+        gauges.put("shadow disagreement", GaugePoint::disagreement);
+        gauges.put("target input drift", GaugePoint::drift);
         StringBuilder out = new StringBuilder("| gauge |");
         datasets.forEach(d -> out.append(' ').append(d).append(" pooled | ").append(d).append(" within |"));
         out.append("\n|---|").append("---|---|".repeat(datasets.size())).append('\n');

@@ -6,6 +6,8 @@ import io.kadapt.data.Domain;
 import io.kadapt.data.Prediction;
 import io.kadapt.data.Sample;
 import io.kadapt.metrics.AdaptationMetrics;
+import io.kadapt.monitor.InputDrift;
+import io.kadapt.monitor.MonitorSettings;
 import io.kadapt.replay.ReplayOrder;
 import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.AdaptationSettings;
@@ -109,6 +111,11 @@ public final class TopologyReplay {
             int freshSteps = 0;
             int guardSwitches = 0;
             long timestamp = BASE_TIMESTAMP;
+            List<ReplayOrder.Entry> targetsSoFar = new java.util.ArrayList<>(order.targetSamples());
+            double[] disagreement = new double[GaugePoint.CHECKPOINTS];
+            double[] drift = new double[GaugePoint.CHECKPOINTS];
+            java.util.Arrays.fill(disagreement, Double.NaN);
+            java.util.Arrays.fill(drift, Double.NaN);
             for (ReplayOrder.Entry entry : order.entries()) {
                 switch (entry.kind()) {
                     case SOURCE -> source.pipeInput(entry.id(), SampleProducer.sourceJson(
@@ -129,6 +136,15 @@ public final class TopologyReplay {
                     if (step.applied() && !step.replay() && !step.sourceOnly() && !step.feedback()) {
                         freshSourceAccuracy += step.sourceAccuracy();
                         freshSteps++;
+                    }
+                }
+                if (entry.kind() == ReplayOrder.Kind.TARGET) {
+                    targetsSoFar.add(entry);
+                    for (int k = 1; k <= GaugePoint.CHECKPOINTS; k++) {
+                        if (targetsSoFar.size() == GaugePoint.end(order.targetSamples(), k)) {
+                            disagreement[k - 1] = disagreement(settings, driver, targetsSoFar);
+                            drift[k - 1] = targetDrift(targetsSoFar);
+                        }
                     }
                 }
             }
@@ -175,10 +191,33 @@ public final class TopologyReplay {
             return new Outcome(predictions, order.targetSamples(), prequentialCorrect, finalCorrect, modelSteps,
                     (System.nanoTime() - started) / 1e9, freshSteps > 0 ? freshSourceAccuracy / freshSteps : Double.NaN,
                     heldOutSource.isEmpty() ? Double.NaN : (double) heldOutCorrect / heldOutSource.size(), hits,
-                    information.score(), guardSwitches, GaugePoint.of(publishedProbabilities, hits));
+                    information.score(), guardSwitches, GaugePoint.of(publishedProbabilities, hits, disagreement, drift));
         } finally {
             deleteRecursively(stateDir);
         }
+    }
+
+    /**
+     * The shadow/adapted disagreement of the trainer as the stores hold it now, on the targets of the gauge window
+     * that ends here: the models' view of the same samples the window's other gauges read.
+     */
+    private static double disagreement(AdaptationSettings settings, TopologyTestDriver driver,
+                                       List<ReplayOrder.Entry> targetsSoFar) {
+        if (settings.modelSpec().domainLosses().isEmpty()) {
+            return Double.NaN; // the shadow is the model itself: 0 by construction, no evidence of anything
+        }
+        int end = targetsSoFar.size();
+        try (OnlineTrainer now = StoredTrainer.restore(settings, driver::getKeyValueStore)) {
+            return now.disagreement(targetsSoFar.subList(GaugePoint.start(end), end).stream()
+                    .map(e -> new Sample(e.id(), e.features(), Sample.NO_LABEL)).toList());
+        }
+    }
+
+    /** The service's input-drift gauge for the target domain after these raw target rows. */
+    private static double targetDrift(List<ReplayOrder.Entry> targetsSoFar) {
+        InputDrift drift = new InputDrift(MonitorSettings.DEFAULTS.driftWindow(), targetsSoFar.get(0).features().length);
+        targetsSoFar.forEach(e -> drift.add(e.features()));
+        return drift.compute();
     }
 
     private static TestInputTopic<String, String> input(TopologyTestDriver driver, String topic) {

@@ -19,7 +19,7 @@ class GaugeCorrelationTest {
     private static List<GaugePoint> points(double[] accuracy, double[] gauge) {
         List<GaugePoint> points = new ArrayList<>();
         for (int i = 0; i < accuracy.length; i++) {
-            points.add(new GaugePoint(accuracy[i], gauge[i], gauge[i], gauge[i]));
+            points.add(new GaugePoint(accuracy[i], gauge[i], gauge[i], gauge[i], gauge[i], gauge[i]));
         }
         return points;
     }
@@ -68,11 +68,20 @@ class GaugeCorrelationTest {
             probabilities.add(i < n / 2 ? new float[] {0.5f, 0.5f} : new float[] {0.9f, 0.1f});
             hits[i] = i % 4 != 0 || i >= 3 * n / 4; // 75 % right, then all right in the last quarter
         }
-        List<GaugePoint> points = GaugePoint.of(probabilities, hits);
+        double[] disagreement = {0.1, 0.2, 0.3, 0.4};
+        double[] drift = {Double.NaN, 0.5, 0.6, 0.7};
+        List<GaugePoint> points = GaugePoint.of(probabilities, hits, disagreement, drift);
         assertEquals(List.of(0.75, 0.75, 0.75, 1.0), points.stream().map(GaugePoint::accuracy).toList());
         assertEquals(Math.log(2), points.get(0).entropy(), 1e-6, "uniform predictions");
         double h = -(0.9 * Math.log(0.9) + 0.1 * Math.log(0.1));
         assertEquals(h, points.get(3).entropy(), 1e-6);
         assertEquals(0.0, points.get(3).information(), 1e-6, "all the same prediction: no information");
+        assertEquals(List.of(0.1, 0.2, 0.3, 0.4), points.stream().map(GaugePoint::disagreement).toList(),
+                "the replay's measures, checkpoint by checkpoint");
+        assertTrue(Double.isNaN(points.get(0).drift()));
+        assertEquals(0.7, points.get(3).drift());
+        assertEquals(List.of(256, 512, 768, 1024), List.of(GaugePoint.end(n, 1), GaugePoint.end(n, 2),
+                GaugePoint.end(n, 3), GaugePoint.end(n, 4)));
+        assertEquals(768, GaugePoint.start(1024));
     }
 }
