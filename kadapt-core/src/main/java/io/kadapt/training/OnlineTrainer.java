@@ -344,10 +344,15 @@ public final class OnlineTrainer implements AutoCloseable {
         }
         reports.add(fresh);
         for (int i = 1; labelledReplay.size() > 0 && i < settings.stepsPerBatch(); i++) {
-            SplittableRandom random = new SplittableRandom(model.spec().seed() * 0xC2B2AE3D27D4EB4FL + model.step());
-            reports.add(feedbackStep(labelledReplay.draw(random, settings.sourceBatch()), true));
+            reports.add(labelledReplayStep());
         }
         return reports;
+    }
+
+    /** A supervised step on a batch drawn from the labelled replay memory, seeded by the model seed and step. */
+    private StepReport labelledReplayStep() {
+        SplittableRandom random = new SplittableRandom(model.spec().seed() * 0xC2B2AE3D27D4EB4FL + model.step());
+        return feedbackStep(labelledReplay.draw(random, settings.sourceBatch()), true);
     }
 
     private StepReport feedbackStep(List<Sample> batch, boolean replayed) {
@@ -539,14 +544,19 @@ public final class OnlineTrainer implements AutoCloseable {
 
     /**
      * The steps one ready source+target batch earns: a fresh step on it, then {@code train.steps-per-batch} − 1
-     * replay steps.
+     * replay steps, then (feedback learning on, labelled samples remembered) {@code feedback.learn.replay-steps}
+     * supervised steps on the labelled replay memory.
      */
     public List<StepReport> trainReadyBatch() {
-        List<StepReport> reports = new ArrayList<>(settings.stepsPerBatch());
+        List<StepReport> reports = new ArrayList<>(settings.stepsPerBatch() + settings.feedback().replaySteps());
         reports.add(train(false));
         boolean canReplay = replay.get(Domain.SOURCE).size() > 0 && replay.get(Domain.TARGET).size() > 0;
         for (int i = 1; canReplay && i < settings.stepsPerBatch(); i++) {
             reports.add(trainReplay());
+        }
+        boolean canReplayLabelled = settings.feedback().enabled() && labelledReplay.size() > 0;
+        for (int i = 0; canReplayLabelled && i < settings.feedback().replaySteps(); i++) {
+            reports.add(labelledReplayStep());
         }
         return reports;
     }

@@ -18,14 +18,19 @@ public record TrainingSettings(int sourceBatch, int targetBatch, int bufferMax,
      * Feedback learning: with {@code enabled}, every {@code train.batch.source} labelled target samples earn
      * {@code train.steps-per-batch} supervised steps (the first on them, the rest on the labelled replay memory), whose
      * step size is {@code weight} × the source steps' (the target term's weight: scaling a step's loss instead would
-     * be nearly undone by Adam's normalisation).
+     * be nearly undone by Adam's normalisation). Each ready source+target batch also earns {@code replaySteps} such
+     * steps on the labelled replay memory once it holds samples, so that a few labels keep their weight against the
+     * many source batches between them instead of counting once.
      */
-    public record FeedbackLearning(boolean enabled, double weight) {
-        public static final FeedbackLearning OFF = new FeedbackLearning(false, 1.0);
+    public record FeedbackLearning(boolean enabled, double weight, int replaySteps) {
+        public static final FeedbackLearning OFF = new FeedbackLearning(false, 1.0, 0);
 
         public FeedbackLearning {
             if (!(weight > 0) || Double.isInfinite(weight)) {
                 throw new IllegalArgumentException("feedback.learn.weight must be a finite number > 0");
+            }
+            if (replaySteps < 0) {
+                throw new IllegalArgumentException("feedback.learn.replay-steps must be >= 0");
             }
         }
     }

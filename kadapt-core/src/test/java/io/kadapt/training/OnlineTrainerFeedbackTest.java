@@ -41,9 +41,14 @@ class OnlineTrainerFeedbackTest {
     }
 
     private static TrainingSettings settings(boolean learn, double weight, int stepsPerBatch, int bufferMax) {
+        return settings(learn, weight, stepsPerBatch, bufferMax, 0);
+    }
+
+    private static TrainingSettings settings(boolean learn, double weight, int stepsPerBatch, int bufferMax,
+                                             int replaySteps) {
         return new TrainingSettings(BATCH, BATCH, bufferMax, Map.of("mmd", LambdaSchedule.constant(1.0)),
-                Standardization.PER_DOMAIN, 1.0, stepsPerBatch, 16, new TrainingSettings.FeedbackLearning(learn, weight),
-                GuardSettings.OFF);
+                Standardization.PER_DOMAIN, 1.0, stepsPerBatch, 16,
+                new TrainingSettings.FeedbackLearning(learn, weight, replaySteps), GuardSettings.OFF);
     }
 
     private static OnlineTrainer fresh(TrainingSettings settings) {
@@ -138,6 +143,46 @@ class OnlineTrainerFeedbackTest {
             assertFalse(trainer.readyToLearnFeedback());
             assertEquals(1, trainer.drainReplayWrites().stream().map(OnlineTrainer.ReplayWrite::memory).distinct()
                     .filter(OnlineTrainer.FEEDBACK::equals).count());
+        }
+    }
+
+    @Test
+    @DisplayName("feedback.learn.replay-steps r: each source+target batch earns r labelled replay steps once labels are remembered")
+    void sourceTargetBatchEarnsLabelledReplaySteps() {
+        int replaySteps = 2;
+        try (OnlineTrainer trainer = fresh(settings(true, 1.0, 2, 100, replaySteps))) {
+            List<Sample> sources = labelledTargets(200, 3 * BATCH);
+            List<Sample> targets = labelledTargets(300, 3 * BATCH);
+            for (int i = 0; i < BATCH; i++) {
+                trainer.admit(Domain.SOURCE, sources.get(i));
+                trainer.admit(Domain.TARGET, new Sample(targets.get(i).id(), targets.get(i).features(),
+                        Sample.NO_LABEL));
+            }
+            assertEquals(List.of(false, false), trainer.trainReadyBatch().stream().map(StepReport::feedback).toList(),
+                    "no labelled sample remembered yet: the batch earns its own two steps only");
+
+            predictThenLabel(trainer, labelledTargets(0, BATCH));
+            trainer.learnFeedbackBatch();
+            for (int i = BATCH; i < 2 * BATCH; i++) {
+                trainer.admit(Domain.SOURCE, sources.get(i));
+                trainer.admit(Domain.TARGET, new Sample(targets.get(i).id(), targets.get(i).features(),
+                        Sample.NO_LABEL));
+            }
+            List<StepReport> reports = trainer.trainReadyBatch();
+            assertEquals(List.of(false, false, true, true), reports.stream().map(StepReport::feedback).toList());
+            assertTrue(reports.subList(2, 4).stream().allMatch(r -> r.replay() && r.sourceBatch() == 0
+                    && r.targetBatch() == BATCH && r.lambdas().values().stream().allMatch(l -> l == 0.0)));
+            assertEquals(BATCH, trainer.state().learnedFeedbackDigest().count(),
+                    "replayed labels are not learned from twice in the ledger");
+        }
+        // Turned off after labels were remembered (a restart with feedback.learn=false): the memory is not replayed.
+        TrainerState remembered = TrainerState.fresh(3);
+        labelledTargets(0, BATCH).forEach(remembered.feedback()::recordLearned);
+        try (OnlineTrainer off = new OnlineTrainer(settings(false, 1.0, 2, 100, replaySteps),
+                TransferModel.initialise(SPEC), null, remembered, labelledTargets(200, BATCH),
+                labelledTargets(300, BATCH).stream().map(t -> new Sample(t.id(), t.features(), Sample.NO_LABEL))
+                        .toList(), Map.of(), new OnlineTrainer.StoredFeedback(List.of(), labelledTargets(0, BATCH)))) {
+            assertEquals(2, off.trainReadyBatch().size(), "feedback.learn=false: no labelled steps");
         }
     }
 

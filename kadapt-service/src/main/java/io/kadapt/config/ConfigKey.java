@@ -115,6 +115,10 @@ public enum ConfigKey {
                     + " are only scored."),
     FEEDBACK_LEARN_WEIGHT("feedback.learn.weight", "1.0",
             "Weight of the labelled target term: the feedback steps' step size relative to the source steps', > 0."),
+    FEEDBACK_LEARN_REPLAY_STEPS("feedback.learn.replay-steps", "1",
+            "Supervised steps on remembered labelled target samples (the labelled replay memory) that each source and"
+                    + " target batch earns beside its own, so that a few labels keep weighing against the many source"
+                    + " batches between them. 0: labels earn only the steps of their own batches."),
     GUARD_ENABLED("guard.enabled", "true",
             "Negative-transfer guard: a source-only shadow model trains on the same batches beside the adapted one,"
                     + " and the better of the two is served (feedback error when labels arrive, else information"

@@ -80,7 +80,8 @@ public final class ModelSpecs {
                     config.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH),
                     config.positiveInteger(ConfigKey.TRAIN_REPLAY_CAPACITY),
                     new TrainingSettings.FeedbackLearning(config.bool(ConfigKey.FEEDBACK_LEARN),
-                            config.decimal(ConfigKey.FEEDBACK_LEARN_WEIGHT)),
+                            config.decimal(ConfigKey.FEEDBACK_LEARN_WEIGHT),
+                            config.integer(ConfigKey.FEEDBACK_LEARN_REPLAY_STEPS)),
                     new GuardSettings(config.bool(ConfigKey.GUARD_ENABLED),
                             config.positiveInteger(ConfigKey.GUARD_WINDOW), config.decimal(ConfigKey.GUARD_MARGIN),
                             config.decimal(ConfigKey.GUARD_LABEL_FREE_MARGIN)));

@@ -67,13 +67,14 @@ class ConfigKeysReachTheirConsumersTest {
         TrainingSettings defaults = ModelSpecs.training(config(Map.of()));
         TrainingSettings set = ModelSpecs.training(config(Map.of("preprocess.variance-floor", "0.25",
                 "train.buffer.max", "77", "feedback.learn", "false", "feedback.learn.weight", "3.5",
+                "feedback.learn.replay-steps", "0",
                 "guard.enabled", "false", "guard.window", "64", "guard.margin", "0.05", "guard.label-free-margin", "0.3")));
         assertEquals(1.0, defaults.varianceFloor());
         assertEquals(0.25, set.varianceFloor());
         assertEquals(10000, defaults.bufferMax());
         assertEquals(77, set.bufferMax());
-        assertEquals(new TrainingSettings.FeedbackLearning(true, 1.0), defaults.feedback());
-        assertEquals(new TrainingSettings.FeedbackLearning(false, 3.5), set.feedback());
+        assertEquals(new TrainingSettings.FeedbackLearning(true, 1.0, 1), defaults.feedback());
+        assertEquals(new TrainingSettings.FeedbackLearning(false, 3.5, 0), set.feedback());
         assertEquals(new GuardSettings(true, 256, 0.02, 0.15), defaults.guard());
         assertEquals(new GuardSettings(false, 64, 0.05, 0.3), set.guard());
     }
