@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Feeds the label-free scores: each target prediction's class probabilities, each domain's raw input rows and
- * the shadow/adapted comparisons go into bounded windows (O(window) per call, a copy of the row); the quadratic
+ * the shadow/adapted comparisons and the fresh source batches' accuracy go into bounded windows (O(window) per call, a copy of the row); the quadratic
  * scores (SND, input drift) are computed only in {@link #snapshot()}, which the caller takes when {@link #due()}
  * says {@code every} predictions have passed, off the per-record path. Held in memory only: after a restart the
  * windows, and the drift reference, start again from the first rows. Not thread-safe; one stream thread feeds it.
@@ -18,7 +18,8 @@ public final class LabelFreeMonitor {
     private final RowWindow predictions;
     private final double[][] sndScratch;
     private final Map<Domain, InputDrift> drift = new EnumMap<>(Domain.class);
-    private final DisagreementWindow disagreement;
+    private final FractionWindow disagreement;
+    private final FractionWindow sourceHits;
     private long sinceSnapshot;
 
     /**
@@ -32,7 +33,8 @@ public final class LabelFreeMonitor {
         for (Domain domain : Domain.values()) {
             drift.put(domain, new InputDrift(settings.driftWindow(), inputWidth));
         }
-        this.disagreement = new DisagreementWindow(settings.disagreementWindow());
+        this.disagreement = new FractionWindow(settings.disagreementWindow());
+        this.sourceHits = new FractionWindow(settings.sourceWindow());
     }
 
     /** A target prediction's class probabilities (not used for regression). */
@@ -58,6 +60,14 @@ public final class LabelFreeMonitor {
     }
 
     /**
+     * A fresh source batch scored before the step that first trains on it: {@code correct} of its {@code size} samples
+     * predicted right (the source prequential accuracy, the one accuracy a service measures without target labels).
+     */
+    public void sourceBatch(int correct, int size) {
+        sourceHits.record(correct, size);
+    }
+
+    /**
      * True once {@code every} target predictions (regression: target input rows) have arrived since the last
      * snapshot.
      */
@@ -72,7 +82,7 @@ public final class LabelFreeMonitor {
         drift.forEach((domain, d) -> drifts.put(domain, d.compute()));
         if (predictions == null || predictions.size() == 0) {
             return new LabelFreeSnapshot(0, Double.NaN, Double.NaN, Double.NaN, List.of(), drifts,
-                    disagreement.ratio());
+                    disagreement.ratio(), sourceHits.ratio());
         }
         List<Double> ratios = new ArrayList<>();
         for (double ratio : PredictionScores.classRatios(predictions)) {
@@ -81,6 +91,6 @@ public final class LabelFreeMonitor {
         return new LabelFreeSnapshot(predictions.size(), PredictionScores.meanEntropy(predictions),
                 PredictionScores.informationMaximisation(predictions),
                 PredictionScores.softNeighbourhoodDensity(predictions, PredictionScores.SND_TEMPERATURE, sndScratch),
-                ratios, drifts, disagreement.ratio());
+                ratios, drifts, disagreement.ratio(), sourceHits.ratio());
     }
 }

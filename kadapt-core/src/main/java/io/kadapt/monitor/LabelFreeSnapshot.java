@@ -15,10 +15,13 @@ import java.util.Map;
  * @param classRatios              fraction of the window predicted as each class (empty for regression)
  * @param inputDrift               per domain, MMD² of raw inputs between the reference and the recent window, 0..2
  * @param disagreementRatio        shadow/adapted disagreement over the last comparisons
+ * @param sourcePrequentialAccuracy accuracy of the last fresh source samples, each scored before the model trained on
+ *                                  it (NaN before any, and for regression)
  */
 public record LabelFreeSnapshot(int predictions, double meanEntropy, double informationMaximisation,
                                 double softNeighbourhoodDensity, List<Double> classRatios,
-                                Map<Domain, Double> inputDrift, double disagreementRatio) {
+                                Map<Domain, Double> inputDrift, double disagreementRatio,
+                                double sourcePrequentialAccuracy) {
     public LabelFreeSnapshot {
         classRatios = List.copyOf(classRatios);
         inputDrift = Map.copyOf(inputDrift);

@@ -18,7 +18,7 @@ class LabelFreeMonitorTest {
     @Test
     @DisplayName("due every N predictions; the snapshot holds the window's scores and each domain's drift")
     void snapshotEveryN() {
-        LabelFreeMonitor monitor = new LabelFreeMonitor(new MonitorSettings(4, 8, 3, 10), 2, 2);
+        LabelFreeMonitor monitor = new LabelFreeMonitor(new MonitorSettings(4, 8, 3, 10, 4), 2, 2);
         assertFalse(monitor.due());
         LabelFreeSnapshot empty = monitor.snapshot();
         assertTrue(Double.isNaN(empty.meanEntropy()) && Double.isNaN(empty.drift(Domain.TARGET)));
@@ -48,12 +48,12 @@ class LabelFreeMonitorTest {
     @Test
     @DisplayName("disagreement ratio over the last comparisons only")
     void disagreement() {
-        LabelFreeMonitor monitor = new LabelFreeMonitor(new MonitorSettings(4, 4, 1, 4), 2, 1);
+        LabelFreeMonitor monitor = new LabelFreeMonitor(new MonitorSettings(4, 4, 1, 4, 4), 2, 1);
         for (boolean different : new boolean[] {true, true, false, true, false, false}) {
             monitor.disagreement(different);
         }
         assertEquals(0.25, monitor.snapshot().disagreementRatio(), 1e-15);
-        DisagreementWindow window = new DisagreementWindow(2);
+        FractionWindow window = new FractionWindow(2);
         assertTrue(Double.isNaN(window.ratio()));
         window.record(true);
         assertEquals(1, window.ratio());
@@ -61,9 +61,23 @@ class LabelFreeMonitorTest {
     }
 
     @Test
+    @DisplayName("source prequential accuracy over the last fresh source samples only; NaN before any")
+    void sourcePrequentialAccuracy() {
+        LabelFreeMonitor monitor = new LabelFreeMonitor(new MonitorSettings(4, 4, 1, 4, 5), 2, 1);
+        assertTrue(Double.isNaN(monitor.snapshot().sourcePrequentialAccuracy()));
+        monitor.sourceBatch(1, 4);
+        assertEquals(0.25, monitor.snapshot().sourcePrequentialAccuracy(), 1e-15);
+        monitor.sourceBatch(3, 3);
+        // The window holds the last 5 samples: the first batch's last sample (wrong), then the 3 right ones, i.e.
+        // of 1 right + 3 wrong then 3 right, the last five are wrong, wrong, right, right, right.
+        assertEquals(0.6, monitor.snapshot().sourcePrequentialAccuracy(), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> monitor.sourceBatch(5, 4));
+    }
+
+    @Test
     @DisplayName("regression: no probabilities, target rows set the pace, prediction scores NaN")
     void regression() {
-        LabelFreeMonitor monitor = new LabelFreeMonitor(new MonitorSettings(4, 2, 2, 4), 0, 1);
+        LabelFreeMonitor monitor = new LabelFreeMonitor(new MonitorSettings(4, 2, 2, 4, 4), 0, 1);
         assertThrows(IllegalStateException.class, () -> monitor.prediction(new float[] {1}));
         monitor.input(Domain.TARGET, new float[] {0});
         monitor.input(Domain.TARGET, new float[] {1});
@@ -77,7 +91,8 @@ class LabelFreeMonitorTest {
     @Test
     @DisplayName("windows of fewer than 2 rows are refused")
     void settings() {
-        assertThrows(IllegalArgumentException.class, () -> new MonitorSettings(1, 4, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> new MonitorSettings(4, 4, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new MonitorSettings(1, 4, 1, 1, 4));
+        assertThrows(IllegalArgumentException.class, () -> new MonitorSettings(4, 4, 0, 1, 4));
+        assertThrows(IllegalArgumentException.class, () -> new MonitorSettings(4, 4, 1, 1, 0));
     }
 }

@@ -67,6 +67,7 @@ public final class AdaptationMetrics {
     private final GaugeValue informationMaximisation = new GaugeValue(Double.NaN);
     private final GaugeValue softNeighbourhoodDensity = new GaugeValue(Double.NaN);
     private final GaugeValue shadowDisagreement = new GaugeValue(Double.NaN);
+    private final GaugeValue sourcePrequentialAccuracy = new GaugeValue(Double.NaN);
     private final Map<Domain, GaugeValue> inputDrift = new EnumMap<>(Domain.class);
     private final Map<Integer, GaugeValue> classRatios = new ConcurrentHashMap<>();
     private final GaugeValue paused = new GaugeValue();
@@ -159,6 +160,8 @@ public final class AdaptationMetrics {
                 "Soft neighbourhood density of the recent target predictions (Saito et al. 2021)");
         gauge("kadapt.shadow.disagreement.ratio", shadowDisagreement,
                 "Fraction of recent target samples the source-only shadow predicted differently");
+        gauge("kadapt.source.prequential.accuracy", sourcePrequentialAccuracy,
+                "Accuracy on the recent fresh source samples, each scored before the model trained on it");
     }
 
     public MeterRegistry registry() {
@@ -299,6 +302,7 @@ public final class AdaptationMetrics {
         informationMaximisation.set(snapshot.informationMaximisation());
         softNeighbourhoodDensity.set(snapshot.softNeighbourhoodDensity());
         shadowDisagreement.set(snapshot.disagreementRatio());
+        sourcePrequentialAccuracy.set(snapshot.sourcePrequentialAccuracy());
         inputDrift.forEach((domain, value) -> value.set(snapshot.drift(domain)));
         List<Double> ratios = snapshot.classRatios();
         for (int c = 0; c < ratios.size(); c++) {

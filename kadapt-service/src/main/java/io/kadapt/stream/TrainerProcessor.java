@@ -5,8 +5,10 @@ import io.kadapt.data.Sample;
 import io.kadapt.data.Task;
 import io.kadapt.metrics.AdaptationMetrics;
 import io.kadapt.monitor.LabelFreeMonitor;
+import io.kadapt.monitor.LabelFreeSnapshot;
 import io.kadapt.monitor.MonitorSettings;
 import io.kadapt.serving.ServedModel;
+import io.kadapt.stream.serde.LabelFreeMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
 import io.kadapt.stream.serde.TrainingRecord;
 import io.kadapt.stream.state.ModelCheckpointStore;
@@ -174,12 +176,16 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
     }
 
     /**
-     * The label-free scores over the recent window: the first as soon as the window is full, then at most every
-     * {@value #LABEL_FREE_INTERVAL_MS} ms, because one costs tens to hundreds of milliseconds of this thread.
+     * The label-free scores over the recent window, to the gauges and the metrics topic: the first as soon as the window
+     * is full, then at most every {@value #LABEL_FREE_INTERVAL_MS} ms, because one costs tens to hundreds of
+     * milliseconds of this thread.
      */
     private void updateLabelFreeScores(long nowMs) {
         if (monitor.due() && (lastLabelFreeMs == Long.MIN_VALUE || nowMs - lastLabelFreeMs >= LABEL_FREE_INTERVAL_MS)) {
-            metrics.labelFree(monitor.snapshot());
+            LabelFreeSnapshot snapshot = monitor.snapshot();
+            metrics.labelFree(snapshot);
+            LabelFreeMessage message = LabelFreeMessage.of(snapshot, trainer.model().step(), nowMs);
+            context.forward(new Record<String, Object>(message.key(), message, nowMs), AdaptationTopology.METRICS_SINK);
             lastLabelFreeMs = nowMs;
         }
     }
@@ -284,6 +290,12 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         for (StepReport report : reports) {
             published(report, guardSwitch);
             guardSwitch = null;
+            if (report.outcome().applied() && !report.replay() && !report.feedback()
+                    && Double.isFinite(report.outcome().sourceAccuracy())) {
+                // A fresh source batch, scored before this step trained on it: the source prequential accuracy.
+                monitor.sourceBatch((int) Math.round(report.outcome().sourceAccuracy() * report.sourceBatch()),
+                        report.sourceBatch());
+            }
         }
         replay.write(trainer.drainReplayWrites());
         checkpoints.save(trainer);

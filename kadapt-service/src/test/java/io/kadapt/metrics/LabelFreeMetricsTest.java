@@ -27,7 +27,8 @@ class LabelFreeMetricsTest {
 
         Map<String, Double> before = scrape(registry);
         for (String series : List.of("kadapt_target_prediction_entropy", "kadapt_target_information_maximisation",
-                "kadapt_target_snd", "kadapt_shadow_disagreement_ratio", "kadapt_input_drift{domain=\"source\"}",
+                "kadapt_target_snd", "kadapt_shadow_disagreement_ratio", "kadapt_source_prequential_accuracy",
+                "kadapt_input_drift{domain=\"source\"}",
                 "kadapt_input_drift{domain=\"target\"}")) {
             assertTrue(before.containsKey(series), series + " in " + before.keySet());
             assertTrue(before.get(series).isNaN(), series);
@@ -35,12 +36,13 @@ class LabelFreeMetricsTest {
         assertFalse(before.keySet().stream().anyMatch(s -> s.startsWith("kadapt_predicted_class_ratio")));
 
         metrics.labelFree(new LabelFreeSnapshot(256, 0.31, 0.72, 4.9, List.of(0.5, 0.25, 0.25),
-                Map.of(Domain.SOURCE, 0.01, Domain.TARGET, 0.4), 0.125));
+                Map.of(Domain.SOURCE, 0.01, Domain.TARGET, 0.4), 0.125, 0.875));
         Map<String, Double> after = scrape(registry);
         assertEquals(0.31, after.get("kadapt_target_prediction_entropy"));
         assertEquals(0.72, after.get("kadapt_target_information_maximisation"));
         assertEquals(4.9, after.get("kadapt_target_snd"));
         assertEquals(0.125, after.get("kadapt_shadow_disagreement_ratio"));
+        assertEquals(0.875, after.get("kadapt_source_prequential_accuracy"));
         assertEquals(0.01, after.get("kadapt_input_drift{domain=\"source\"}"));
         assertEquals(0.4, after.get("kadapt_input_drift{domain=\"target\"}"));
         assertEquals(0.5, after.get("kadapt_predicted_class_ratio{class=\"0\"}"));

@@ -129,7 +129,7 @@ class KadaptServiceBrokerTest {
      * end-to-end check ({@code DashboardQueriesTest}) needs a Prometheus binary and skips without one; this does not.
      */
     private static final Pattern LABEL_FREE = Pattern.compile("kadapt_(target_prediction_entropy|"
-            + "target_information_maximisation|target_snd|input_drift|shadow_disagreement_ratio)");
+            + "target_information_maximisation|target_snd|input_drift|shadow_disagreement_ratio|source_prequential_accuracy)");
 
     private static void assertDashboardMetricsExported(String metrics, JsonNode lastStep) throws Exception {
         Map<String, Double> series = parse(metrics);

@@ -130,6 +130,54 @@ class AdaptationTopologyTest {
     }
 
     @Test
+    @DisplayName("the label-free gauges go to the metrics topic once 256 predictions have passed, source prequential"
+            + " accuracy over the last 256 fresh source samples")
+    void publishesLabelFreeSnapshots() throws Exception {
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 300; i++) {
+            int label = i % 2;
+            // Overlapping classes, so that the source batches are neither all right nor all wrong.
+            source.pipeInput(sample("s-" + i, label, (float) (label + random.nextGaussian())));
+            target.pipeInput(sample("t-" + i, null, (float) (0.5 + random.nextGaussian())));
+        }
+        List<org.apache.kafka.streams.KeyValue<String, String>> records = metricsTopic.readKeyValuesToList();
+        List<Integer> snapshots = new java.util.ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).key.startsWith("label-free/")) {
+                snapshots.add(i);
+            }
+        }
+        // The driver's clock stands still, so after the first snapshot the 10 s interval never passes.
+        assertEquals(1, snapshots.size(), "one snapshot");
+        int at = snapshots.get(0);
+        JsonNode snapshot = JsonCodec.mapper().readTree(records.get(at).value);
+        assertEquals("label-free", snapshot.get("type").asText());
+        assertEquals(256, snapshot.get("predictions").asInt());
+        assertEquals("label-free/" + snapshot.get("modelStep").asLong(), records.get(at).key);
+        double information = snapshot.get("informationMaximisation").asDouble();
+        assertTrue(information >= 0 && information <= Math.log(2) + 1e-9, "IM in [0, ln 2]: " + information);
+        assertEquals(2, snapshot.get("classRatios").size());
+        assertTrue(snapshot.get("inputDrift").has("source") && snapshot.get("inputDrift").has("target"));
+
+        // Independently: the fresh source batches of 4 in the step records before it.
+        List<Double> correct = new java.util.ArrayList<>();
+        for (int i = 0; i < at; i++) {
+            JsonNode step = JsonCodec.mapper().readTree(records.get(i).value);
+            assertTrue(records.get(i).key.matches("[0-9]+"), "a step record before the snapshot");
+            if (step.get("applied").asBoolean() && !step.get("replay").asBoolean()) {
+                correct.add(Math.rint(step.get("sourceAccuracy").asDouble() * 4));
+            }
+        }
+        // The snapshot is taken when the 256th prediction reaches the trainer, before that target's batch trains: 63
+        // fresh batches, 252 samples, all inside the window of 256.
+        assertEquals(63, correct.size());
+        double expected = correct.stream().mapToDouble(Double::doubleValue).sum() / 252;
+        assertTrue(expected > 0 && expected < 1, "the test needs a source accuracy strictly between 0 and 1");
+        assertEquals(expected, snapshot.get("sourcePrequentialAccuracy").asDouble(), 1e-12);
+        assertEquals(expected, registry.get("kadapt.source.prequential.accuracy").gauge().value(), 1e-12);
+    }
+
+    @Test
     @DisplayName("bad records go to the dead-letter topic with reason and origin, and processing continues")
     void routesBadInputToTheDeadLetterTopic() {
         Map<String, String> bad = Map.of(

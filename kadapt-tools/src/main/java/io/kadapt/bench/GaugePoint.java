@@ -12,7 +12,7 @@ import java.util.List;
  * the gauge-correlation table of {@code bench quality} ranks.
  */
 record GaugePoint(double accuracy, double entropy, double information, double snd, double disagreement,
-                  double drift) {
+                  double drift, double sourcePrequential) {
     /** Checkpoints per replay: windows ending at a quarter, half, three quarters and all of the target stream. */
     static final int CHECKPOINTS = 4;
 
@@ -29,10 +29,11 @@ record GaugePoint(double accuracy, double entropy, double information, double sn
     /**
      * The checkpoints of one replay, from its predictions' probabilities and hits in target order. A window is the
      * monitor's prediction window (256), or all the predictions before the checkpoint when there are fewer.
-     * {@code disagreement} and {@code drift}: per checkpoint (index k − 1), measured by the replay when it reached
-     * the checkpoint's end (NaN where it could not).
+     * {@code disagreement}, {@code drift} and {@code sourcePrequential}: per checkpoint (index k − 1), measured by the
+     * replay when it reached the checkpoint's end (NaN where it could not).
      */
-    static List<GaugePoint> of(List<float[]> probabilities, boolean[] hits, double[] disagreement, double[] drift) {
+    static List<GaugePoint> of(List<float[]> probabilities, boolean[] hits, double[] disagreement, double[] drift,
+                               double[] sourcePrequential) {
         List<GaugePoint> points = new ArrayList<>(CHECKPOINTS);
         for (int k = 1; k <= CHECKPOINTS; k++) {
             int end = end(probabilities.size(), k);
@@ -50,7 +51,7 @@ record GaugePoint(double accuracy, double entropy, double information, double sn
             LabelFreeSnapshot snapshot = monitor.snapshot();
             points.add(new GaugePoint((double) correct / (end - start), snapshot.meanEntropy(),
                     snapshot.informationMaximisation(), snapshot.softNeighbourhoodDensity(), disagreement[k - 1],
-                    drift[k - 1]));
+                    drift[k - 1], sourcePrequential[k - 1]));
         }
         return List.copyOf(points);
     }

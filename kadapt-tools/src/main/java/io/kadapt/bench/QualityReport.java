@@ -87,7 +87,8 @@ public final class QualityReport {
                 + " seed, across methods and checkpoints. Shadow disagreement: the share of the window's targets the"
                 + " source-only shadow classifies otherwise than the adapted model at the checkpoint (NaN without a"
                 + " shadow or a domain term); target input drift: the service's MMD² between the first 256 and the last"
-                + " 256 raw target rows. Entropy should correlate negatively:\n\n"
+                + " 256 raw target rows; source prequential accuracy: the last 256 fresh source samples, each scored"
+                + " before its step (the service's gauge). Entropy should correlate negatively:\n\n"
                 + gaugeCorrelations();
     }
 
@@ -101,6 +102,7 @@ public final class QualityReport {
         gauges.put("SND", GaugePoint::snd);
         gauges.put("shadow disagreement", GaugePoint::disagreement);
         gauges.put("target input drift", GaugePoint::drift);
+        gauges.put("source prequential accuracy", GaugePoint::sourcePrequential);
         StringBuilder out = new StringBuilder("| gauge |");
         datasets.forEach(d -> out.append(' ').append(d).append(" pooled | ").append(d).append(" within |"));
         out.append("\n|---|").append("---|---|".repeat(datasets.size())).append('\n');

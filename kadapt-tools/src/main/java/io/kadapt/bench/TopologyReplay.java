@@ -6,6 +6,7 @@ import io.kadapt.data.Domain;
 import io.kadapt.data.Prediction;
 import io.kadapt.data.Sample;
 import io.kadapt.metrics.AdaptationMetrics;
+import io.kadapt.monitor.FractionWindow;
 import io.kadapt.monitor.InputDrift;
 import io.kadapt.monitor.MonitorSettings;
 import io.kadapt.replay.ReplayOrder;
@@ -114,6 +115,9 @@ public final class TopologyReplay {
             List<ReplayOrder.Entry> targetsSoFar = new java.util.ArrayList<>(order.targetSamples());
             double[] disagreement = new double[GaugePoint.CHECKPOINTS];
             double[] drift = new double[GaugePoint.CHECKPOINTS];
+            double[] sourcePrequential = new double[GaugePoint.CHECKPOINTS];
+            // The service's source prequential gauge, fed from the same step records.
+            FractionWindow sourceHits = new FractionWindow(MonitorSettings.DEFAULTS.sourceWindow());
             java.util.Arrays.fill(disagreement, Double.NaN);
             java.util.Arrays.fill(drift, Double.NaN);
             for (ReplayOrder.Entry entry : order.entries()) {
@@ -130,12 +134,19 @@ public final class TopologyReplay {
                     PredictionMessage prediction = JsonCodec.read(value, PredictionMessage.class);
                     predictions.putIfAbsent(prediction.id(), prediction);
                 }
-                for (byte[] value : metricsTopic.readValuesToList()) {
-                    StepMetricsMessage step = JsonCodec.read(value, StepMetricsMessage.class);
+                for (var record : metricsTopic.readKeyValuesToList()) {
+                    if (!StepMetricsMessage.isStepKey(record.key)) {
+                        continue; // a label-free snapshot
+                    }
+                    StepMetricsMessage step = JsonCodec.read(record.value, StepMetricsMessage.class);
                     guardSwitches += step.guardSwitch() != null ? 1 : 0;
                     if (step.applied() && !step.replay() && !step.sourceOnly() && !step.feedback()) {
                         freshSourceAccuracy += step.sourceAccuracy();
                         freshSteps++;
+                    }
+                    if (step.applied() && !step.replay() && !step.feedback() && step.sourceAccuracy() != null) {
+                        sourceHits.record((int) Math.round(step.sourceAccuracy() * step.sourceBatch()),
+                                step.sourceBatch());
                     }
                 }
                 if (entry.kind() == ReplayOrder.Kind.TARGET) {
@@ -144,6 +155,7 @@ public final class TopologyReplay {
                         if (targetsSoFar.size() == GaugePoint.end(order.targetSamples(), k)) {
                             disagreement[k - 1] = disagreement(settings, driver, targetsSoFar);
                             drift[k - 1] = targetDrift(targetsSoFar);
+                            sourcePrequential[k - 1] = sourceHits.ratio();
                         }
                     }
                 }
@@ -191,7 +203,8 @@ public final class TopologyReplay {
             return new Outcome(predictions, order.targetSamples(), prequentialCorrect, finalCorrect, modelSteps,
                     (System.nanoTime() - started) / 1e9, freshSteps > 0 ? freshSourceAccuracy / freshSteps : Double.NaN,
                     heldOutSource.isEmpty() ? Double.NaN : (double) heldOutCorrect / heldOutSource.size(), hits,
-                    information.score(), guardSwitches, GaugePoint.of(publishedProbabilities, hits, disagreement, drift));
+                    information.score(), guardSwitches, GaugePoint.of(publishedProbabilities, hits, disagreement, drift,
+                    sourcePrequential));
         } finally {
             deleteRecursively(stateDir);
         }

@@ -7,7 +7,6 @@ import io.kadapt.config.KadaptConfig;
 import io.kadapt.demo.DomainShiftStream;
 import io.kadapt.service.StreamsProperties;
 import io.kadapt.stream.Topics;
-import io.kadapt.stream.serde.ControlAckMessage;
 import io.kadapt.stream.serde.JsonCodec;
 import io.kadapt.stream.serde.PredictionMessage;
 import io.kadapt.stream.serde.StepMetricsMessage;
@@ -727,7 +726,7 @@ public final class ChaosHarness implements AutoCloseable {
             for (ConsumerRecord<String, byte[]> record : records) {
                 if (record.topic().equals(topics.predictions())) {
                     predicted.add(JsonCodec.read(record.value(), PredictionMessage.class).id());
-                } else if (!ControlAckMessage.isAckKey(record.key())) {
+                } else if (StepMetricsMessage.isStepKey(record.key())) {
                     maxStep = Math.max(maxStep, JsonCodec.read(record.value(), StepMetricsMessage.class).step());
                 }
             }

@@ -76,7 +76,7 @@ public record RunOutput(Map<String, List<PredictionMessage>> predictions, Map<Lo
             if (ControlAckMessage.isAckKey(record.key())) {
                 ControlAckMessage ack = JsonCodec.read(record.value(), ControlAckMessage.class);
                 acks.computeIfAbsent(ack.commandId(), id -> new ArrayList<>()).add(ack);
-            } else {
+            } else if (StepMetricsMessage.isStepKey(record.key())) {
                 steps.merge(JsonCodec.read(record.value(), StepMetricsMessage.class).step(), 1, Integer::sum);
             }
         }

@@ -19,7 +19,7 @@ class GaugeCorrelationTest {
     private static List<GaugePoint> points(double[] accuracy, double[] gauge) {
         List<GaugePoint> points = new ArrayList<>();
         for (int i = 0; i < accuracy.length; i++) {
-            points.add(new GaugePoint(accuracy[i], gauge[i], gauge[i], gauge[i], gauge[i], gauge[i]));
+            points.add(new GaugePoint(accuracy[i], gauge[i], gauge[i], gauge[i], gauge[i], gauge[i], gauge[i]));
         }
         return points;
     }
@@ -70,7 +70,8 @@ class GaugeCorrelationTest {
         }
         double[] disagreement = {0.1, 0.2, 0.3, 0.4};
         double[] drift = {Double.NaN, 0.5, 0.6, 0.7};
-        List<GaugePoint> points = GaugePoint.of(probabilities, hits, disagreement, drift);
+        double[] sourcePrequential = {0.8, 0.85, Double.NaN, 0.9};
+        List<GaugePoint> points = GaugePoint.of(probabilities, hits, disagreement, drift, sourcePrequential);
         assertEquals(List.of(0.75, 0.75, 0.75, 1.0), points.stream().map(GaugePoint::accuracy).toList());
         assertEquals(Math.log(2), points.get(0).entropy(), 1e-6, "uniform predictions");
         double h = -(0.9 * Math.log(0.9) + 0.1 * Math.log(0.1));
@@ -80,6 +81,8 @@ class GaugeCorrelationTest {
                 "the replay's measures, checkpoint by checkpoint");
         assertTrue(Double.isNaN(points.get(0).drift()));
         assertEquals(0.7, points.get(3).drift());
+        assertEquals(0.85, points.get(1).sourcePrequential());
+        assertTrue(Double.isNaN(points.get(2).sourcePrequential()));
         assertEquals(List.of(256, 512, 768, 1024), List.of(GaugePoint.end(n, 1), GaugePoint.end(n, 2),
                 GaugePoint.end(n, 3), GaugePoint.end(n, 4)));
         assertEquals(768, GaugePoint.start(1024));

@@ -25,6 +25,14 @@ public record StepMetricsMessage(long step, long timestamp, boolean applied, Str
                                  String servingModel,
                                  @JsonInclude(JsonInclude.Include.NON_NULL) GuardSwitch guardSwitch) {
 
+    /**
+     * True for the key of a step record (its step number); control acknowledgements ({@link ControlAckMessage}) and
+     * label-free snapshots ({@link LabelFreeMessage}) share the topic under other keys.
+     */
+    public static boolean isStepKey(String key) {
+        return key != null && !key.isEmpty() && key.chars().allMatch(Character::isDigit);
+    }
+
     /** A switch of the served model: from, to, the evidence it was decided on, and the two models' scores there. */
     public record GuardSwitch(String from, String to, String criterion, double fromScore, double toScore) {
     }
