@@ -294,6 +294,7 @@ public final class OnlineTrainer implements AutoCloseable {
     private RunningStandardizer statistics(Domain domain) {
         return switch (settings.standardization()) {
             case PER_DOMAIN -> liveStatistics.get(domain);
+            case PER_DOMAIN_GLOBAL -> liveStatistics.get(domain).global();
             case SHARED -> liveStatistics.get(Domain.SOURCE).pooledWith(liveStatistics.get(Domain.TARGET));
             case NONE -> null;
         };

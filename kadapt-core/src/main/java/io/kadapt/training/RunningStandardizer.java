@@ -14,6 +14,8 @@ public final class RunningStandardizer {
     private static final double MIN_VARIANCE = 1e-12;
 
     private final double varianceFloor;
+    /** One mean and one standard deviation for all features (those of all their values together), not per feature. */
+    private final boolean global;
 
     private long count;
     private final double[] mean;
@@ -21,14 +23,15 @@ public final class RunningStandardizer {
 
     /** Statistics that z-score with each feature's own variance (no floor). */
     public RunningStandardizer(int dimension) {
-        this(0, new double[dimension], new double[dimension], 0.0);
+        this(0, new double[dimension], new double[dimension], 0.0, false);
     }
 
-    private RunningStandardizer(long count, double[] mean, double[] m2, double varianceFloor) {
+    private RunningStandardizer(long count, double[] mean, double[] m2, double varianceFloor, boolean global) {
         this.count = count;
         this.mean = mean;
         this.m2 = m2;
         this.varianceFloor = varianceFloor;
+        this.global = global;
     }
 
     /**
@@ -42,10 +45,24 @@ public final class RunningStandardizer {
         if (!(fraction >= 0) || Double.isInfinite(fraction)) {
             throw new IllegalArgumentException("variance floor must be a finite fraction >= 0, got " + fraction);
         }
-        return new RunningStandardizer(count, mean.clone(), m2.clone(), fraction);
+        return new RunningStandardizer(count, mean.clone(), m2.clone(), fraction, global);
+    }
+
+    /**
+     * The same statistics, standardising every feature with one mean and one standard deviation: those of all the
+     * values of all features seen (a snapshot; adding to it is refused). It fixes the scale of the data as a whole
+     * and keeps the features' relative scales and offsets, which per-feature z-scoring erases: an image's dark border
+     * stays darker than its strokes, a frequent word's count larger than a rare one's. The variance floor does not
+     * apply.
+     */
+    public RunningStandardizer global() {
+        return new RunningStandardizer(count, mean.clone(), m2.clone(), varianceFloor, true);
     }
 
     public void add(float[] x) {
+        if (global) {
+            throw new IllegalStateException("a global view of the statistics is a snapshot: add to the per-feature ones");
+        }
         count++;
         for (int i = 0; i < mean.length; i++) {
             double delta = x[i] - mean[i];
@@ -65,21 +82,49 @@ public final class RunningStandardizer {
 
     /** {@link #standardize(float[], float[])} of each row; the floor is computed once for all of them. */
     public void standardize(float[][] rows, float[][] out) {
+        double[] center = means();
         double[] scale = inverseStandardDeviations();
         for (int r = 0; r < rows.length; r++) {
-            for (int i = 0; i < mean.length; i++) {
-                out[r][i] = (float) ((rows[r][i] - mean[i]) * scale[i]);
+            for (int i = 0; i < center.length; i++) {
+                out[r][i] = (float) ((rows[r][i] - center[i]) * scale[i]);
             }
         }
     }
 
-    /** The running mean of each feature. */
+    /** What {@link #standardize} subtracts: the running mean of each feature, or (global) of all values. */
     public double[] means() {
-        return mean.clone();
+        if (!global) {
+            return mean.clone();
+        }
+        double[] all = new double[mean.length];
+        java.util.Arrays.fill(all, globalMean());
+        return all;
     }
 
-    /** What {@link #standardize} multiplies (x − mean) by: 1/std, floored; 1 for a constant feature. */
+    private double globalMean() {
+        double sum = 0.0;
+        for (double m : mean) {
+            sum += m;
+        }
+        return sum / Math.max(1, mean.length);
+    }
+
+    /**
+     * What {@link #standardize} multiplies (x − mean) by: 1/std, floored; 1 for a constant feature. Global: 1/std of
+     * all values, i.e. the mean of the features' variances plus the variance of their means.
+     */
     public double[] inverseStandardDeviations() {
+        if (global) {
+            double center = globalMean();
+            double variance = 0.0;
+            for (int i = 0; i < mean.length; i++) {
+                variance += (count > 0 ? m2[i] / count : 0.0) + (mean[i] - center) * (mean[i] - center);
+            }
+            variance /= Math.max(1, mean.length);
+            double[] scale = new double[mean.length];
+            java.util.Arrays.fill(scale, variance > MIN_VARIANCE ? 1.0 / Math.sqrt(variance) : 1.0);
+            return scale;
+        }
         double[] variance = new double[mean.length];
         double sum = 0.0;
         for (int i = 0; i < variance.length; i++) {
@@ -113,11 +158,11 @@ public final class RunningStandardizer {
             pooledMean[i] = mean[i] + delta * other.count / total;
             pooledM2[i] = m2[i] + other.m2[i] + delta * delta * ((double) count * other.count / total);
         }
-        return new RunningStandardizer(total, pooledMean, pooledM2, varianceFloor);
+        return new RunningStandardizer(total, pooledMean, pooledM2, varianceFloor, global);
     }
 
     public RunningStandardizer copy() {
-        return new RunningStandardizer(count, mean.clone(), m2.clone(), varianceFloor);
+        return new RunningStandardizer(count, mean.clone(), m2.clone(), varianceFloor, global);
     }
 
     void write(DataOutputStream out) throws IOException {
@@ -138,7 +183,7 @@ public final class RunningStandardizer {
             mean[i] = in.readDouble();
             m2[i] = in.readDouble();
         }
-        return new RunningStandardizer(count, mean, m2, 0.0);
+        return new RunningStandardizer(count, mean, m2, 0.0, false);
     }
 
     int dimension() {

@@ -10,6 +10,12 @@ public enum Standardization {
      * differ. What a service can know online, like per-domain.
      */
     SHARED,
+    /**
+     * Each domain shifted and scaled with one mean and one standard deviation of all its values (not per feature): fixes
+     * each domain's overall offset and scale and keeps the relative scales of its features (see
+     * {@link RunningStandardizer#global()}).
+     */
+    PER_DOMAIN_GLOBAL,
     /** Raw features. */
     NONE
 }

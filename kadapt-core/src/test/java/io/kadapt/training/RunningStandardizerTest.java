@@ -97,4 +97,37 @@ class RunningStandardizerTest {
         assertThrows(IllegalArgumentException.class,
                 () -> fourSamples().withVarianceFloor(Double.POSITIVE_INFINITY));
     }
+
+    @Test
+    @DisplayName("global: one mean and std of all twelve values, computed independently; relative scales kept; a snapshot")
+    void globalStatistics() {
+        float[][] rows = {{-2f, 0f, 5f}, {2f, 0f, 5f}, {-2f, 0f, 5f}, {2f, 0.04f, 5f}};
+        double sum = 0;
+        for (float[] row : rows) {
+            for (float v : row) {
+                sum += v;
+            }
+        }
+        double mean = sum / 12;
+        double squares = 0;
+        for (float[] row : rows) {
+            for (float v : row) {
+                squares += (v - mean) * (v - mean);
+            }
+        }
+        double std = Math.sqrt(squares / 12);
+
+        RunningStandardizer global = fourSamples().withVarianceFloor(1.0).global();
+        assertArrayEquals(new double[] {mean, mean, mean}, global.means(), 1e-12);
+        double[] scale = global.inverseStandardDeviations();
+        assertArrayEquals(new double[] {1 / std, 1 / std, 1 / std}, scale, 1e-12, "the variance floor does not apply");
+        float[] out = new float[3];
+        global.standardize(rows[3], out);
+        for (int i = 0; i < 3; i++) {
+            assertEquals((rows[3][i] - mean) / std, out[i], 1e-6);
+        }
+        assertTrue(out[2] > out[0] && out[0] > out[1], "the features' order of magnitude survives: 5 > 2 > 0.04");
+        assertThrows(IllegalStateException.class, () -> global.add(rows[0]));
+        assertArrayEquals(global.means(), global.copy().means(), 0.0, "a copy stays global");
+    }
 }

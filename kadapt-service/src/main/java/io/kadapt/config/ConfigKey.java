@@ -150,7 +150,8 @@ public enum ConfigKey {
     PREPROCESS_STANDARDIZE("preprocess.standardize", "per-domain",
             "per-domain: z-score each domain with its own running mean/std (what a deployed service can know);"
                     + " shared: z-score both domains with the pooled running mean/std of all samples (keeps the shift"
-                    + " between the domains); none: raw features."),
+                    + " between the domains); per-domain-global: shift and scale each domain by one mean/std of all its"
+                    + " values (keeps the features' relative scales); none: raw features."),
     PREPROCESS_VARIANCE_FLOOR("preprocess.variance-floor", "1.0",
             "Per-domain z-scoring divides by max(std_i, sqrt(floor × mean_j var_j)): a nearly constant feature (an"
                     + " image's border pixel, a rare word) is not blown up into outliers. 0: each feature's own std."),

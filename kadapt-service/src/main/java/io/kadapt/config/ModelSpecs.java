@@ -65,8 +65,9 @@ public final class ModelSpecs {
         Standardization standardization = switch (config.string(ConfigKey.PREPROCESS_STANDARDIZE)) {
             case "per-domain" -> Standardization.PER_DOMAIN;
             case "shared" -> Standardization.SHARED;
+            case "per-domain-global" -> Standardization.PER_DOMAIN_GLOBAL;
             case "none" -> Standardization.NONE;
-            default -> throw new ConfigException(ConfigKey.PREPROCESS_STANDARDIZE.key() + " must be per-domain, shared or none");
+            default -> throw new ConfigException(ConfigKey.PREPROCESS_STANDARDIZE.key() + " must be per-domain, per-domain-global, shared or none");
         };
         Map<String, LambdaSchedule> schedules = new LinkedHashMap<>();
         for (DomainLoss term : domainLosses(config, config.choice(ConfigKey.MODEL_TASK, Task.class), 1)) {
