@@ -55,6 +55,18 @@ public final class NegativeTransferGuard {
      */
     static final double Z = 2.0;
     static final String INFORMATION = "information_maximisation";
+    /**
+     * Domain terms that raise the label-free criterion themselves: entropy minimisation (its loss is the negative
+     * information maximisation) and pseudo-labels (they make the model confident on its own guesses). The adapted
+     * model's IM then rises whether it gets better or worse (measured: docs/BENCHMARKS.md), so without feedback labels
+     * the guard cannot catch their harm.
+     */
+    private static final java.util.Set<String> RAISES_INFORMATION = java.util.Set.of("entropy", "pseudo_label");
+
+    /** Of the configured domain terms, those the guard's label-free evidence is blind to (see above), in order. */
+    public static java.util.List<String> labelFreeBlindSpots(java.util.List<String> domainTerms) {
+        return domainTerms.stream().filter(RAISES_INFORMATION::contains).toList();
+    }
 
     private final GuardSettings settings;
     private final boolean regression;

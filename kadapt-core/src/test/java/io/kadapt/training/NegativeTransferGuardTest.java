@@ -151,4 +151,16 @@ class NegativeTransferGuardTest {
         assertEquals(Candidate.ADAPTED, resized.serving());
         assertEquals(0, resized.switches());
     }
+
+    @Test
+    @DisplayName("the terms that raise IM themselves (entropy, pseudo-labels) are the label-free evidence's blind spots")
+    void labelFreeBlindSpots() {
+        assertEquals(java.util.List.of("entropy", "pseudo_label"), NegativeTransferGuard.labelFreeBlindSpots(
+                java.util.List.of("mmd", "entropy", "coral", "pseudo_label", "dann")));
+        assertEquals(java.util.List.of(), NegativeTransferGuard.labelFreeBlindSpots(java.util.List.of("mmd", "coral")));
+        // Every name is a real domain term: a renamed term would silently drop out of the warning.
+        for (String term : NegativeTransferGuard.labelFreeBlindSpots(java.util.List.of("entropy", "pseudo_label"))) {
+            assertTrue(io.kadapt.loss.LossCatalogue.domain(term).isPresent(), term);
+        }
+    }
 }

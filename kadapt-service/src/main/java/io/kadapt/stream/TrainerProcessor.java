@@ -81,6 +81,7 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
         control = new ControlApplier(checkpoints, metrics);
         // The store is the truth: whatever this instance held before, (re)load the model from it.
         trainer = restoreTrainer();
+        warnOfGuardBlindSpots();
         metrics.modelStep(trainer.model().step());
         metrics.serving(trainer.serving());
         metrics.runtimeSettings(trainer.state().overrides().paused(), trainer.model().learningRate());
@@ -98,6 +99,19 @@ final class TrainerProcessor implements Processor<String, TrainingRecord, String
             Duration interval = settings.stallTimeout().compareTo(Duration.ofSeconds(1)) < 0
                     ? settings.stallTimeout() : Duration.ofSeconds(1);
             context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::trainSourceOnlyIfStalled);
+        }
+    }
+
+    private void warnOfGuardBlindSpots() {
+        if (!settings.training().guard().enabled()) {
+            return;
+        }
+        List<String> terms = settings.modelSpec().domainLosses().stream().map(term -> term.name()).toList();
+        for (String term : NegativeTransferGuard.labelFreeBlindSpots(terms)) {
+            LOG.warn("task {}: the '{}' domain term raises the information maximisation score the negative-transfer"
+                    + " guard compares without feedback labels, so without them the guard cannot tell when it hurts;"
+                    + " send feedback labels, or watch kadapt_shadow_disagreement_ratio (README, Negative-transfer"
+                    + " guard)", context.taskId(), term);
         }
     }
 
