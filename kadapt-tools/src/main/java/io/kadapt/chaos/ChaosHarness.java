@@ -162,7 +162,7 @@ public final class ChaosHarness implements AutoCloseable {
         int[] points = killPoints(settings.seed(), disruptions, Math.toIntExact(attempt.targets + attempt.steps));
         Set<Integer> bouncePoints = bouncePoints(settings);
         log.printf("chaos: %s run %s: %d kills (%s), %d broker bounces at committed predictions + steps %s (bounces at "
-                        + "indices %s); expect %d predictions, %d steps%n", name, attempt.applicationId,
+                        + "indices %s); expect %d predictions, at least %d steps%n", name, attempt.applicationId,
                 settings.kills(), settings.stop(), settings.brokerBounces(), Arrays.toString(points), bouncePoints,
                 attempt.targets, attempt.steps);
         SplittableRandom jitter = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
@@ -214,7 +214,7 @@ public final class ChaosHarness implements AutoCloseable {
         // another, the next one not waiting for the restart.
         boolean rolling = several.stop() == ChaosSettings.StopSignal.SIGTERM;
         log.printf("chaos: %s run %s: %d instances, %d %s at committed steps %s; expect %d predictions, "
-                + "%d steps%n", name, attempt.applicationId, instances, several.kills(),
+                + "at least %d steps%n", name, attempt.applicationId, instances, several.kills(),
                 rolling ? "rolling SIGTERM restarts" : "SIGKILLs", Arrays.toString(points), attempt.targets,
                 attempt.steps);
         SplittableRandom jitter = new SplittableRandom(several.seed() ^ 0x5DEECE66DL);
@@ -360,7 +360,7 @@ public final class ChaosHarness implements AutoCloseable {
                 settings.brokerOutage()).withKadapt(Map.of("num.standby.replicas", Integer.toString(standbyReplicas)));
         Attempt attempt = new Attempt(name, standby);
         log.printf("chaos: %s run %s: two instances, num.standby.replicas=%d, SIGKILL of the active one; expect %d "
-                + "predictions, %d steps%n", name, attempt.applicationId, standbyReplicas, attempt.targets, attempt.steps);
+                + "predictions, at least %d steps%n", name, attempt.applicationId, standbyReplicas, attempt.targets, attempt.steps);
         try (Progress progress = new Progress(attempt.topics);
              KadaptProcess a = launchKadapt(kadaptArguments(standby, attempt.applicationId, attempt.topics, "a"),
                      attempt.log("a"));
@@ -612,7 +612,10 @@ public final class ChaosHarness implements AutoCloseable {
         final ChaosSettings settings;
         final String applicationId;
         final Topics topics;
+        /** The fewest steps the input makes: the scale of the kill points (the exact count is the replay's). */
         final long steps;
+        final long batches;
+        final long labelledBatches;
         final int targets;
         final long started = System.nanoTime();
         final long deadline;
@@ -634,7 +637,9 @@ public final class ChaosHarness implements AutoCloseable {
                     inputTopics.control(),
                     applicationId + ".predictions", applicationId + ".metrics", applicationId + ".dlq",
                     applicationId + ".training", applicationId + ".model");
-            steps = input.expectedModelSteps(settings.sourceBatch(), settings.targetBatch(), stepsPerBatch(settings));
+            steps = input.minimumModelSteps(settings.sourceBatch(), settings.targetBatch(), stepsPerBatch(settings));
+            batches = input.expectedSteps(settings.sourceBatch(), settings.targetBatch());
+            labelledBatches = input.expectedLabelledBatches(settings.sourceBatch());
             targets = input.targetIds().size();
             deadline = started + settings.runTimeout().toNanos();
         }
@@ -690,6 +695,9 @@ public final class ChaosHarness implements AutoCloseable {
         private final Topics topics;
         private final Set<String> predicted = new HashSet<>();
         private long maxStep;
+        /** Steps on a fresh source+target batch, and on a fresh labelled batch: what the input makes, exactly. */
+        private final Set<Long> freshSteps = new HashSet<>();
+        private final Set<Long> freshLabelledSteps = new HashSet<>();
 
         Progress(Topics topics) {
             this.topics = topics;
@@ -727,7 +735,11 @@ public final class ChaosHarness implements AutoCloseable {
                 if (record.topic().equals(topics.predictions())) {
                     predicted.add(JsonCodec.read(record.value(), PredictionMessage.class).id());
                 } else if (StepMetricsMessage.isStepKey(record.key())) {
-                    maxStep = Math.max(maxStep, JsonCodec.read(record.value(), StepMetricsMessage.class).step());
+                    StepMetricsMessage step = JsonCodec.read(record.value(), StepMetricsMessage.class);
+                    maxStep = Math.max(maxStep, step.step());
+                    if (!step.replay() && !step.sourceOnly()) {
+                        (step.feedback() ? freshLabelledSteps : freshSteps).add(step.step());
+                    }
                 }
             }
         }
@@ -764,8 +776,13 @@ public final class ChaosHarness implements AutoCloseable {
             return false;
         }
 
+        /**
+         * Every target predicted, and every fresh batch and labelled batch of the input trained (their extra labelled
+         * replay steps come in the same transaction as the batch's own steps).
+         */
         boolean done(Attempt attempt) {
-            return predicted.size() >= attempt.targets && maxStep >= attempt.steps;
+            return predicted.size() >= attempt.targets && freshSteps.size() >= attempt.batches
+                    && freshLabelledSteps.size() >= attempt.labelledBatches;
         }
 
         @Override

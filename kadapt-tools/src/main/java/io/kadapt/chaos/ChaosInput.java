@@ -170,13 +170,19 @@ public final class ChaosInput {
         return Math.min(sourceIds.size() / sourceBatch, targetIds.size() / targetBatch);
     }
 
+    /** Full batches (of {@code train.batch.source}) of labelled targets: every label sent meets its prediction. */
+    public long expectedLabelledBatches(int sourceBatch) {
+        return labelledIds.size() / sourceBatch;
+    }
+
     /**
-     * Model steps the input makes: {@code train.steps-per-batch} for every fresh source+target batch and for every full
-     * batch (of {@code train.batch.source}) of labelled targets, which feedback learning takes: every label sent meets
-     * its prediction.
+     * The fewest model steps the input makes: {@code train.steps-per-batch} for every fresh source+target batch and for
+     * every labelled batch. Each source+target batch trained after the first labelled batch also earns
+     * {@code feedback.learn.replay-steps}; how many those are depends on where the labels land among the samples on the
+     * training topic, so the exact count comes from a replay of the committed training log.
      */
-    public long expectedModelSteps(int sourceBatch, int targetBatch, int stepsPerBatch) {
-        return (expectedSteps(sourceBatch, targetBatch) + labelledIds.size() / sourceBatch) * stepsPerBatch;
+    public long minimumModelSteps(int sourceBatch, int targetBatch, int stepsPerBatch) {
+        return (expectedSteps(sourceBatch, targetBatch) + expectedLabelledBatches(sourceBatch)) * stepsPerBatch;
     }
 
     /** Digest of the ids the trainer must have trained on, exactly once each, after {@code batches} fresh batches. */

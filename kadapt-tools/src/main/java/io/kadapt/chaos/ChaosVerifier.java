@@ -74,14 +74,36 @@ public final class ChaosVerifier {
         List<String> facts = new ArrayList<>();
         checkPredictions(run, failures, facts);
         long batches = input.expectedSteps(sourceBatch, targetBatch);
-        long steps = input.expectedModelSteps(sourceBatch, targetBatch, stepsPerBatch);
+        ModelCheckpointStore.Checkpoint expected = replay.apply(run.training());
+        long steps = replayedSteps(expected, failures);
         checkSteps(run, steps, failures);
         checkTrainer(run, batches, steps, failures, facts);
         checkDeadLetters(run, failures, facts);
         checkControl(run, failures, facts);
         checkFeedback(run, failures, facts);
-        compareWithReplay(run, failures, facts);
+        compareWithReplay(run, expected, failures, facts);
         return new ChaosVerdict(List.copyOf(failures), List.copyOf(facts));
+    }
+
+    /**
+     * The step an uninterrupted trainer reaches on the committed training log: what the run's steps are checked
+     * against. At least the input's {@link ChaosInput#minimumModelSteps}, else training was lost; the minimum itself
+     * if the replay's model cannot be read (a failure).
+     */
+    private long replayedSteps(ModelCheckpointStore.Checkpoint expected, List<String> failures) {
+        long minimum = input.minimumModelSteps(sourceBatch, targetBatch, stepsPerBatch);
+        long steps;
+        try {
+            steps = ModelSnapshot.decode(expected.model()).step();
+        } catch (RuntimeException e) {
+            failures.add("the replay of the committed training log gave no readable model: " + e.getMessage());
+            return minimum;
+        }
+        if (steps < minimum) {
+            failures.add("the committed training log replays to step " + steps + ", fewer than the " + minimum
+                    + " steps the input makes");
+        }
+        return steps;
     }
 
     private void checkPredictions(RunOutput run, List<String> failures, List<String> facts) {
@@ -211,7 +233,7 @@ public final class ChaosVerifier {
         ModelCheckpointStore.Checkpoint checkpoint = run.checkpoint().get();
         TrainerState trainer = TrainerState.decode(checkpoint.trainer(), inputDim);
         long modelStep = ModelSnapshot.decode(checkpoint.model()).step();
-        facts.add("model at step " + modelStep + " of " + steps);
+        facts.add("model at step " + modelStep + " of " + steps + " (the replay's)");
         if (modelStep != steps) {
             failures.add("model at step " + modelStep + ", expected " + steps);
         }
@@ -259,12 +281,12 @@ public final class ChaosVerifier {
         }
     }
 
-    private void compareWithReplay(RunOutput run, List<String> failures, List<String> facts) {
+    private void compareWithReplay(RunOutput run, ModelCheckpointStore.Checkpoint expected, List<String> failures,
+                                   List<String> facts) {
         if (run.checkpoint().isEmpty()) {
             failures.add("cannot compare models: the checkpoint is missing");
             return;
         }
-        ModelCheckpointStore.Checkpoint expected = replay.apply(run.training());
         compareModels("model", run.checkpoint().get().model(), expected.model(), run, failures, facts);
         if (expected.shadow() != null) {
             compareModels("shadow model", run.checkpoint().get().shadow(), expected.shadow(), run, failures, facts);
