@@ -8,9 +8,17 @@ package io.kadapt.model;
  * @param learningRateSchedule how the rate changes with the step; {@link LearningRateSchedule#CONSTANT} keeps lr₀
  * @param weightDecay        decoupled weight decay w ≥ 0 (AdamW, Loshchilov &amp; Hutter 2019, PyTorch's form):
  *                           every parameter is first shrunk by the factor 1 − lr·w, then the Adam update applies
+ * @param averageDecay       β of an exponential moving average of the parameters kept beside them (0: none); the
+ *                           model predicts with the average ({@link TransferModel#predictServedOutputs})
  */
 public record AdamSettings(double learningRate, double beta1, double beta2, double epsilon,
-                           LearningRateSchedule learningRateSchedule, double weightDecay) {
+                           LearningRateSchedule learningRateSchedule, double weightDecay, double averageDecay) {
+
+    /** Without a parameter average. */
+    public AdamSettings(double learningRate, double beta1, double beta2, double epsilon,
+                        LearningRateSchedule learningRateSchedule, double weightDecay) {
+        this(learningRate, beta1, beta2, epsilon, learningRateSchedule, weightDecay, 0.0);
+    }
 
     /** Without weight decay. */
     public AdamSettings(double learningRate, double beta1, double beta2, double epsilon,
@@ -47,6 +55,14 @@ public record AdamSettings(double learningRate, double beta1, double beta2, doub
         if (!(weightDecay >= 0.0) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
         }
+        if (!(averageDecay >= 0.0 && averageDecay < 1.0)) {
+            throw new IllegalArgumentException("parameter average decay must be in [0, 1), got " + averageDecay);
+        }
+    }
+
+    /** Whether the model keeps a moving average of its parameters and predicts with it. */
+    public boolean averaged() {
+        return averageDecay > 0.0;
     }
 
     /** The learning rate of the update that follows {@code step} applied ones. */

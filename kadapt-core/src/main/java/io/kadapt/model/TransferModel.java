@@ -29,12 +29,15 @@ public final class TransferModel implements AutoCloseable {
     private static final String PARAMETER_PREFIX = "param/";
     private static final String FIRST_MOMENT_PREFIX = "adam_m/";
     private static final String SECOND_MOMENT_PREFIX = "adam_v/";
+    private static final String AVERAGE_PREFIX = "average/";
 
     private final ModelSpec spec;
     private final TransferEngine engine;
     private final Map<String, INDArray> parameters;
     private final AdamOptimizer optimizer;
     private final OutputHead head;
+    /** The moving average of each parameter (spec.adam().averageDecay() > 0), else null. */
+    private final Map<String, INDArray> averages;
     private SameDiffEngine referenceGraph;
     private INDArray labelBuffer;
     private HostView labelView;
@@ -49,6 +52,13 @@ public final class TransferModel implements AutoCloseable {
         this.parameters = engine.parameters();
         this.optimizer = new AdamOptimizer(spec.adam(), parameters);
         this.head = OutputHead.of(spec);
+        this.averages = spec.adam().averaged() ? copies(parameters) : null;
+    }
+
+    private static Map<String, INDArray> copies(Map<String, INDArray> arrays) {
+        Map<String, INDArray> copies = new LinkedHashMap<>();
+        arrays.forEach((name, a) -> copies.put(name, a.dup()));
+        return copies;
     }
 
     /** A fresh model at step 0 with parameters drawn from {@code spec.seed()}. */
@@ -88,6 +98,7 @@ public final class TransferModel implements AutoCloseable {
             }
             parameter.getValue().assign(given.castTo(spec.dataType()));
         }
+        model.restartAverages();
         return model;
     }
 
@@ -152,6 +163,31 @@ public final class TransferModel implements AutoCloseable {
     }
 
     /**
+     * What the model serves: {@link #predictOutputs} with the moving average of the parameters when it keeps one
+     * ({@code train.average-decay}), with the parameters themselves otherwise. Does not change the model.
+     */
+    public synchronized INDArray predictServedOutputs(INDArray x) {
+        if (averages == null) {
+            return predictOutputs(x);
+        }
+        ensureOpen();
+        checkFeatures("x", x);
+        Map<String, INDArray> live = copies(parameters);
+        parameters.forEach((name, p) -> p.assign(averages.get(name)));
+        try {
+            return engine.predict(inModelType(x));
+        } finally {
+            parameters.forEach((name, p) -> p.assign(live.get(name)));
+        }
+    }
+
+    /** Copies of the parameters {@link #predictServedOutputs} predicts with, by name, in canonical order. */
+    public synchronized Map<String, INDArray> servedParameters() {
+        ensureOpen();
+        return copies(averages == null ? parameters : averages);
+    }
+
+    /**
      * {@link #predictOutputs} through the SameDiff graph: the reference the direct path is tested against, and
      * the "before" of {@code kadapt bench perf}. Not for serving: milliseconds of per-call overhead. On another
      * engine, the graph is built on first use and given the current parameters on every call.
@@ -201,6 +237,8 @@ public final class TransferModel implements AutoCloseable {
                 GradientClipping.scale(gradientNorm, spec.gradientClipNorm()), engine.flatParameters(),
                 result.flatGradients())) {
             skipReason = StepOutcome.UPDATE_TOO_LARGE;
+        } else {
+            updateAverages();
         }
         return new StepOutcome(skipReason == null, skipReason, result.supervisedLoss(), result.domainLosses(),
                 result.totalLoss(), gradientNorm, head.sourceAccuracy(result.sourceLogits(), ys),
@@ -229,6 +267,27 @@ public final class TransferModel implements AutoCloseable {
         return gradients(xs, asLabels(classes), xt, lambdas);
     }
 
+    /**
+     * After an applied step: average ← β_t·average + (1 − β_t)·parameters, with β_t = min(β, (1 + t) / (10 + t)) at
+     * the t-th applied step (TensorFlow's ExponentialMovingAverage with num_updates), so the first steps are not
+     * averaged with the initial draw for hundreds of steps.
+     */
+    private void updateAverages() {
+        if (averages == null) {
+            return;
+        }
+        long t = optimizer.step();
+        double decay = Math.min(spec.adam().averageDecay(), (1.0 + t) / (10.0 + t));
+        parameters.forEach((name, p) -> averages.get(name).muli(decay).addi(p.mul(1.0 - decay)));
+    }
+
+    /** The averages start again from the parameters as they are. */
+    private void restartAverages() {
+        if (averages != null) {
+            parameters.forEach((name, p) -> averages.get(name).assign(p));
+        }
+    }
+
     private static double[] asLabels(int[] classes) {
         return classes == null ? null : Arrays.stream(classes).asDoubleStream().toArray();
     }
@@ -248,6 +307,9 @@ public final class TransferModel implements AutoCloseable {
         parameters.forEach((name, p) -> arrays.put(PARAMETER_PREFIX + name, p));
         optimizer.firstMoments().forEach((name, m) -> arrays.put(FIRST_MOMENT_PREFIX + name, m));
         optimizer.secondMoments().forEach((name, v) -> arrays.put(SECOND_MOMENT_PREFIX + name, v));
+        if (averages != null) {
+            averages.forEach((name, a) -> arrays.put(AVERAGE_PREFIX + name, a));
+        }
         return new ModelSnapshot(spec.task(), optimizer.step(), arrays); // the snapshot copies
     }
 
@@ -273,6 +335,13 @@ public final class TransferModel implements AutoCloseable {
         optimizer.secondMoments().forEach((name, v) -> targets.put(SECOND_MOMENT_PREFIX + name, v));
         Set<String> unexpected = new HashSet<>(snapshot.names());
         unexpected.removeAll(targets.keySet());
+        // A parameter average is optional both ways: turning train.average-decay on or off keeps the checkpoint usable.
+        unexpected.removeIf(name -> name.startsWith(AVERAGE_PREFIX));
+        boolean storedAverages = averages != null && averages.keySet().stream()
+                .allMatch(name -> snapshot.names().contains(AVERAGE_PREFIX + name));
+        if (storedAverages) {
+            averages.forEach((name, a) -> targets.put(AVERAGE_PREFIX + name, a));
+        }
         if (!unexpected.isEmpty()) {
             throw new IllegalArgumentException("snapshot array '" + unexpected.stream().sorted().findFirst().get()
                     + "' does not exist in this model spec");
@@ -297,6 +366,9 @@ public final class TransferModel implements AutoCloseable {
         }
         targets.forEach((name, target) -> target.assign(snapshot.stored(name)));
         optimizer.restoreStep(snapshot.step());
+        if (!storedAverages) {
+            restartAverages();
+        }
     }
 
     /** The engine's inputs after checking every argument, naming the first that does not fit. */

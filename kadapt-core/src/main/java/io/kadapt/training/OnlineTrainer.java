@@ -245,7 +245,7 @@ public final class OnlineTrainer implements AutoCloseable {
      * none of them: e.g. held-out source samples, to measure the model on the source task without target labels.
      */
     public List<Prediction> predict(Domain domain, List<Sample> targets) {
-        INDArray outputs = served().predictOutputs(toMatrix(domain, targets));
+        INDArray outputs = served().predictServedOutputs(toMatrix(domain, targets));
         return switch (model.spec().task()) {
             case CLASSIFICATION -> classes(targets, outputs.toFloatMatrix());
             case REGRESSION -> values(targets, outputs.reshape(-1).toDoubleVector());
@@ -286,7 +286,7 @@ public final class OnlineTrainer implements AutoCloseable {
         int dimension = model.spec().inputDim();
         double[] scale = standardized ? target.inverseStandardDeviations() : ones(dimension);
         TransferModel served = served();
-        return new ModelExport(served.spec(), model.step(), served.parameters(),
+        return new ModelExport(served.spec(), model.step(), served.servedParameters(),
                 standardized ? target.means() : new double[dimension], scale);
     }
 

@@ -94,6 +94,9 @@ public enum ConfigKey {
     TRAIN_ADAM_EPSILON("train.adam.epsilon", "1e-8", "Adam epsilon."),
     TRAIN_WEIGHT_DECAY("train.weight-decay", "0.0", "Decoupled weight decay w >= 0 (AdamW): every step first shrinks"
             + " each parameter by the factor 1 - lr*w. 0: plain Adam."),
+    TRAIN_AVERAGE_DECAY("train.average-decay", "0.99", "Serve an exponential moving average of the parameters with"
+            + " decay beta in [0, 1) (beta_t = min(beta, (1+t)/(10+t)) at step t) instead of the last step's; 0: the"
+            + " last step's."),
     TRAIN_GRAD_CLIP_NORM("train.grad-clip-norm", "10.0", "Clip the global gradient norm to this value; 0 = off."),
     TRAIN_BATCH_SOURCE("train.batch.source", "32", "Source samples per training step."),
     TRAIN_BATCH_TARGET("train.batch.target", "32", "Target samples per training step."),

@@ -47,7 +47,7 @@ public final class ModelSpecs {
         AdamSettings adam = new AdamSettings(config.decimal(ConfigKey.TRAIN_LEARNING_RATE),
                 config.decimal(ConfigKey.TRAIN_ADAM_BETA1), config.decimal(ConfigKey.TRAIN_ADAM_BETA2),
                 config.decimal(ConfigKey.TRAIN_ADAM_EPSILON), learningRateSchedule(config),
-                config.decimal(ConfigKey.TRAIN_WEIGHT_DECAY));
+                config.decimal(ConfigKey.TRAIN_WEIGHT_DECAY), config.decimal(ConfigKey.TRAIN_AVERAGE_DECAY));
         Task task = config.choice(ConfigKey.MODEL_TASK, Task.class);
         try {
             return new ModelSpec(config.positiveInteger(ConfigKey.MODEL_INPUT_DIM), outputs(config, task), hidden,

@@ -40,12 +40,12 @@ class ConfigKeysReachTheirConsumersTest {
     }
 
     @Test
-    @DisplayName("model.activation, model.dtype, train.grad-clip-norm, train.adam.* reach the model spec")
+    @DisplayName("model.activation, model.dtype, train.grad-clip-norm, train.adam.*, train.average-decay reach the model spec")
     void modelKeys() {
         ModelSpec defaults = ModelSpecs.from(config(Map.of()));
         ModelSpec spec = ModelSpecs.from(config(Map.of("model.activation", "tanh", "model.dtype", "double",
                 "train.grad-clip-norm", "2.5", "train.adam.beta1", "0.8", "train.adam.beta2", "0.95",
-                "train.adam.epsilon", "1e-6")));
+                "train.adam.epsilon", "1e-6", "train.average-decay", "0.5")));
         assertEquals(Activation.RELU, defaults.activation());
         assertEquals(Activation.TANH, spec.activation());
         assertEquals(DataType.FLOAT, defaults.dataType());
@@ -56,6 +56,8 @@ class ConfigKeysReachTheirConsumersTest {
                 defaults.adam().epsilon()));
         assertEquals(List.of(0.8, 0.95, 1e-6), List.of(spec.adam().beta1(), spec.adam().beta2(),
                 spec.adam().epsilon()));
+        assertEquals(0.99, defaults.adam().averageDecay());
+        assertEquals(0.5, spec.adam().averageDecay());
         try (TransferModel model = TransferModel.initialise(spec)) {
             assertEquals(DataType.DOUBLE, model.parameters().get("hidden_0/W").dataType(), "the model is built in it");
         }
