@@ -31,6 +31,16 @@ class ParameterAverageTest {
         this.engine = engine;
     }
 
+    /** A source batch with labels and a shifted target batch, drawn from {@code seed}. */
+    private record Batches(INDArray xs, INDArray xt, int[] ys) {
+        static Batches draw(long seed) {
+            Random random = new Random(seed);
+            return new Batches(TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.0), DataType.DOUBLE),
+                    TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.8), DataType.DOUBLE),
+                    TestSpecs.labels(random, 8, 3));
+        }
+    }
+
     private ModelSpec spec(double averageDecay) {
         AdamSettings adam = new AdamSettings(0.01, 0.9, 0.999, 1e-8, LearningRateSchedule.CONSTANT, 0.0, averageDecay);
         return new ModelSpec(4, 3, List.of(6, 3), Activation.RELU, 0.0, 5L, DataType.DOUBLE, adam, 0.0,
@@ -40,10 +50,10 @@ class ParameterAverageTest {
     @Test
     @DisplayName("the served parameters are the moving average of the parameters after each step, computed apart")
     void servedParametersAreTheMovingAverage() {
-        Random random = new Random(3);
-        INDArray xs = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.0), DataType.DOUBLE);
-        INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.8), DataType.DOUBLE);
-        int[] ys = TestSpecs.labels(random, 8, 3);
+        Batches batches = Batches.draw(3);
+        INDArray xs = batches.xs();
+        INDArray xt = batches.xt();
+        int[] ys = batches.ys();
         try (TransferModel model = TransferModel.initialise(spec(DECAY))) {
             Map<String, double[]> expected = new HashMap<>();
             model.parameters().forEach((name, p) -> expected.put(name, p.dup().data().asDouble()));
@@ -74,10 +84,10 @@ class ParameterAverageTest {
     @Test
     @DisplayName("a snapshot keeps the average; one without it (averaging turned on later) starts it at the parameters")
     void snapshotCarriesTheAverage() {
-        Random random = new Random(4);
-        INDArray xs = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.0), DataType.DOUBLE);
-        INDArray xt = TestSpecs.array(TestSpecs.gaussian(random, 8, 4, 0.8), DataType.DOUBLE);
-        int[] ys = TestSpecs.labels(random, 8, 3);
+        Batches batches = Batches.draw(4);
+        INDArray xs = batches.xs();
+        INDArray xt = batches.xt();
+        int[] ys = batches.ys();
         try (TransferModel model = TransferModel.initialise(spec(DECAY))) {
             for (int t = 0; t < 5; t++) {
                 model.step(xs, ys, xt, LAMBDAS);
