@@ -23,7 +23,7 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
     public static final BenchMethod LINEAR = of("linear", "");
 
     /** The shipped default configuration (multi-kernel MMD, λ = 1, eight steps per batch,
-     * variances floored at the mean variance, plain Adam). */
+     * variances floored at the mean variance, plain Adam, the parameter average served). */
     public static final BenchMethod KADAPT_DEFAULT = of("mmd", "");
 
     /**
@@ -76,6 +76,14 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
                     .withFeedback(new ReplayOrder.Feedback(0.1, 100)).optional(),
             of("source-only-p0.1-d100", "loss.domain=none").withFeedback(new ReplayOrder.Feedback(0.1, 100))
                     .optional());
+
+    /** The registry's names in its order: the {@code --methods} help lists them (picocli completion candidates). */
+    public static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return REGISTRY.stream().map(BenchMethod::name).iterator();
+        }
+    }
 
     /** A method from {@code key=value,key=value} (empty: the defaults as shipped). */
     public static BenchMethod of(String name, String settings) {

@@ -43,12 +43,10 @@ final class QualityBenchCommand implements Callable<Integer> {
             description = "Only these pairs, e.g. books->kitchen,usps->mnist, or a dataset name (default: all 14).")
     List<String> pairs = new ArrayList<>();
 
-    @Option(names = "--methods", split = ",", paramLabel = "NAME",
-            description = "Methods by name from the built-in list (source-only always runs too). Known: "
-                    + "source-only, mmd (the shipped defaults), source-only-spb1, mmd-spb1, mmd-lambda0.3, mmd-lambda3,"
-                    + " mmd-before-floor-spb8, coral, dann, cdan, entropy, consistency, contrastive, mmd-median,"
-                    + " mmd-linear, mmd-lr-decay."
-                    + " Default: source-only, mmd.")
+    @Option(names = "--methods", split = ",", paramLabel = "NAME", completionCandidates = BenchMethod.Names.class,
+            description = "Methods by name from the built-in list (source-only always runs too; mmd is the shipped"
+                    + " defaults, linear the online linear baseline). Known: ${COMPLETION-CANDIDATES}."
+                    + " Default: source-only, linear, mmd.")
     List<String> methods = new ArrayList<>();
 
     @Option(names = "--method", paramLabel = "NAME:KEY=VALUE,...",
