@@ -116,7 +116,8 @@ class ModelExportTest {
                  OnlineTrainer trainer = ModelExporter.load(config, cluster);
                  TransferModel started = TransferModel.initialise(AdaptationSettings.from(warm).modelSpec(),
                          AdaptationSettings.from(warm).warmStart())) {
-                Map<String, INDArray> exported = trainer.model().parameters();
+                // The export holds the served parameters: the moving average (train.average-decay), not the last step's
+                Map<String, INDArray> exported = trainer.model().servedParameters();
                 started.parameters().forEach((name, value) -> assertEquals(exported.get(name), value, name));
                 assertEquals(0, started.step());
             }
