@@ -92,7 +92,7 @@ public enum ConfigKey {
     TRAIN_ADAM_BETA1("train.adam.beta1", "0.9", "Adam beta1."),
     TRAIN_ADAM_BETA2("train.adam.beta2", "0.999", "Adam beta2."),
     TRAIN_ADAM_EPSILON("train.adam.epsilon", "1e-8", "Adam epsilon."),
-    TRAIN_WEIGHT_DECAY("train.weight-decay", "0.0", "Decoupled weight decay w >= 0 (AdamW): every step first shrinks"
+    TRAIN_WEIGHT_DECAY("train.weight-decay", "1.0", "Decoupled weight decay w >= 0 (AdamW): every step first shrinks"
             + " each parameter by the factor 1 - lr*w. 0: plain Adam."),
     TRAIN_AVERAGE_DECAY("train.average-decay", "0.99", "Serve an exponential moving average of the parameters with"
             + " decay beta in [0, 1) (beta_t = min(beta, (1+t)/(10+t)) at step t) instead of the last step's; 0: the"

@@ -24,11 +24,12 @@ class DemoAdaptationTest {
     private static final int SCORED = 1000;
 
     /**
-     * README's claim, measured over 12 (stream seed, model seed) pairs: source-only 62–72 % (mean 67 %); adapted
-     * 81 % on the demo's seeds (7, 42), 72–80 % on four more, 44–60 % on seven, e.g. (3, 3): 44 %.
+     * README's claim, measured over 12 (stream seed, model seed) pairs ((7, 42), and (s, s) for s in 1–6, 8–12):
+     * source-only 60–72 % (mean 67 %); adapted 84 % on the demo's seeds (7, 42), 80–84 % on five more, equal to
+     * source-only on four (the guard serves the shadow), 36–40 % on three, e.g. (3, 3): 40 %.
      */
     @Test
-    @DisplayName("README's claim: source-only near 67 %, the demo's seeds adapt to 81 %, and some seeds collapse")
+    @DisplayName("README's claim: source-only near 67 %, the demo's seeds adapt to 84 %, and some seeds collapse")
     // Three runs of 4000 pairs (about 20 s each on a loaded 2-core machine); the other seeds are measured, not re-run.
     void adaptationBeatsSourceOnly() {
         double sourceOnly = prequentialAccuracy(7, 42, Map.of("loss.lambda", "0"));
@@ -37,8 +38,8 @@ class DemoAdaptationTest {
         System.out.printf("demo stream, last %d of %d target samples: seeds (7, 42) source-only %.3f, adapted %.3f;"
                 + " adapted (3, 3) %.3f%n", SCORED, PAIRS, sourceOnly, adapted,
                 collapsed);
-        assertTrue(sourceOnly >= 0.62 && sourceOnly <= 0.72, "README: source-only stays near 67 %: " + sourceOnly);
-        assertEquals(0.81, adapted, 0.03, "README: the demo's seeds adapt to 81 %");
+        assertTrue(sourceOnly >= 0.60 && sourceOnly <= 0.72, "README: source-only stays near 67 %: " + sourceOnly);
+        assertEquals(0.84, adapted, 0.03, "README: the demo's seeds adapt to 84 %");
         assertTrue(adapted > sourceOnly + 0.1, "adapted " + adapted + " vs source-only " + sourceOnly);
         assertTrue(collapsed < 0.6, "README: adaptation is seed-dependent; (3, 3) collapses: " + collapsed);
     }

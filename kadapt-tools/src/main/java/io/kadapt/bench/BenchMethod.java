@@ -23,7 +23,7 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
     public static final BenchMethod LINEAR = of("linear", "");
 
     /** The shipped default configuration (multi-kernel MMD, λ = 1, eight steps per batch,
-     * variances floored at the mean variance, plain Adam, the parameter average served). */
+     * variances floored at the mean variance, AdamW with weight decay 1, the parameter average served). */
     public static final BenchMethod KADAPT_DEFAULT = of("mmd", "");
 
     /**
