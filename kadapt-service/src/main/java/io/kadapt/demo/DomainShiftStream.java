@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * A synthetic domain-shift problem: {@value #CLASSES} Gaussian class clusters on a circle in the first two
- * features, plus noise features. The target domain is the source rotated by {@code rotationDegrees} and
- * shifted, so a classifier trained on the source alone misplaces its decision boundaries on the target,
+ * features, plus noise features ({@value #FEATURES} features in all unless asked for more: a load test's wider rows).
+ * The target domain is the source rotated by {@code rotationDegrees} and shifted, so a classifier trained on the source alone misplaces its decision boundaries on the target,
  * while aligning the two feature distributions recovers them.
  */
 public final class DomainShiftStream {
@@ -18,10 +18,20 @@ public final class DomainShiftStream {
 
     private final SplittableRandom random;
     private final double rotation;
+    private final int features;
 
     public DomainShiftStream(long seed, double rotationDegrees) {
+        this(seed, rotationDegrees, FEATURES);
+    }
+
+    /** @param features row width, at least 2: the two informative features, then noise */
+    public DomainShiftStream(long seed, double rotationDegrees, int features) {
+        if (features < 2) {
+            throw new IllegalArgumentException("the stream needs at least 2 features, got " + features);
+        }
         this.random = new SplittableRandom(seed);
         this.rotation = Math.toRadians(rotationDegrees);
+        this.features = features;
     }
 
     /** A labelled point of the given domain. */
@@ -33,7 +43,7 @@ public final class DomainShiftStream {
         double angle = 2 * Math.PI * label / CLASSES;
         double x = RADIUS * Math.cos(angle) + SPREAD * gaussian();
         double y = RADIUS * Math.sin(angle) + SPREAD * gaussian();
-        float[] features = new float[FEATURES];
+        float[] features = new float[this.features];
         if (domain == Domain.TARGET) {
             features[0] = (float) (x * Math.cos(rotation) - y * Math.sin(rotation) + TARGET_SHIFT[0]);
             features[1] = (float) (x * Math.sin(rotation) + y * Math.cos(rotation) + TARGET_SHIFT[1]);
@@ -41,8 +51,9 @@ public final class DomainShiftStream {
             features[0] = (float) x;
             features[1] = (float) y;
         }
-        for (int i = 2; i < FEATURES; i++) {
-            features[i] = (float) (gaussian() + (domain == Domain.TARGET ? TARGET_SHIFT[i] : 0));
+        for (int i = 2; i < features.length; i++) {
+            double shift = domain == Domain.TARGET && i < TARGET_SHIFT.length ? TARGET_SHIFT[i] : 0;
+            features[i] = (float) (gaussian() + shift);
         }
         return new Point(features, label);
     }

@@ -22,12 +22,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import io.micrometer.core.instrument.Counter;
@@ -41,7 +47,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * Producer → broker → Kafka Streams → committed prediction, in this JVM with an embedded broker: the max rate of
  * kadapt (training on) against a pass-through topology on the same serdes and topics (input produced first, the rate
  * taken from the first committed prediction to the last), then kadapt at half its max rate, with
- * train.steps-per-batch 8 and 1, for the latency distribution (target record sent → prediction visible to a
+ * train.steps-per-batch 8 and 1 and with training paused (the prediction path alone, beside an idle trainer: what
+ * the trainer's CPU costs the predictions on this machine), for the latency distribution (target record sent → prediction visible to a
  * read_committed consumer), kadapt's own timers and the memory trend. RSS is this JVM's, so it includes the broker,
  * the producer and the reader.
  */
@@ -51,8 +58,12 @@ final class EndToEndBench {
     record MaxRate(double recordsPerSecond, double targetsPerSecond, double megabytesPerSecond, int targets) {
     }
 
-    /** One run at half the max rate: end-to-end latency, kadapt's own timers, trainer progress, memory. */
-    record HalfRateRun(int stepsPerBatch, double recordsPerSecond, Samples latencyMs, int count,
+    /**
+     * One run at half the max rate: end-to-end latency, kadapt's own timers, trainer progress, memory.
+     *
+     * @param label the run's column in the report
+     */
+    record HalfRateRun(String label, int stepsPerBatch, double recordsPerSecond, Samples latencyMs, int count,
                        double predictorP99Ms, double freshnessP50Ms, double freshnessP99Ms, double stepsPerSecond,
                        double trainedPerSecond, double shed, double trainerLagSeconds, List<double[]> memory,
                        double peakRssMb, double heapAfterGcMb) {
@@ -72,10 +83,13 @@ final class EndToEndBench {
     private final PerfSettings settings;
     private final PrintStream log;
     private final float[][] pool;
+    /** {@link #serviceConfig()} with the run's {@code --set} keys on top. */
+    private final Map<String, String> service;
 
-    EndToEndBench(PerfSettings settings, PrintStream log) {
+    EndToEndBench(PerfSettings settings, PrintStream log, Map<String, String> overrides) {
         this.settings = settings;
         this.log = log;
+        this.service = serviceConfig(overrides);
         Random random = new Random(5);
         pool = new float[64][400];
         for (float[] row : pool) {
@@ -88,6 +102,13 @@ final class EndToEndBench {
     /** The kadapt configuration of the end-to-end runs, apart from the broker and topic names. */
     static Map<String, String> serviceConfig() {
         return Map.of("model.input-dim", "400", "model.classes", "2", "http.port", "0");
+    }
+
+    /** {@link #serviceConfig()} with {@code overrides} (a run's {@code --set} keys) on top. */
+    static Map<String, String> serviceConfig(Map<String, String> overrides) {
+        Map<String, String> keys = new TreeMap<>(serviceConfig());
+        keys.putAll(overrides);
+        return Map.copyOf(keys);
     }
 
     Result run() throws IOException, InterruptedException {
@@ -120,8 +141,10 @@ final class EndToEndBench {
                 rate = watch.rate(settings.e2eRecords());
                 log.printf("kadapt bench perf: kadapt %.0f records/s (%.0f targets/s); now %s at half rate%n",
                         rate.recordsPerSecond(), rate.targetsPerSecond(), settings.duration());
-                halves.add(halfRate(broker.bootstrapServers(), Topics.from(kadapt), rate.recordsPerSecond() / 2,
-                        service, kadapt.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH), samplesPerBatch(kadapt)));
+                int stepsPerBatch = kadapt.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH);
+                halves.add(halfRate("steps-per-batch " + stepsPerBatch, broker.bootstrapServers(),
+                        Topics.from(kadapt), rate.recordsPerSecond() / 2, service, stepsPerBatch,
+                        samplesPerBatch(kadapt)));
                 modelSteps = service.metrics().modelStep();
             }
             // The same half rate with one step per batch: predictions must not care how much the trainer does.
@@ -129,16 +152,26 @@ final class EndToEndBench {
             try (KadaptService service = KadaptService.start(oneStep, Duration.ofSeconds(120))) {
                 log.printf("kadapt bench perf: train.steps-per-batch=1, %s at the same half rate%n",
                         settings.duration());
-                halves.add(halfRate(broker.bootstrapServers(), Topics.from(oneStep), rate.recordsPerSecond() / 2,
-                        service, 1, samplesPerBatch(oneStep)));
+                halves.add(halfRate("steps-per-batch 1", broker.bootstrapServers(), Topics.from(oneStep),
+                        rate.recordsPerSecond() / 2, service, 1, samplesPerBatch(oneStep)));
+            }
+            // And with training paused: the same service and rate, the trainer idle. The difference to the runs above
+            // is what the trainer's CPU costs the prediction path on this machine.
+            KadaptConfig paused = config(broker, dir, "paused", Map.of());
+            try (KadaptService service = KadaptService.start(paused, Duration.ofSeconds(120))) {
+                pauseTraining(Topics.from(paused), service);
+                log.printf("kadapt bench perf: training paused, %s at the same half rate%n", settings.duration());
+                halves.add(halfRate("training paused", broker.bootstrapServers(), Topics.from(paused),
+                        rate.recordsPerSecond() / 2, service, paused.positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH),
+                        samplesPerBatch(paused)));
             }
             return new Result(passRate, rate, halves, modelSteps, StreamsProperties.predictionThreads(kadapt),
-                    serviceConfig());
+                    new TreeMap<>(service));
         }
     }
 
     private KadaptConfig config(EmbeddedKafkaBroker broker, Path dir, String name, Map<String, String> overrides) {
-        Map<String, String> keys = new HashMap<>(serviceConfig());
+        Map<String, String> keys = new HashMap<>(service);
         keys.putAll(overrides);
         keys.put("bootstrap.servers", broker.bootstrapServers());
         keys.put("application.id", "perf-" + name);
@@ -175,8 +208,33 @@ final class EndToEndBench {
         return new PredictionWatch(bootstrap, topics.predictions(), phase + "-t-", bytes);
     }
 
-    /** @param samplesPerBatch source + target samples a fresh batch trains on */
-    private HalfRateRun halfRate(String bootstrap, Topics topics, double recordsPerSecond, KadaptService service,
+    /** Sends a {@code pause} control command and waits until the trainer has applied it. */
+    private static void pauseTraining(Topics topics, KadaptService service) throws InterruptedException {
+        String bootstrap = service.bootstrapServers();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(topics.control(), "bench-pause",
+                    "{\"id\":\"bench-pause\",\"command\":\"pause\",\"by\":\"bench e2e\"}")).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not send the pause command", e.getCause());
+        }
+        MeterRegistry registry = service.metrics().registry();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (registry.get("kadapt.training.paused").gauge().value() < 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the trainer did not apply the pause command within 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
+     * @param label           the run's column in the report
+     * @param samplesPerBatch source + target samples a fresh batch trains on
+     */
+    private HalfRateRun halfRate(String label, String bootstrap, Topics topics, double recordsPerSecond, KadaptService service,
                                  int stepsPerBatch, int samplesPerBatch) throws InterruptedException {
         MeterRegistry registry = service.metrics().registry();
         double stepsBefore = counter(registry, "kadapt.training.steps");
@@ -223,7 +281,7 @@ final class EndToEndBench {
             double steps = counter(registry, "kadapt.training.steps") - stepsBefore;
             System.gc();
             double heapAfterGc = Memory.heapUsedMb();
-            return new HalfRateRun(stepsPerBatch, recordsPerSecond, Samples.of(java.util.Arrays.copyOf(latencies,
+            return new HalfRateRun(label, stepsPerBatch, recordsPerSecond, Samples.of(java.util.Arrays.copyOf(latencies,
                     count)), count, percentileMs(registry, "kadapt.predictor.processing", 0.99),
                     percentileMs(registry, "kadapt.model.freshness", 0.5),
                     percentileMs(registry, "kadapt.model.freshness", 0.99), steps / seconds,

@@ -57,7 +57,7 @@ public final class PerfBench {
                 }
             }
         }
-        ModelBench.StepResult e2eStep = endToEndStep(model);
+        ModelBench.StepResult e2eStep = endToEndStep(model, EndToEndBench.serviceConfig());
         int stepsPerBatch = KadaptConfig.of(EndToEndBench.serviceConfig()).positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH);
 
         Set<String> peerMethods = new LinkedHashSet<>();
@@ -68,7 +68,7 @@ public final class PerfBench {
         TorchPeer.Result blasPeer = TorchPeer.run(settings, List.copyOf(peerMethods), true, log);
 
         log.println("kadapt bench perf: end to end");
-        EndToEndBench.Result e2e = new EndToEndBench(settings, log).run();
+        EndToEndBench.Result e2e = new EndToEndBench(settings, log, Map.of()).run();
         double loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
         String header = header(command, loadAtStart, loadAtEnd);
@@ -78,23 +78,30 @@ public final class PerfBench {
         return report;
     }
 
-    /** {@code kadapt bench e2e}: only the end-to-end section (and the bare step it is compared with). */
-    public String runEndToEnd(String command) throws IOException, InterruptedException {
+    /**
+     * {@code kadapt bench e2e}: only the end-to-end section (and the bare step it is compared with).
+     *
+     * @param overrides kadapt keys on top of the bench's service configuration ({@code --set}), e.g. another
+     *                  {@code commit.interval.ms} for the latency/throughput trade-off
+     */
+    public String runEndToEnd(String command, Map<String, String> overrides) throws IOException,
+            InterruptedException {
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        ModelBench.StepResult e2eStep = endToEndStep(new ModelBench(settings));
+        Map<String, String> service = EndToEndBench.serviceConfig(overrides);
+        ModelBench.StepResult e2eStep = endToEndStep(new ModelBench(settings), service);
         log.println("kadapt bench e2e: end to end");
-        EndToEndBench.Result e2e = new EndToEndBench(settings, log).run();
+        EndToEndBench.Result e2e = new EndToEndBench(settings, log, overrides).run();
         double loadAtEnd = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        int stepsPerBatch = KadaptConfig.of(EndToEndBench.serviceConfig()).positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH);
+        int stepsPerBatch = KadaptConfig.of(service).positiveInteger(ConfigKey.TRAIN_STEPS_PER_BATCH);
         String report = header(command, loadAtStart, loadAtEnd) + "\n"
                 + PerfReport.endToEnd(e2e, e2eStep, stepsPerBatch, settings);
         log.println(report);
         return report;
     }
 
-    /** The bare step of the end-to-end configuration (the service defaults). */
-    private ModelBench.StepResult endToEndStep(ModelBench model) {
-        KadaptConfig defaults = KadaptConfig.of(EndToEndBench.serviceConfig());
+    /** The bare step of the end-to-end configuration {@code service} (the service defaults unless overridden). */
+    private ModelBench.StepResult endToEndStep(ModelBench model, Map<String, String> service) {
+        KadaptConfig defaults = KadaptConfig.of(service);
         int e2eSource = defaults.positiveInteger(ConfigKey.TRAIN_BATCH_SOURCE);
         int e2eTarget = defaults.positiveInteger(ConfigKey.TRAIN_BATCH_TARGET);
         PerfSettings.Method e2eMethod = settings.methods().stream()

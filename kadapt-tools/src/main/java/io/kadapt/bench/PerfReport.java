@@ -100,14 +100,15 @@ final class PerfReport {
                         + "samples/s; the rest of a faster stream is shed by `train.max-lag-ms`.%n%n", stepsPerBatch,
                 bareWall, (e2eStep.ns() + e2eStep.nt()) / (stepsPerBatch * bareWall / 1e3)));
         md.append("| at half the max rate | " + String.join(" | ", e2e.halfRate().stream()
-                .map(h -> "steps-per-batch " + h.stepsPerBatch()).toList()) + " |\n");
+                .map(EndToEndBench.HalfRateRun::label).toList()) + " |\n");
         md.append("|---" + "|---".repeat(e2e.halfRate().size()) + "|\n");
         row(md, e2e, "input records/s", h -> f("%.0f", h.recordsPerSecond()));
         row(md, e2e, "**latency** (record sent → prediction read_committed), p50 / p99 ms",
                 h -> f("**%.1f / %.1f** (n=%d)", h.latencyMs().median(), h.latencyMs().quantile(0.99), h.count()));
         row(md, e2e, "predictor's own time per record, p99 ms", h -> f("%.3f", h.predictorP99Ms()));
         row(md, e2e, "**model freshness** (step → first prediction using it), p50 / p99 ms",
-                h -> f("**%.0f / %.0f**", h.freshnessP50Ms(), h.freshnessP99Ms()));
+                h -> h.stepsPerSecond() == 0 ? "— (no steps)" : f("**%.0f / %.0f**", h.freshnessP50Ms(),
+                        h.freshnessP99Ms()));
         row(md, e2e, "trainer steps/s", h -> f("%.1f", h.stepsPerSecond()));
         row(md, e2e, "trained samples/s", h -> f("%.0f", h.trainedPerSecond()));
         row(md, e2e, "samples shed (train.max-lag-ms)", h -> f("%.0f", h.shed()));

@@ -114,9 +114,10 @@ public record SoakReport(SoakSettings settings, List<SoakSample> samples, String
 
     public String table() {
         StringBuilder text = new StringBuilder();
-        text.append(String.format("Soak: %.0f samples/s per domain (%.0f input records/s), %s, sampled every %s; load "
-                        + "average %s%n%n", settings.rate(), settings.inputRecordsPerSecond(), settings.duration(),
-                settings.sampleEvery(), loadAverages));
+        text.append(String.format("Soak: %.0f samples/s per domain of %d features (%.0f input records/s), heap %s, %s,"
+                        + " sampled every %s; load average %s%n%n", settings.rate(), settings.features(),
+                settings.inputRecordsPerSecond(), settings.heap(), settings.duration(), settings.sampleEvery(),
+                loadAverages));
         text.append("| point | t (s) | lag (records) | RSS (MiB) | live heap after GC (MiB) | predictions | model step "
                 + "| dead letters | thread replacements | skipped steps | ERROR lines |\n");
         text.append("|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -39,7 +39,6 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class SoakRun {
     static final String APPLICATION_ID = "kadapt-soak";
-    static final List<String> JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC");
     private static final int FEEDBACK_DELAY = 50;
     private static final long SEED = 1;
     /** How long kadapt may take to catch up once the stream stops; generous for a loaded machine. */
@@ -60,13 +59,14 @@ public final class SoakRun {
 
     public SoakReport run() throws InterruptedException {
         try (ChaosHarness harness = ChaosHarness.start(workDir, log);
-             KadaptProcess kadapt = KadaptProcess.launch(JVM, arguments(harness.bootstrapServers()), kadaptLog());
+             KadaptProcess kadapt = KadaptProcess.launch(jvm(), arguments(harness.bootstrapServers()), kadaptLog());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.bootstrapServers()));
              SampleProducer producer = new SampleProducer(harness.bootstrapServers(), topics)) {
             kadapt.awaitRunning(ChaosHarness.START_TIMEOUT);
-            log.printf("soak: kadapt pid %d RUNNING; producing %.0f samples/s per domain for %s%n", kadapt.jvm().pid(),
-                    settings.rate(), settings.duration());
-            DemoFeed feed = new DemoFeed(producer, new DomainShiftStream(SEED, 35), settings.rate(), FEEDBACK_DELAY);
+            log.printf("soak: kadapt pid %d RUNNING; producing %.0f samples/s per domain of %d features for %s%n",
+                    kadapt.jvm().pid(), settings.rate(), settings.features(), settings.duration());
+            DemoFeed feed = new DemoFeed(producer, new DomainShiftStream(SEED, 35, settings.features()),
+                    settings.rate(), FEEDBACK_DELAY);
             Thread feeder = new Thread(feed, "soak-producer");
             List<SoakSample> samples = new ArrayList<>();
             long started = System.nanoTime();
@@ -112,11 +112,15 @@ public final class SoakRun {
         return sample;
     }
 
+    private List<String> jvm() {
+        return List.of("-Xms" + settings.heap(), "-Xmx" + settings.heap(), "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC");
+    }
+
     private List<String> arguments(String bootstrap) {
         Map<String, String> set = new LinkedHashMap<>();
         set.put("application.id", APPLICATION_ID);
         set.put("state.dir", workDir.resolve("soak-state").toString());
-        set.put("model.input-dim", Integer.toString(DomainShiftStream.FEATURES));
+        set.put("model.input-dim", Integer.toString(settings.features()));
         set.put("model.classes", Integer.toString(DomainShiftStream.CLASSES));
         set.putAll(settings.kadapt());
         return KadaptProcess.runArguments(bootstrap, set);
@@ -142,13 +146,19 @@ public final class SoakRun {
                 (long) metrics.require("kadapt_training_steps_skipped_total"), errorLines(), kadapt.ready());
     }
 
-    /** Produced minus committed offsets of kadapt's group, over its input partitions. */
+    /**
+     * Produced minus committed offsets of kadapt's group, over every partition of its input topics (kadapt creates
+     * them with {@code topics.partitions} partitions each).
+     */
     private long lag(Admin admin) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(APPLICATION_ID)
                     .partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            topics.inputs().forEach(topic -> latest.put(new TopicPartition(topic, 0), OffsetSpec.latest()));
+            for (var topic : admin.describeTopics(topics.inputs()).allTopicNames().get().values()) {
+                topic.partitions().forEach(partition -> latest.put(new TopicPartition(topic.name(),
+                        partition.partition()), OffsetSpec.latest()));
+            }
             long lag = 0;
             for (var end : admin.listOffsets(latest).all().get().entrySet()) {
                 OffsetAndMetadata position = committed.get(end.getKey());

@@ -9,6 +9,7 @@ import io.kadapt.chaos.RunReport;
 import io.kadapt.chaos.SoakReport;
 import io.kadapt.chaos.SoakRun;
 import io.kadapt.chaos.SoakSettings;
+import io.kadapt.demo.DomainShiftStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -132,6 +133,15 @@ final class BenchCommand {
                 description = "Sampling interval (default ${DEFAULT-VALUE}).")
         Duration sampleEvery;
 
+        @Option(names = "--features", defaultValue = "" + DomainShiftStream.FEATURES,
+                description = "Features per sample: the demo's (default ${DEFAULT-VALUE}) or wider rows, e.g. 400 "
+                        + "as in bench e2e; model.input-dim follows.")
+        int features;
+
+        @Option(names = "--heap", defaultValue = SoakSettings.DEFAULT_HEAP,
+                description = "kadapt's fixed heap, -Xms = -Xmx (default ${DEFAULT-VALUE}; wider rows need more).")
+        String heap;
+
         @Mixin
         ChildRunOptions childRun;
 
@@ -139,7 +149,8 @@ final class BenchCommand {
         public Integer call() throws Exception {
             Path dir = childRun.workDir("kadapt-soak-");
             System.out.println("kadapt bench soak: work dir " + dir);
-            SoakReport report = new SoakRun(dir, new SoakSettings(duration, rate, sampleEvery, childRun.settings.values), System.out)
+            SoakReport report = new SoakRun(dir, new SoakSettings(duration, rate, sampleEvery, childRun.settings.values,
+                    features, heap), System.out)
                     .run();
             System.out.println();
             System.out.print(report.table());
@@ -151,17 +162,23 @@ final class BenchCommand {
     @Command(name = "e2e", mixinStandardHelpOptions = true,
             description = {"Only the end-to-end part of perf, with the scale-out measures: the prediction path against "
                     + "a pass-through topology at max rate (100,000 records per domain), then at half that rate for "
-                    + "--duration with train.steps-per-batch 8 and 1: latency, the predictor's own time, model "
-                    + "freshness, trainer steps/s, shed samples, memory. Writes docs/BENCHMARKS.md between "
-                    + "<!-- e2e:begin --> and <!-- e2e:end -->."})
+                    + "--duration with train.steps-per-batch 8 and 1 and with training paused: latency, the "
+                    + "predictor's own time, model freshness, trainer steps/s, shed samples, memory. --set changes "
+                    + "kadapt's configuration for every run (e.g. commit.interval.ms). Writes docs/BENCHMARKS.md "
+                    + "between <!-- e2e:begin --> and <!-- e2e:end -->."})
     static final class EndToEnd implements Callable<Integer> {
         @Mixin
         PerfRunOptions run;
 
+        @Mixin
+        ConfigOverrides kadapt;
+
         @Override
         public Integer call() throws Exception {
             PerfSettings settings = run.smoke ? PerfSettings.smoke(null) : PerfSettings.full(run.duration, null, false);
-            String report = new PerfBench(settings, System.out).runEndToEnd(run.command("e2e"));
+            StringBuilder command = new StringBuilder(run.command("e2e"));
+            kadapt.values.forEach((key, value) -> command.append(" --set ").append(key).append('=').append(value));
+            String report = new PerfBench(settings, System.out).runEndToEnd(command.toString(), kadapt.values);
             if (run.outputFile() != null) {
                 PerfBench.writeEndToEndSection(run.outputFile(), report);
                 System.out.println("kadapt bench e2e: written to " + run.output);

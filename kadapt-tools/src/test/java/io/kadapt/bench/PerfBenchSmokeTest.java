@@ -35,6 +35,7 @@ class PerfBenchSmokeTest {
         assertTrue(report.contains("target predictions/s"), report);
         assertTrue(report.contains("model freshness"), report);
         assertTrue(report.contains("p50 / p99"), report);
+        assertTrue(report.contains("| training paused |"), "the prediction path alone, trainer idle: " + report);
         String text = Files.readString(file);
         assertTrue(text.contains("<!-- quality:begin -->\nq\n<!-- quality:end -->"), text);
         assertTrue(text.indexOf(PerfBench.BEGIN) == text.lastIndexOf(PerfBench.BEGIN), text);

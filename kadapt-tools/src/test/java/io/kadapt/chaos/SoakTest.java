@@ -1,6 +1,7 @@
 package io.kadapt.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -45,6 +46,20 @@ class SoakTest {
         SoakReport notDrained = new SoakReport(TEN_PER_SECOND, samples(t -> 500, t -> 5), "-",
                 new SoakSample(700, 3, 500, 40, 6000, 600, 0, 0, 0, 0, true), 6000);
         assertTrue(notDrained.errors().stream().anyMatch(f -> f.startsWith("input not drained")), notDrained.errors().toString());
+    }
+
+    @Test
+    @DisplayName("settings: rows narrower than 2 features and heap sizes the JVM would not take are refused")
+    void settingsValidation() {
+        Duration minute = Duration.ofMinutes(1);
+        Duration second = Duration.ofSeconds(1);
+        assertEquals(400, new SoakSettings(minute, 500, second, Map.of(), 400, "2g").features());
+        IllegalArgumentException narrow = assertThrows(IllegalArgumentException.class,
+                () -> new SoakSettings(minute, 500, second, Map.of(), 1, "2g"));
+        assertTrue(narrow.getMessage().contains("features"), narrow.getMessage());
+        IllegalArgumentException heap = assertThrows(IllegalArgumentException.class,
+                () -> new SoakSettings(minute, 500, second, Map.of(), 400, "2 GB"));
+        assertTrue(heap.getMessage().contains("heap"), heap.getMessage());
     }
 
     @Test
