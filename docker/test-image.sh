@@ -470,7 +470,13 @@ report "predictions read from the host with kcat: $total, none twice across the 
 # Every HTTP path the k8s probes use answers 200 on a live instance (checked against the manifests below).
 declare -a probe_answers=()
 for path in $( (k8s "$statefulset | .spec.template.spec.containers[0] | [.readinessProbe, .livenessProbe, .startupProbe] | map(select(.) | .httpGet.path) | .[]"; k8s '.[] | select(.kind == "PodMonitor") | .spec.podMetricsEndpoints[].path') | sort -u); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${ports[heir]}$path")
+  # The heir has just taken over the trainer: a rebalance may still hold readiness at 503 for a few seconds, which is
+  # what the readiness probe is for. A settled instance must answer 200: poll for up to 30 s.
+  for _ in $(seq 1 30); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${ports[heir]}$path")
+    [ "$code" = 200 ] && break
+    sleep 1
+  done
   probe_answers+=("$path=$code")
 done
 info_keys=$(curl -fsS "http://127.0.0.1:${ports[heir]}/info" | jq -r '.config | keys[]')
