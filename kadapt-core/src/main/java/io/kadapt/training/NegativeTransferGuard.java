@@ -17,7 +17,8 @@ import java.util.Optional;
  * model over the same recent target batches (information maximisation, H(p̄) − mean H(p), computed per batch before
  * the step that trains on it; classification only). On labels it switches when, over the labels since the last switch
  * (at least {@link #MIN_LABELS}, the last {@code window} at most), the other model errs less by more than the margin
- * and significantly so ({@link #Z} standard errors of the paired difference); without labels, when the other model's
+ * and significantly so ({@link #Z} standard errors of the paired difference, in errors or, for classification, in
+ * log-loss); without labels, when the other model's
  * score is higher by more than the label-free margin over a full window since the last switch. The label-free margin is
  * large ({@link GuardSettings#labelFreeMargin}), so that without labels it steps in on a collapse, not on noise. Everything here is a
  * function of the training log, persisted with the trainer state: a restored trainer serves and switches exactly as
@@ -54,6 +55,11 @@ public final class NegativeTransferGuard {
      * z-test of the losses for regression. Chosen a priori, not on the benchmark.
      */
     static final double Z = 2.0;
+    /**
+     * A sample's log-loss is capped at −ln 10⁻⁴: a model that gave the true class (almost) no probability must not
+     * outweigh every other label of the window with one infinite loss.
+     */
+    static final double MAX_LOG_LOSS = -Math.log(1e-4);
     static final String INFORMATION = "information_maximisation";
     /**
      * Domain terms that raise the label-free criterion themselves: entropy minimisation (its loss is the negative
@@ -72,6 +78,8 @@ public final class NegativeTransferGuard {
     private final boolean regression;
     /** Per model (index = ordinal), the loss of each of the last {@code window} labelled samples. */
     private final double[][] feedbackLoss;
+    /** Per model, the log-loss of each of those samples (classification; NaN where none was given). */
+    private final double[][] feedbackLogLoss;
     /** Per model, the information score of each of the last {@link #batches} target batches. */
     private final double[][] information;
     private final int batches;
@@ -91,6 +99,8 @@ public final class NegativeTransferGuard {
         this.regression = regression;
         this.batches = Math.max(1, (settings.window() + targetBatch - 1) / targetBatch);
         this.feedbackLoss = new double[2][settings.window()];
+        this.feedbackLogLoss = new double[2][settings.window()];
+        java.util.Arrays.stream(feedbackLogLoss).forEach(losses -> java.util.Arrays.fill(losses, Double.NaN));
         this.information = new double[2][batches];
     }
 
@@ -103,14 +113,29 @@ public final class NegativeTransferGuard {
     }
 
     /**
-     * Labelled samples, each scored by both models before either learned from it: 0/1 error (classification) or
-     * squared error (regression) of the adapted and of the shadow model.
+     * Labelled samples, each scored by both models before either learned from it: squared error (regression) or 0/1
+     * error (classification, without log-losses) of the adapted and of the shadow model.
      */
     public Optional<Switch> feedback(double[] adaptedLoss, double[] shadowLoss) {
+        return feedback(adaptedLoss, shadowLoss, null, null);
+    }
+
+    /**
+     * Labelled classification samples, each scored by both models before either learned from it: the 0/1 error and
+     * the log-loss (−ln of the probability given to the true class) of the adapted and of the shadow model. The
+     * switch is still decided on errors, with the margin; the log-losses add evidence that the difference is real
+     * (see {@link #significantlyBetter}).
+     */
+    public Optional<Switch> feedback(double[] adaptedLoss, double[] shadowLoss, double[] adaptedLogLoss,
+                                     double[] shadowLogLoss) {
         for (int i = 0; i < adaptedLoss.length; i++) {
             int slot = (int) (labelled % settings.window());
             feedbackLoss[Candidate.ADAPTED.ordinal()][slot] = adaptedLoss[i];
             feedbackLoss[Candidate.SOURCE_ONLY.ordinal()][slot] = shadowLoss[i];
+            feedbackLogLoss[Candidate.ADAPTED.ordinal()][slot] = adaptedLogLoss == null ? Double.NaN
+                    : Math.min(adaptedLogLoss[i], MAX_LOG_LOSS);
+            feedbackLogLoss[Candidate.SOURCE_ONLY.ordinal()][slot] = shadowLogLoss == null ? Double.NaN
+                    : Math.min(shadowLogLoss[i], MAX_LOG_LOSS);
             labelled++;
             labelledSinceSwitch++;
         }
@@ -118,47 +143,76 @@ public final class NegativeTransferGuard {
         if (evidence < Math.min(MIN_LABELS, settings.window())) {
             return Optional.empty();
         }
-        double[] serving = recentFeedback(this.serving, evidence);
-        double[] other = recentFeedback(this.serving.other(), evidence);
-        double servingLoss = mean(serving);
-        double otherLoss = mean(other);
-        return significantlyBetter(serving, other)
-                ? Optional.of(switchTo(FEEDBACK_ERROR, servingLoss, otherLoss)) : Optional.empty();
+        double[] serving = recent(feedbackLoss, this.serving, evidence);
+        double[] other = recent(feedbackLoss, this.serving.other(), evidence);
+        return significantlyBetter(serving, other, recent(feedbackLogLoss, this.serving, evidence),
+                recent(feedbackLogLoss, this.serving.other(), evidence))
+                ? Optional.of(switchTo(FEEDBACK_ERROR, mean(serving), mean(other))) : Optional.empty();
     }
 
-    /** The losses of {@code model} on the last {@code n} labelled samples. */
-    private double[] recentFeedback(Candidate model, int n) {
-        double[] losses = new double[n];
+    /** The log-losses of {@code model} on the last {@code n} labelled samples (NaN where none was given). */
+    double[] recentLogLosses(Candidate model, int n) {
+        return recent(feedbackLogLoss, model, n);
+    }
+
+    /** The values of {@code model} in {@code window} for the last {@code n} labelled samples. */
+    private double[] recent(double[][] window, Candidate model, int n) {
+        double[] values = new double[n];
         for (int i = 0; i < n; i++) {
-            losses[i] = feedbackLoss[model.ordinal()][(int) ((labelled - n + i) % settings.window())];
+            values[i] = window[model.ordinal()][(int) ((labelled - n + i) % settings.window())];
         }
-        return losses;
+        return values;
     }
 
     /**
      * Whether the other model's losses on the same labels are lower than the served one's by more than the margin and
-     * by at least {@link #Z} standard errors. For 0/1 errors the paired difference is McNemar's: b labels only the
-     * served model gets wrong, c only the other, z = (b − c)/√(b + c). Regression errors have the labels' unit, so
+     * significantly: by at least {@link #Z} standard errors of the paired losses, or — classification, when every
+     * sample has its log-losses — of the paired log-losses. For 0/1 errors the paired difference is McNemar's: b
+     * labels only the served model gets wrong, c only the other, z = (b − c)/√(b + c); it sees only the labels the two
+     * models disagree on. The log-loss, a proper scoring rule, draws evidence from every label (a confidently wrong
+     * model pays on each of its mistakes, not only on those the other model gets right), so a trickle of labels
+     * becomes evidence sooner; the decision itself stays on error rates. Regression errors have the labels' unit, so
      * their margin is relative to the served model's mean squared error.
      */
-    private boolean significantlyBetter(double[] serving, double[] other) {
-        int n = serving.length;
-        double[] difference = new double[n];
-        for (int i = 0; i < n; i++) {
-            difference[i] = serving[i] - other[i];
-        }
+    private boolean significantlyBetter(double[] serving, double[] other, double[] servingLogLoss,
+                                        double[] otherLogLoss) {
+        double[] difference = differences(serving, other);
         double advantage = mean(difference);
         double margin = regression ? settings.margin() * mean(serving) : settings.margin();
         if (!(advantage > margin)) {
             return false;
         }
+        if (regression) {
+            return pairedZ(difference) >= Z;
+        }
+        // 0/1 errors: Σd² = b + c, and z = Σd/√(b + c).
+        double discordant = 0;
+        for (double d : difference) {
+            discordant += d * d;
+        }
+        boolean mcNemar = advantage * difference.length >= Z * Math.sqrt(discordant);
+        double[] logLossDifference = differences(servingLogLoss, otherLogLoss);
+        return mcNemar || (!Double.isNaN(mean(logLossDifference)) && pairedZ(logLossDifference) >= Z);
+    }
+
+    private static double[] differences(double[] served, double[] other) {
+        double[] difference = new double[served.length];
+        for (int i = 0; i < served.length; i++) {
+            difference[i] = served[i] - other[i];
+        }
+        return difference;
+    }
+
+    /** The paired z statistic: the mean difference over its standard error (infinite if they are all equal and > 0). */
+    private static double pairedZ(double[] difference) {
+        int n = difference.length;
+        double mean = mean(difference);
         double squares = 0;
         for (double d : difference) {
-            squares += regression ? (d - advantage) * (d - advantage) : d * d;
+            squares += (d - mean) * (d - mean);
         }
-        // 0/1 errors: Σd² = b + c, and z = Σd/√(b + c). Regression: the sample variance of the paired differences.
-        double standardError = regression ? Math.sqrt(squares / Math.max(1, n - 1) / n) : Math.sqrt(squares) / n;
-        return standardError == 0 || advantage >= Z * standardError;
+        double standardError = Math.sqrt(squares / Math.max(1, n - 1) / n);
+        return standardError == 0 ? (mean > 0 ? Double.POSITIVE_INFINITY : 0) : mean / standardError;
     }
 
     /**
@@ -243,11 +297,17 @@ public final class NegativeTransferGuard {
                 out.writeDouble(value);
             }
         }
+        for (double[] logLosses : feedbackLogLoss) {
+            for (double value : logLosses) {
+                out.writeDouble(value);
+            }
+        }
     }
 
     /**
-     * Restores what {@link #write} wrote into this (fresh) guard. A guard written with other window sizes is not
-     * restored: it starts afresh, serving the adapted model, and gathers its evidence again.
+     * Restores what {@link #write} wrote into this (fresh) guard. A guard written with other window sizes, or before
+     * the guard kept log-losses, is not restored: it starts afresh, serving the adapted model, and gathers its
+     * evidence again.
      */
     private void read(DataInputStream in) throws IOException {
         Candidate storedServing = Candidate.values()[in.readInt()];
@@ -268,8 +328,14 @@ public final class NegativeTransferGuard {
                 storedInformation[model][i] = in.readDouble();
             }
         }
-        if (window != feedbackLoss[0].length || storedBatchWindow != batches) {
+        if (window != feedbackLoss[0].length || storedBatchWindow != batches || in.available() == 0) {
             return;
+        }
+        double[][] storedLogLoss = new double[2][window];
+        for (int model = 0; model < 2; model++) {
+            for (int i = 0; i < window; i++) {
+                storedLogLoss[model][i] = in.readDouble();
+            }
         }
         serving = storedServing;
         switches = storedSwitches;
@@ -280,6 +346,7 @@ public final class NegativeTransferGuard {
         for (int model = 0; model < 2; model++) {
             System.arraycopy(storedFeedback[model], 0, feedbackLoss[model], 0, window);
             System.arraycopy(storedInformation[model], 0, information[model], 0, storedBatchWindow);
+            System.arraycopy(storedLogLoss[model], 0, feedbackLogLoss[model], 0, window);
         }
     }
 }

@@ -361,7 +361,10 @@ public final class OnlineTrainer implements AutoCloseable {
         double[] y = labels(batch);
         if (shadow != null && !replayed) {
             // Both models scored on the labels before either learns from them: the guard's feedback evidence.
-            guard.feedback(losses(model, x, y), losses(shadow, x, y)).ifPresent(switches::add);
+            LabelledScores adapted = scores(model, x, y);
+            LabelledScores sourceOnly = scores(shadow, x, y);
+            guard.feedback(adapted.losses(), sourceOnly.losses(), adapted.logLosses(), sourceOnly.logLosses())
+                    .ifPresent(switches::add);
             state.guard(guard.encode());
         }
         Map<String, Double> lambdas = new LinkedHashMap<>();
@@ -448,7 +451,14 @@ public final class OnlineTrainer implements AutoCloseable {
     }
 
     /** Per row, the model's error on its label: 0/1 for a classifier, squared error for regression. */
-    private double[] losses(TransferModel scored, INDArray x, double[] y) {
+    /**
+     * A model's score on each labelled sample: squared error (regression), or 0/1 error and log-loss
+     * (classification; null for regression).
+     */
+    private record LabelledScores(double[] losses, double[] logLosses) {
+    }
+
+    private LabelledScores scores(TransferModel scored, INDArray x, double[] y) {
         INDArray outputs = scored.predictOutputs(x);
         double[] losses = new double[y.length];
         if (scored.spec().task() == Task.REGRESSION) {
@@ -456,13 +466,16 @@ public final class OnlineTrainer implements AutoCloseable {
             for (int i = 0; i < y.length; i++) {
                 losses[i] = (values[i] - y[i]) * (values[i] - y[i]);
             }
-        } else {
-            int[] predicted = argmax(outputs.toFloatMatrix());
-            for (int i = 0; i < y.length; i++) {
-                losses[i] = predicted[i] == (int) y[i] ? 0 : 1;
-            }
+            return new LabelledScores(losses, null);
         }
-        return losses;
+        float[][] probabilities = outputs.toFloatMatrix();
+        int[] predicted = argmax(probabilities);
+        double[] logLosses = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            losses[i] = predicted[i] == (int) y[i] ? 0 : 1;
+            logLosses[i] = -Math.log(probabilities[i][(int) y[i]]);
+        }
+        return new LabelledScores(losses, logLosses);
     }
 
     private static int[] argmax(float[][] probabilities) {

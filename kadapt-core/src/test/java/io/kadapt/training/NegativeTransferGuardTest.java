@@ -119,6 +119,40 @@ class NegativeTransferGuardTest {
     }
 
     @Test
+    @DisplayName("log-loss: a confidently wrong model is evidence on every label, not only on the discordant ones")
+    void logLossEvidence() {
+        // 32 labels: the adapted model errs on 12, the shadow on 9 of the same ones, 0.094 apart, beyond the margin
+        // of 0.05; but 3 discordant labels are no evidence (McNemar z = 2 needs b − c ≥ 2√(b + c): 3 < 3.46) ...
+        GuardSettings settings = new GuardSettings(true, 32, 0.05, 0.1);
+        double[] adaptedErrors = errors(32, 12.0 / 32);
+        double[] shadowErrors = errors(32, 9.0 / 32);
+        NegativeTransferGuard errorsOnly = new NegativeTransferGuard(settings, 4, false);
+        assertEquals(Optional.empty(), errorsOnly.feedback(adaptedErrors, shadowErrors));
+        // ... but the adapted model gave its errors probability 0.01 for the truth and the shadow 0.4, and was as
+        // sure when right: its log-loss is higher on every wrong label, by a z far beyond 2
+        double[] adaptedLogLoss = new double[32];
+        double[] shadowLogLoss = new double[32];
+        for (int i = 0; i < 32; i++) {
+            adaptedLogLoss[i] = -Math.log(adaptedErrors[i] == 1 ? 0.01 : 0.99);
+            shadowLogLoss[i] = -Math.log(shadowErrors[i] == 1 ? 0.4 : (adaptedErrors[i] == 1 ? 0.6 : 0.99));
+        }
+        NegativeTransferGuard withLogLoss = new NegativeTransferGuard(settings, 4, false);
+        NegativeTransferGuard.Switch change = withLogLoss.feedback(adaptedErrors, shadowErrors, adaptedLogLoss,
+                shadowLogLoss).orElseThrow();
+        assertEquals(Candidate.SOURCE_ONLY, change.to());
+        assertEquals(12.0 / 32, change.fromScore(), 1e-12, "the scores reported are still error rates");
+        // The decision stays on errors: a better log-loss with an error rate within the margin never switches
+        NegativeTransferGuard sameErrors = new NegativeTransferGuard(settings, 4, false);
+        assertEquals(Optional.empty(), sameErrors.feedback(adaptedErrors, adaptedErrors, adaptedLogLoss,
+                shadowLogLoss));
+        // An infinite log-loss (probability 0 for the truth) is capped, not a NaN that disables the test
+        double[] infinite = adaptedLogLoss.clone();
+        infinite[0] = Double.POSITIVE_INFINITY;
+        assertTrue(new NegativeTransferGuard(settings, 4, false)
+                .feedback(adaptedErrors, shadowErrors, infinite, shadowLogLoss).isPresent());
+    }
+
+    @Test
     @DisplayName("regression: the margin is relative to the served model's squared error; no label-free switch")
     void regression() {
         NegativeTransferGuard guard = new NegativeTransferGuard(SETTINGS, 4, true);
@@ -145,6 +179,10 @@ class NegativeTransferGuardTest {
         assertEquals(guard.switches(), restored.switches());
         assertEquals(guard.feedback(errors(4, 0), errors(4, 0.5)), restored.feedback(errors(4, 0), errors(4, 0.5)));
         assertTrue(Arrays.equals(guard.encode(), restored.encode()));
+
+        // A guard written before the log-losses were kept (its bytes end before them) starts afresh
+        byte[] withoutLogLoss = Arrays.copyOf(guard.encode(), guard.encode().length - 2 * 8 * 8);
+        assertEquals(0, NegativeTransferGuard.restore(SETTINGS, 4, false, withoutLogLoss).switches());
 
         NegativeTransferGuard resized = NegativeTransferGuard.restore(new GuardSettings(true, 16, 0.1, 0.1), 4, false,
                 guard.encode());

@@ -157,6 +157,42 @@ class OnlineTrainerGuardTest {
     }
 
     @Test
+    @DisplayName("feedback evidence: each label's log-loss under both models, as they were before either learned from it")
+    void feedbackEvidenceScoredBeforeTheStep() {
+        TrainingSettings settings = new TrainingSettings(BATCH, BATCH, 100,
+                Map.of("mmd", LambdaSchedule.constant(50.0)), Standardization.NONE, 1.0, 1, 16,
+                new TrainingSettings.FeedbackLearning(true, 1.0, 0), new GuardSettings(true, 2 * BATCH, 0.0, 0.0));
+        try (OnlineTrainer trainer = new OnlineTrainer(settings, TransferModel.initialise(SPEC), TrainerState.fresh(3),
+                List.of(), List.of())) {
+            feed(trainer, 0, 3);
+            List<Sample> labelled = stream("t-", 1000, BATCH, 2, true);
+            labelled.forEach(sample -> trainer.admit(Domain.TARGET,
+                    new Sample(sample.id(), sample.features(), Sample.NO_LABEL)));
+            labelled.forEach(trainer::admitLabelled);
+            double[] adapted = logLosses(trainer.model().predictOutputs(rows(labelled)), labelled);
+            double[] shadow = logLosses(trainer.shadow().orElseThrow().predictOutputs(rows(labelled)), labelled);
+            assertTrue(trainer.readyToLearnFeedback());
+            trainer.learnFeedbackBatch();
+
+            NegativeTransferGuard guard = NegativeTransferGuard.restore(settings.guard(), BATCH, false,
+                    trainer.state().guard());
+            assertArrayEquals(adapted, guard.recentLogLosses(NegativeTransferGuard.Candidate.ADAPTED, BATCH), 1e-6);
+            assertArrayEquals(shadow, guard.recentLogLosses(NegativeTransferGuard.Candidate.SOURCE_ONLY, BATCH), 1e-6);
+            assertFalse(Arrays.equals(adapted, logLosses(trainer.model().predictOutputs(rows(labelled)), labelled)),
+                    "the step on the labels changed the adapted model's log-losses: they were taken before it");
+        }
+    }
+
+    /** −ln of the probability each row gives its sample's class, computed here from the probabilities. */
+    private static double[] logLosses(INDArray probabilities, List<Sample> samples) {
+        double[] losses = new double[samples.size()];
+        for (int i = 0; i < losses.length; i++) {
+            losses[i] = -Math.log(probabilities.getDouble(i, (long) samples.get(i).label()));
+        }
+        return losses;
+    }
+
+    @Test
     @DisplayName("restored with its shadow and guard state, a trainer serves, steps and switches bit-identically")
     void restoreIsBitIdentical() {
         try (OnlineTrainer trainer = new OnlineTrainer(SETTINGS, TransferModel.initialise(SPEC), TrainerState.fresh(3),

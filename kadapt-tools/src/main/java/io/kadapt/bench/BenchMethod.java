@@ -75,6 +75,16 @@ public record BenchMethod(String name, Map<String, String> overrides, boolean by
             of("entropy-p0.1-d100-unguarded", "loss.domain=entropy,guard.enabled=false")
                     .withFeedback(new ReplayOrder.Feedback(0.1, 100)).optional(),
             of("source-only-p0.1-d100", "loss.domain=none").withFeedback(new ReplayOrder.Feedback(0.1, 100))
+                    .optional(),
+            // The guard's cost where adaptation helps and labels come: the default with labels, unguarded.
+            of("feedback-p0.1-d100-unguarded", "guard.enabled=false").withFeedback(new ReplayOrder.Feedback(0.1, 100))
+                    .optional(),
+            of("feedback-p1-d100-unguarded", "guard.enabled=false").withFeedback(new ReplayOrder.Feedback(1.0, 100))
+                    .optional(),
+            // Plain entropy minimisation (no diversity term): the configuration that collapses onto few classes, the
+            // harm the guard's label-free evidence is there to catch.
+            of("entropy-plain", "loss.domain=entropy,loss.entropy.diversity=0").optional(),
+            of("entropy-plain-unguarded", "loss.domain=entropy,loss.entropy.diversity=0,guard.enabled=false")
                     .optional());
 
     /** The registry's names in its order: the {@code --methods} help lists them (picocli completion candidates). */
